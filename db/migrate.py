@@ -1,0 +1,74 @@
+"""Alembic migrations run at start-up, after a copy of the database file is taken."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+
+from db.engine import Database
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(database: Database) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option(
+        "sqlalchemy.url", database.url.render_as_string(hide_password=False).replace("%", "%%")
+    )
+    return config
+
+
+def head_revision(database: Database) -> str | None:
+    return ScriptDirectory.from_config(alembic_config(database)).get_current_head()
+
+
+def current_revision(database: Database) -> str | None:
+    with database.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def backup_sqlite_file(source: Path, backup_dir: Path, label: str) -> Path:
+    """Copy a live SQLite file with the online backup API (consistent even in WAL mode)."""
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = backup_dir / f"{source.stem}-{stamp}-{label}.sqlite"
+    src = sqlite3.connect(source)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target
+
+
+def upgrade_to_head(database: Database, backup_dir: Path | None = None) -> Path | None:
+    """Bring the schema to the newest revision. Returns the backup taken, if any.
+
+    A backup is taken whenever there is something to migrate in a file that already holds
+    tables; a new, empty database has nothing to lose.
+    """
+    current = current_revision(database)
+    head = head_revision(database)
+    if current == head:
+        return None
+    backup: Path | None = None
+    path = database.sqlite_path
+    if path is not None and path.exists() and inspect(database.engine).get_table_names():
+        folder = backup_dir or path.parent / "backups"
+        backup = backup_sqlite_file(path, folder, f"before-{head}")
+    with database.engine.begin() as connection:
+        config = alembic_config(database)
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    return backup

@@ -1,0 +1,97 @@
+"""Command line of shuangsuiji: the GUI by default, subcommands on the same services.
+
+shuangsuiji                      open the main window on the office database
+shuangsuiji --db PATH_OR_URL     … on another database (file path or SQLAlchemy URL)
+shuangsuiji --demo               … on a freshly generated demo county
+shuangsuiji demo --out FILE [--targets N] [--seed S] [--force]
+shuangsuiji --version
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from desktop import __version__, paths
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="shuangsuiji",
+        description="双随机工作台：部门联合“双随机、一公开”监管工作联席会议办公室的桌面工作台。",
+    )
+    parser.add_argument("--version", action="version", version=f"shuangsuiji {__version__}")
+    parser.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        help=f"数据库文件路径或 SQLAlchemy URL（默认：{paths.default_database()}）",
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="生成一个新的演示县数据库并在主窗口中打开"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="命令")
+    demo = commands.add_parser("demo", help="生成演示县数据库（确定性：同一种子得到相同数据）")
+    demo.add_argument("--out", required=True, type=Path, help="输出的 SQLite 文件")
+    demo.add_argument("--targets", type=int, default=20_000, help="检查对象数量（默认 20000）")
+    demo.add_argument("--seed", type=int, default=2026, help="随机种子（默认 2026）")
+    demo.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+    return parser
+
+
+def _print_progress(fraction: float, message: str) -> None:
+    print(f"\r[{fraction:6.1%}] {message:<24}", end="", file=sys.stderr, flush=True)
+
+
+def _generate_demo(out: Path, targets: int, seed: int, force: bool) -> int:
+    from desktop.services.demo import DemoExistsError, generate_demo
+
+    started = time.perf_counter()
+    try:
+        summary = generate_demo(
+            out, targets=targets, seed=seed, overwrite=force, progress=_print_progress
+        )
+    except (DemoExistsError, ValueError) as error:
+        print(f"\n错误：{error}", file=sys.stderr)
+        return 2
+    seconds = time.perf_counter() - started
+    print(
+        f"\n已生成演示县：{summary.path}\n"
+        f"  检查对象 {summary.targets:,} 个，抽查任务 {summary.tasks} 项，"
+        f"公开抽取 {summary.draws} 次，检查结果 {summary.results:,} 条（用时 {seconds:.1f} 秒）",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _open_gui(db: str, *, demo: bool) -> int:
+    from desktop.services.database import DatabaseOpenError, open_database
+
+    try:
+        opened = open_database(db, backup_dir=paths.backup_dir())
+    except DatabaseOpenError as error:
+        print(f"错误：{error}", file=sys.stderr)
+        return 2
+    from desktop.ui.app import run_gui
+
+    return run_gui(opened.database, demo=demo)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "demo":
+        return _generate_demo(args.out, args.targets, args.seed, args.force)
+    if args.demo:
+        target = paths.demo_database()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        status = _generate_demo(target, 20_000, 2026, force=True)
+        if status:
+            return status
+        return _open_gui(str(target), demo=True)
+    return _open_gui(args.db or str(paths.default_database()), demo=False)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""Working days in mainland China, for the result deadlines of SPEC X2 and X3.
+
+X2: results are entered and published within 20 working days after the check ends.
+X3: a suspected violation outside the remit is transferred within 7 working days.
+
+Counting decision: the start day (the day the check ends, the day the result is formed)
+never counts, whether or not it is a working day. Day 1 is the first working day after the
+start; the deadline is the n-th working day and is itself still in time. So 20 working days
+after 2026-09-28 is 2026-10-30: the National Day holiday (1–7 October 2026) is skipped and
+the make-up Saturday 2026-10-10 counts.
+
+Where a day's status comes from, first match wins:
+
+1. the office's own overrides (True = working day, False = holiday);
+2. the ``chinesecalendar`` tables, for the years that package ships (statutory holidays
+   are off, make-up Saturdays and Sundays are working days);
+3. otherwise Monday to Friday.
+
+A year is *confirmed* when ``chinesecalendar`` ships it or the office has said it entered the
+State Council's schedule for it. A deadline whose counting touches any unconfirmed year is
+marked provisional and lists those years: the fallback of rule 3 is never silently trusted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from types import MappingProxyType
+
+import chinese_calendar
+
+
+def _years_in_package() -> frozenset[int]:
+    # Every year the package covers has at least New Year's Day in its holiday table, so
+    # the years of that table are exactly the years it knows; read at run time so a newer
+    # chinesecalendar release extends the range without a code change.
+    return frozenset(d.year for d in chinese_calendar.holidays)
+
+
+PACKAGE_YEARS: frozenset[int] = _years_in_package()
+_NO_OVERRIDES: Mapping[date, bool] = MappingProxyType({})
+_ONE_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    due: date  # the last day that is still in time
+    provisional: bool
+    unconfirmed_years: tuple[int, ...]  # sorted; empty unless provisional
+
+
+def _as_date(d: date) -> date:
+    # datetime is a subclass of date but never equal to one, which would break the lookups.
+    return d.date() if isinstance(d, datetime) else d
+
+
+class WorkdayCalendar:
+    """Decides working days and counts deadlines; immutable once built."""
+
+    def __init__(
+        self,
+        overrides: Mapping[date, bool] = _NO_OVERRIDES,
+        confirmed_years: Iterable[int] = (),
+    ) -> None:
+        self._overrides: dict[date, bool] = {_as_date(d): v for d, v in overrides.items()}
+        self._confirmed_years = frozenset(confirmed_years)
+
+    def is_workday(self, d: date) -> bool:
+        d = _as_date(d)
+        override = self._overrides.get(d)
+        if override is not None:
+            return override
+        if d.year in PACKAGE_YEARS:
+            return bool(chinese_calendar.is_workday(d))
+        return d.weekday() < 5
+
+    def is_confirmed_year(self, year: int) -> bool:
+        return year in PACKAGE_YEARS or year in self._confirmed_years
+
+    def add_working_days(self, start: date, n: int) -> Deadline:
+        """The n-th working day after *start* (the start day itself never counts)."""
+        if n < 0:
+            raise ValueError(f"工作日天数不能为负数：{n}")
+        day = _as_date(start)
+        unconfirmed: set[int] = set()
+        counted = 0
+        while counted < n:
+            day += _ONE_DAY
+            # Every day walked over decides the result, holidays included, so each one's
+            # year must be confirmed for the deadline to be firm.
+            if not self.is_confirmed_year(day.year):
+                unconfirmed.add(day.year)
+            if self.is_workday(day):
+                counted += 1
+        years = tuple(sorted(unconfirmed))
+        return Deadline(due=day, provisional=bool(years), unconfirmed_years=years)
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days after *start* up to and including *end*; 0 when end <= start."""
+        day, end = _as_date(start), _as_date(end)
+        count = 0
+        while day < end:
+            day += _ONE_DAY
+            if self.is_workday(day):
+                count += 1
+        return count
+
+    def is_overdue(self, due: Deadline, today: date) -> bool:
+        """The due day itself is still in time; the day after is late."""
+        return _as_date(today) > due.due
+
+
+def provisional_warning(deadline: Deadline) -> str | None:
+    """A Chinese warning for a provisional deadline, or None when it is firm."""
+    if not deadline.provisional:
+        return None
+    years = "、".join(str(y) for y in deadline.unconfirmed_years)
+    return f"{years} 年的节假日安排尚未确认，期限为暂定，请在设置中录入国务院办公厅公布的放假安排。"

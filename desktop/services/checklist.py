@@ -1,0 +1,140 @@
+"""The checklist of spot-check items (C1–C5): reading the current or a past version."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, or_, select
+
+from db.engine import Database
+from db.models import ChecklistItem, ChecklistVersion, Department
+from desktop.core.vocab import label
+from desktop.services.common import Detail, fmt_date, yes_no
+
+
+@dataclass(frozen=True)
+class ChecklistItemRow:
+    id: int
+    code: str
+    seq: int
+    check_class: str
+    name: str
+    legal_basis: str
+    department: str
+    target_type: str
+    content: str
+    methods: str
+    category: str
+    ratio_cap: str
+    suitable_for_random: bool
+    unsuitable_reason: str
+    local_addition: bool
+    filed_on: date | None
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    version_no: int
+    effective_on: date
+    reason: str
+    item_count: int
+
+
+def _methods_label(methods: str) -> str:
+    return "、".join(label(m, "CheckMethod") for m in methods.split(",") if m)
+
+
+def current_version_no(database: Database) -> int | None:
+    with database.session() as session:
+        return session.scalar(select(func.max(ChecklistVersion.version_no)))
+
+
+def _in_version(version_no: int):  # type: ignore[no-untyped-def]
+    # C4: a revision belongs to every version from its first until it is retired.
+    return (ChecklistItem.first_version <= version_no) & (
+        ChecklistItem.retired_version.is_(None) | (ChecklistItem.retired_version > version_no)
+    )
+
+
+def list_items(
+    database: Database, version_no: int | None = None, text: str = ""
+) -> list[ChecklistItemRow]:
+    """The items of a version of the list (the current one by default), in list order."""
+    version = version_no if version_no is not None else current_version_no(database)
+    if version is None:
+        return []
+    query = (
+        select(ChecklistItem, Department.name)
+        .join(Department, ChecklistItem.department_id == Department.id)
+        .where(_in_version(version))
+        .order_by(ChecklistItem.seq, ChecklistItem.code)
+    )
+    if text:
+        pattern = f"%{text}%"
+        query = query.where(
+            or_(
+                ChecklistItem.name.like(pattern),
+                ChecklistItem.legal_basis.like(pattern),
+                ChecklistItem.code.like(pattern),
+                Department.name.like(pattern),
+            )
+        )
+    with database.session() as session:
+        return [
+            ChecklistItemRow(
+                id=item.id,
+                code=item.code,
+                seq=item.seq,
+                check_class=item.check_class,
+                name=item.name,
+                legal_basis=item.legal_basis,
+                department=dept_name,
+                target_type=item.target_type,
+                content=item.content,
+                methods=_methods_label(item.methods),
+                category=label(item.category, "ItemCategory"),
+                ratio_cap=item.ratio_cap or "",
+                suitable_for_random=item.suitable_for_random,
+                unsuitable_reason=item.unsuitable_reason,
+                local_addition=item.local_addition,
+                filed_on=item.filed_on,
+            )
+            for item, dept_name in session.execute(query)
+        ]
+
+
+def list_versions(database: Database) -> list[VersionRow]:
+    with database.session() as session:
+        versions = session.scalars(
+            select(ChecklistVersion).order_by(ChecklistVersion.version_no.desc())
+        ).all()
+        rows = []
+        for v in versions:
+            count = session.scalar(
+                select(func.count()).select_from(ChecklistItem).where(_in_version(v.version_no))
+            )
+            rows.append(VersionRow(v.version_no, v.effective_on, v.reason, count or 0))
+        return rows
+
+
+def item_detail(row: ChecklistItemRow) -> Detail:
+    return Detail(
+        title=row.name,
+        fields=[
+            ("事项编码", row.code),
+            ("序号", str(row.seq)),
+            ("抽查类别", row.check_class),
+            ("事项类别", row.category),
+            ("抽查主体", row.department),
+            ("检查对象", row.target_type),
+            ("抽查内容", row.content),
+            ("检查方式", row.methods),
+            ("抽查依据", row.legal_basis),
+            ("比例上限", row.ratio_cap or "不设上限（重点检查事项）"),
+            ("适宜随机抽查", yes_no(row.suitable_for_random)),
+            ("不适宜原因", row.unsuitable_reason),
+            ("本级增加事项", yes_no(row.local_addition)),
+            ("备案日期", fmt_date(row.filed_on)),
+        ],
+    )

@@ -1,0 +1,132 @@
+"""The demo county generator: a deterministic county for trying the program and for tests.
+
+``generate_demo(path, targets=20_000, seed=2026)`` writes a new SQLite database with the 18
+member departments of a county joint meeting, about 120 checklist items, the two
+registries, a year of plans, tasks with real ``ssj-draw-1`` draws, results, one past plenary
+meeting and the publication register. The same seed always gives the same content; the
+wall clock is not consulted (the demo's "today" is ``DEMO_TODAY`` unless given).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from db.models import AppSetting, Draw, Result, Target, Task
+from desktop.services import audit
+from desktop.services.calendar import load_calendar
+from desktop.services.database import open_database
+from desktop.services.demo import county, plans, registry, results
+from desktop.services.demo import draws as demo_draws
+from desktop.services.demo.data import COUNTY, DOC_PREFIX, OFFICE_NAME
+
+DEMO_TODAY = date(2026, 11, 20)
+DEFAULT_TARGETS = 20_000
+DEFAULT_SEED = 2026
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    path: Path
+    targets: int
+    tasks: int
+    draws: int
+    results: int
+
+
+class DemoExistsError(FileExistsError):
+    pass
+
+
+def _noop(_fraction: float, _message: str) -> None:
+    pass
+
+
+def generate_demo(
+    path: Path,
+    *,
+    targets: int = DEFAULT_TARGETS,
+    seed: int = DEFAULT_SEED,
+    today: date = DEMO_TODAY,
+    overwrite: bool = False,
+    progress: Progress = _noop,
+) -> DemoSummary:
+    """Write a new demo county database at ``path`` (refuses to replace a file unless told)."""
+    if targets < 100:
+        raise ValueError("演示县至少需要 100 个检查对象，请把 --targets 设为 100 或以上。")
+    path = Path(path)
+    if path.exists():
+        if not overwrite:
+            raise DemoExistsError(f"文件“{path}”已存在。请换一个文件名，或加 --force 覆盖。")
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    database = open_database(path).database
+    rng = random.Random(seed)
+    try:
+        with database.session() as session:
+            progress(0.0, "成员单位与联席会议")
+            departments = county.add_departments(session)
+            county.add_roles(session, rng, departments)
+            county.add_meetings(session, rng, departments)
+            items = county.add_checklist(session, departments)
+            towns = registry.add_townships(session)
+            progress(0.05, "检查对象名录库")
+            registry.add_targets(
+                session,
+                rng,
+                targets,
+                towns,
+                departments,
+                lambda done: progress(0.05 + 0.75 * done / targets, f"检查对象 {done:,}"),
+            )
+            progress(0.8, "执法检查人员名录库")
+            inspectors = registry.add_inspectors(session, rng, departments, today)
+            registry.add_experts(session, rng)
+            registry.add_confirmations(session, rng, departments, today)
+            registry.add_conflicts(session, rng, inspectors, targets)
+            progress(0.85, "抽查计划与任务")
+            year_plans = plans.add_plans(session, departments, items)
+            plans.add_case_checks(session, rng, departments, targets)
+            tasks = plans.add_tasks(
+                session, departments, items, year_plans, {t.name: t.id for t in towns}
+            )
+            progress(0.9, "公开抽取")
+            draws = demo_draws.add_draws(session, rng, seed, tasks, inspectors)
+            progress(0.95, "检查结果与公示")
+            results.add_results(session, rng, tasks, draws, departments, load_calendar(database))
+            results.add_publications(session, year_plans, tasks, draws)
+            session.add_all(
+                [
+                    AppSetting(key="office.name", value=OFFICE_NAME),
+                    AppSetting(key="office.county", value=COUNTY),
+                    AppSetting(key="office.doc_prefix", value=DOC_PREFIX),
+                    AppSetting(key="demo.seed", value=str(seed)),
+                ]
+            )
+            audit.record(
+                session,
+                actor="系统",
+                action="demo.generate",
+                entity_type="database",
+                summary=f"生成演示县数据：{targets} 个检查对象，随机种子 {seed}",
+                at=datetime.combine(today, datetime.min.time()),
+            )
+        with database.session() as session:
+            summary = DemoSummary(
+                path=path,
+                targets=session.scalar(select(func.count(Target.id))) or 0,
+                tasks=session.scalar(select(func.count(Task.id))) or 0,
+                draws=session.scalar(select(func.count(Draw.id))) or 0,
+                results=session.scalar(select(func.count(Result.id))) or 0,
+            )
+        progress(1.0, "完成")
+        return summary
+    finally:
+        database.dispose()

@@ -1,0 +1,249 @@
+"""Demo: inspection records and results (I1–I4, X1–X7) and the publication register."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy.orm import Session
+
+from db.models import (
+    Department,
+    Draw,
+    FollowUp,
+    InspectionRecord,
+    Plan,
+    Publication,
+    RecordItem,
+    Result,
+    Task,
+)
+from desktop.core.vocab import (
+    FollowUpKind,
+    PlanStatus,
+    PublicationKind,
+    ResultCategory,
+    TaskStatus,
+)
+from desktop.core.workdays import WorkdayCalendar
+from desktop.services.demo import data
+from desktop.services.demo.plans import TaskSpec
+
+R = ResultCategory
+CATEGORY_WEIGHTS = [
+    (R.NO_PROBLEM, 0.72),
+    (R.CORRECTED, 0.08),
+    (R.NOT_PUBLICISED, 0.04),
+    (R.UNREACHABLE, 0.05),
+    (R.NO_ACTIVITY, 0.05),
+    (R.PENDING_FOLLOW_UP, 0.04),
+    (R.FALSE_PUBLICITY, 0.01),
+    (R.OBSTRUCTED, 0.01),
+]
+SITE = "演示县人民政府网站"
+CREDIT_SITE = "国家企业信用信息公示系统"
+LATE_DEPARTMENT = "YJJ"  # publishes one task's results late, so S1 has something to show
+
+
+def _category(rng: random.Random) -> ResultCategory:
+    x = rng.random()
+    for category, weight in CATEGORY_WEIGHTS:
+        x -= weight
+        if x < 0:
+            return category
+    return R.NO_PROBLEM
+
+
+def _at(day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour, 0))
+
+
+def add_results(
+    session: Session,
+    rng: random.Random,
+    tasks: list[tuple[TaskSpec, Task]],
+    draws: dict[int, Draw],
+    departments: dict[str, Department],
+    calendar: WorkdayCalendar,
+) -> None:
+    codes = {d.id: code for code, d in departments.items()}
+    corrected_one = False
+    for spec, task in tasks:
+        draw = draws.get(task.id)
+        if draw is None or spec.status in (TaskStatus.DRAWN,):
+            continue
+        names = {m.group_no: [] for m in draw.members}
+        for m in draw.members:
+            names[m.group_no].append(m.inspector_id)
+        finished = spec.status in (TaskStatus.COMPLETED, TaskStatus.PENDING_PUBLICATION)
+        for drawn in sorted(draw.targets, key=lambda t: t.code):
+            if drawn.group_no is None:
+                continue
+            if not finished and rng.random() < 0.5:
+                continue  # inspecting: about half the targets visited so far
+            span = (spec.ends_on - spec.starts_on).days
+            checked = spec.starts_on + timedelta(days=rng.randrange(span + 1))
+            record = InspectionRecord(
+                task_id=task.id,
+                target_id=drawn.target_id,
+                group_no=drawn.group_no,
+                checked_on=checked,
+                check_ended_on=spec.ends_on if finished else None,
+                precheck_note="已比对名录库登记信息",
+                notified=True,
+                target_signed=rng.random() > 0.03,
+                officers=f"第{drawn.group_no}组",
+            )
+            record.items = [
+                RecordItem(
+                    department_id=i.department_id,
+                    checklist_item_id=i.checklist_item_id,
+                    method="on_site",
+                )
+                for i in task.items
+            ]
+            session.add(record)
+            if not finished:
+                continue
+            session.flush()
+            for link in task.departments:
+                dept_code = codes[link.department_id]
+                category = _category(rng)
+                entered = calendar.add_working_days(spec.ends_on, rng.randrange(2, 12)).due
+                published = None
+                if spec.status == TaskStatus.COMPLETED:
+                    lag = (
+                        25 if (dept_code == LATE_DEPARTMENT and spec.code == "2026-STHJ-01") else 2
+                    )
+                    published = _at(calendar.add_working_days(entered, lag).due, 16)
+                result = Result(
+                    record_id=record.id,
+                    department_id=link.department_id,
+                    category=category,
+                    detail="" if category == R.NO_PROBLEM else "详见检查情况记录表",
+                    evidence="现场照片及邻居证言" if category == R.UNREACHABLE else "",
+                    entered_at=_at(entered, 10),
+                    entered_by=f"{dept_code}录入员",
+                    published_at=published,
+                )
+                session.add(result)
+                session.flush()
+                _follow_up(session, rng, result, category, entered, departments, calendar)
+                if published and not corrected_one and category == R.NOT_PUBLICISED:
+                    _correct(session, result, published, calendar)
+                    corrected_one = True
+
+
+def _follow_up(
+    session: Session,
+    rng: random.Random,
+    result: Result,
+    category: ResultCategory,
+    formed: date,
+    departments: dict[str, Department],
+    calendar: WorkdayCalendar,
+) -> None:
+    """X3/X7: transfers within 7 working days; unreachable entities go on the abnormal list."""
+    if category == R.PENDING_FOLLOW_UP:
+        due = calendar.add_working_days(formed, 7).due
+        to = departments[rng.choice(("SCJG", "YJJ", "WJW"))]
+        session.add(
+            FollowUp(
+                result_id=result.id,
+                kind=FollowUpKind.TRANSFER,
+                to_department_id=to.id,
+                due_on=due,
+                status="closed",
+                closed_on=due - timedelta(days=2),
+                note="移送有管辖权的部门处理",
+            )
+        )
+    elif category == R.UNREACHABLE:
+        session.add(
+            FollowUp(
+                result_id=result.id,
+                kind=FollowUpKind.ABNORMAL_LIST,
+                due_on=calendar.add_working_days(formed, 10).due,
+                status="open",
+                note="依法列入经营异常名录",
+            )
+        )
+
+
+def _correct(
+    session: Session, wrong: Result, published: datetime, calendar: WorkdayCalendar
+) -> None:
+    """X5: the published result stays; a new entry signed off by the head corrects it."""
+    later = calendar.add_working_days(published.date(), 5).due
+    session.add(
+        Result(
+            record_id=wrong.record_id,
+            department_id=wrong.department_id,
+            category=R.NO_PROBLEM,
+            detail="经复核，该企业已按规定公示年度报告，原结果录入有误。",
+            entered_at=_at(later, 9),
+            entered_by=wrong.entered_by,
+            published_at=_at(later, 15),
+            corrects_id=wrong.id,
+            correction_reason="录入错误，经复核更正",
+            signed_off_by="部门负责人",
+        )
+    )
+
+
+def add_publications(
+    session: Session,
+    plans: dict[str, Plan],
+    tasks: list[tuple[TaskSpec, Task]],
+    draws: dict[int, Draw],
+) -> None:
+    """P4, D10, X2: what the office has published this year."""
+    entries = [
+        (
+            PublicationKind.CHECKLIST,
+            1,
+            f"{data.COUNTY}部门联合抽查事项清单（第1版）",
+            _at(date(2026, 1, 15), 10),
+        ),
+        (
+            PublicationKind.CHECKLIST,
+            2,
+            f"{data.COUNTY}部门联合抽查事项清单（第2版）",
+            _at(date(2026, 6, 3), 10),
+        ),
+    ]
+    for plan in plans.values():
+        if plan.status == PlanStatus.PUBLISHED and plan.published_at:
+            entries.append((PublicationKind.PLAN, plan.id, plan.title, plan.published_at))
+    for spec, task in tasks:
+        draw = draws.get(task.id)
+        if draw is not None and draw.drawn_at:
+            entries.append(
+                (
+                    PublicationKind.DRAW_LIST,
+                    draw.id,
+                    f"{task.title}抽取结果",
+                    draw.drawn_at + timedelta(hours=6),
+                )
+            )
+        if spec.status == TaskStatus.COMPLETED:
+            entries.append(
+                (
+                    PublicationKind.RESULTS,
+                    task.id,
+                    f"{task.title}检查结果",
+                    _at(spec.ends_on + timedelta(days=30), 16),
+                )
+            )
+    for kind, ref, title, at in entries:
+        channel = CREDIT_SITE if kind == PublicationKind.RESULTS else SITE
+        session.add(
+            Publication(
+                kind=kind,
+                ref_id=ref,
+                title=title,
+                channel=channel,
+                published_at=at,
+                published_by="王海燕",
+            )
+        )

@@ -1,0 +1,106 @@
+"""The main window: eight tabs over one database, status bar naming the database."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+
+from db.engine import Database
+from desktop import __version__
+from desktop.ui.hub import hub
+from desktop.ui.settings import UiSettings
+from desktop.ui.tabs.base import Tab
+from desktop.ui.tabs.checklist_tab import ChecklistTab
+from desktop.ui.tabs.meeting_tab import MeetingTab
+from desktop.ui.tabs.plans_tab import PlansTab
+from desktop.ui.tabs.registry_tab import RegistryTab
+from desktop.ui.tabs.simple_tabs import DrawsTab, PublicationTab, RecordsTab
+from desktop.ui.tabs.statistics_tab import StatisticsTab
+
+TAB_CLASSES: list[type[Tab]] = [
+    ChecklistTab,
+    RegistryTab,
+    MeetingTab,
+    PlansTab,
+    DrawsTab,
+    RecordsTab,
+    PublicationTab,
+    StatisticsTab,
+]
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self, database: Database, *, demo: bool = False, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.settings = UiSettings()
+        title = "双随机工作台"
+        self.setWindowTitle(f"{title}（演示县）" if demo else title)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tab_pages: list[Tab] = [cls(database) for cls in TAB_CLASSES]
+        for page in self.tab_pages:
+            self.tabs.addTab(page, page.title)
+        self.setCentralWidget(self.tabs)
+        self._loaded: set[int] = set()
+        self.tabs.currentChanged.connect(self._tab_shown)
+
+        self.database_label = QLabel(f"数据库：{database.describe()}")
+        self.database_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.statusBar().addWidget(self.database_label, 1)
+        if demo:
+            self.statusBar().addPermanentWidget(QLabel("演示数据，仅供试用"))
+        self._build_menu()
+        hub.data_changed.connect(self._data_changed)
+
+        geometry = self.settings.window_geometry
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1360, 820)
+        self.tabs.setCurrentIndex(min(self.settings.last_tab, len(self.tab_pages) - 1))
+        self._tab_shown(self.tabs.currentIndex())
+
+    def _build_menu(self) -> None:
+        file_menu = self.menuBar().addMenu("文件(&F)")
+        refresh = QAction("刷新(&R)", self, shortcut=QKeySequence.StandardKey.Refresh)
+        refresh.triggered.connect(lambda: hub.data_changed.emit("*"))
+        file_menu.addAction(refresh)
+        file_menu.addSeparator()
+        quit_action = QAction("退出(&X)", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        help_menu = self.menuBar().addMenu("帮助(&H)")
+        about = QAction("关于(&A)", self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            "关于双随机工作台",
+            f"双随机工作台 {__version__}\n\n部门联合“双随机、一公开”监管工作联席会议办公室的"
+            f"桌面工作台。\n\n数据库：{self.database.describe()}",
+        )
+
+    def _tab_shown(self, index: int) -> None:
+        # Tabs load when first shown, so start-up does not read every table.
+        if index < 0 or index in self._loaded:
+            return
+        self._loaded.add(index)
+        self.tab_pages[index].refresh()
+
+    def _data_changed(self, kind: str) -> None:
+        for index, page in enumerate(self.tab_pages):
+            if page.wants(kind):
+                if index == self.tabs.currentIndex():
+                    page.refresh()
+                else:
+                    self._loaded.discard(index)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.window_geometry = self.saveGeometry()
+        self.settings.last_tab = self.tabs.currentIndex()
+        self.settings.sync()
+        super().closeEvent(event)

@@ -1,0 +1,37 @@
+"""Per-user interface settings, declared once with types and defaults, over QSettings."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings
+
+ORGANIZATION = "shuangsuiji"
+APPLICATION = "shuangsuiji"
+
+
+class UiSettings:
+    def __init__(self) -> None:
+        self._qs = QSettings(ORGANIZATION, APPLICATION)
+
+    @property
+    def window_geometry(self) -> QByteArray | None:
+        value = self._qs.value("window/geometry")
+        return value if isinstance(value, QByteArray) else None
+
+    @window_geometry.setter
+    def window_geometry(self, value: QByteArray) -> None:
+        self._qs.setValue("window/geometry", value)
+
+    @property
+    def last_tab(self) -> int:
+        value = self._qs.value("window/last_tab", 0)
+        try:
+            return int(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return 0
+
+    @last_tab.setter
+    def last_tab(self, value: int) -> None:
+        self._qs.setValue("window/last_tab", value)
+
+    def sync(self) -> None:
+        self._qs.sync()

@@ -1,0 +1,109 @@
+"""Migrations: empty → head builds every table, head matches the models, start-up
+migration takes a backup, SQLite pragmas are in force."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+import db.models  # noqa: F401
+from db.base import Base
+from db.engine import Database
+from db.migrate import (
+    alembic_config,
+    backup_sqlite_file,
+    current_revision,
+    head_revision,
+    upgrade_to_head,
+)
+
+
+def test_empty_to_head_creates_every_model_table(tmp_path: Path) -> None:
+    database = Database(tmp_path / "new.sqlite")
+    assert current_revision(database) is None
+    backup = upgrade_to_head(database)
+    assert backup is None  # a new file has nothing to lose
+    assert current_revision(database) == head_revision(database)
+    tables = set(inspect(database.engine).get_table_names())
+    assert set(Base.metadata.tables) <= tables
+    database.dispose()
+
+
+def test_head_matches_the_models(tmp_path: Path) -> None:
+    database = Database(tmp_path / "head.sqlite")
+    upgrade_to_head(database)
+    with database.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert diff == [], f"models and migrations differ; add a migration: {diff}"
+    database.dispose()
+
+
+def test_downgrade_and_upgrade_round_trip(tmp_path: Path) -> None:
+    database = Database(tmp_path / "round.sqlite")
+    upgrade_to_head(database)
+    with database.engine.begin() as connection:
+        config = alembic_config(database)
+        config.attributes["connection"] = connection
+        command.downgrade(config, "base")
+    assert "targets" not in inspect(database.engine).get_table_names()
+    upgrade_to_head(database)
+    assert "targets" in inspect(database.engine).get_table_names()
+    database.dispose()
+
+
+def test_migration_on_an_existing_file_takes_a_backup_first(tmp_path: Path) -> None:
+    path = tmp_path / "office.sqlite"
+    database = Database(path)
+    upgrade_to_head(database)
+    with database.engine.begin() as connection:
+        connection.execute(text("INSERT INTO townships (code, name) VALUES ('1', '城关镇')"))
+        config = alembic_config(database)
+        config.attributes["connection"] = connection
+        # Pretend the file is one revision behind: schema at base, data kept elsewhere.
+        command.downgrade(config, "base")
+        connection.execute(text("CREATE TABLE keep_me (v TEXT)"))
+        connection.execute(text("INSERT INTO keep_me VALUES ('办公室数据')"))
+    backup = upgrade_to_head(database, tmp_path / "backups")
+    assert backup is not None and backup.exists()
+    copy = sqlite3.connect(backup)
+    assert copy.execute("SELECT v FROM keep_me").fetchone() == ("办公室数据",)
+    copy.close()
+    database.dispose()
+
+
+def test_backup_copy_is_consistent_in_wal_mode(tmp_path: Path) -> None:
+    database = Database(tmp_path / "wal.sqlite")
+    upgrade_to_head(database)
+    with database.session() as session:
+        session.execute(text("INSERT INTO townships (code, name) VALUES ('2', '河口镇')"))
+    copy = backup_sqlite_file(tmp_path / "wal.sqlite", tmp_path / "b", "test")
+    connection = sqlite3.connect(copy)
+    assert connection.execute("SELECT name FROM townships").fetchall() == [("河口镇",)]
+    connection.close()
+    database.dispose()
+
+
+def test_sqlite_pragmas_wal_foreign_keys_busy_timeout(empty_db: Database) -> None:
+    with empty_db.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 10_000
+
+
+def test_foreign_keys_are_enforced(empty_db: Database) -> None:
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError), empty_db.session() as session:
+        session.execute(
+            text(
+                "INSERT INTO inspectors (code, name, department_id, kind, certificate_no,"
+                " specialties, level, id_number, phone, on_leave, active)"
+                " VALUES ('X-1', '某', 999, 'civil_servant', '', '', '', '', '', 0, 1)"
+            )
+        )

@@ -1,0 +1,44 @@
+"""The command line: version, the demo generator, clear errors."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from desktop import __version__
+from desktop.cli import main
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert __version__ in capsys.readouterr().out
+
+
+def test_demo_subcommand_writes_a_county(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "county.sqlite"
+    assert main(["demo", "--out", str(out), "--targets", "500", "--seed", "3"]) == 0
+    connection = sqlite3.connect(out)
+    assert connection.execute("SELECT count(*) FROM targets").fetchone() == (500,)
+    connection.close()
+    assert "已生成演示县" in capsys.readouterr().err
+
+
+def test_demo_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "county.sqlite"
+    out.write_bytes(b"office data")
+    assert main(["demo", "--out", str(out), "--targets", "200"]) == 2
+    assert "--force" in capsys.readouterr().err
+    assert out.read_bytes() == b"office data"
+
+
+def test_unopenable_database_gives_a_chinese_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    assert main(["--db", str(blocker / "sub" / "db.sqlite")]) == 2
+    assert "无法创建数据库所在的文件夹" in capsys.readouterr().err

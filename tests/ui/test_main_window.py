@@ -1,0 +1,90 @@
+"""The main window on the demo county: eight tabs, each filled, details, settings kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTableView
+from pytestqt.qtbot import QtBot
+
+from db.engine import Database
+from desktop.ui.list_pane import ListPane
+from desktop.ui.main_window import MainWindow
+
+TAB_TITLES = ["事项清单", "两库", "联席会议", "抽查计划", "随机抽取", "检查记录", "公示公开", "统计通报"]
+
+
+def _open(qtbot: QtBot, database: Database) -> MainWindow:
+    window = MainWindow(database, demo=True)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def test_eight_tabs_each_show_demo_data(qtbot: QtBot, demo_db: Database, tmp_path: Path) -> None:
+    window = _open(qtbot, demo_db)
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert titles == TAB_TITLES
+    for index in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(index)
+        page = window.tabs.currentWidget()
+        panes = page.findChildren(ListPane)
+        assert panes, titles[index]
+        for pane in panes:
+            assert pane.table.model().rowCount() > 0, f"{titles[index]} has an empty table"
+        window.grab().save(str(tmp_path / f"tab{index}.png"))
+    assert "数据库：" in window.database_label.text()
+    assert str(demo_db.sqlite_path) in window.database_label.text()
+
+
+def test_selecting_a_row_shows_its_details(qtbot: QtBot, demo_db: Database) -> None:
+    window = _open(qtbot, demo_db)
+    window.tabs.setCurrentIndex(TAB_TITLES.index("联席会议"))
+    meeting_pane = window.tabs.currentWidget().findChildren(ListPane)[1]
+    meeting_pane.table.selectRow(0)
+    html = meeting_pane.details.toPlainText()
+    assert "参会情况" in html and "议定事项" in html
+
+
+def test_search_filters_the_checklist(qtbot: QtBot, demo_db: Database) -> None:
+    window = _open(qtbot, demo_db)
+    pane = window.tabs.widget(0).findChild(ListPane)
+    before = pane.table.model().rowCount()
+    pane.search.setText("特种设备")
+    after = pane.table.model().rowCount()
+    assert 0 < after < before
+    assert "显示" in pane.count_label.text()
+
+
+def test_target_registry_filters_in_sql(qtbot: QtBot, demo_db: Database) -> None:
+    window = _open(qtbot, demo_db)
+    window.tabs.setCurrentIndex(TAB_TITLES.index("两库"))
+    tab = window.tabs.currentWidget()
+    total = tab.targets.rowCount()
+    tab.credit_box.setCurrentIndex(tab.credit_box.findData("D"))
+    filtered = tab.targets.rowCount()
+    assert 0 < filtered < total
+    assert {tab.targets.data(tab.targets.index(r, 5)) for r in range(filtered)} == {"D"}
+    tab.target_pane.search.setText("便利店")
+    qtbot.waitUntil(lambda: tab.targets.rowCount() < filtered, timeout=3000)
+
+
+def test_geometry_and_last_tab_are_remembered(qtbot: QtBot, demo_db: Database) -> None:
+    window = _open(qtbot, demo_db)
+    window.resize(1111, 777)
+    window.tabs.setCurrentIndex(5)
+    window.close()
+    again = _open(qtbot, demo_db)
+    assert again.tabs.currentIndex() == 5
+    assert again.size().width() == 1111
+
+
+def test_tables_sort_by_clicking_a_header(qtbot: QtBot, demo_db: Database) -> None:
+    window = _open(qtbot, demo_db)
+    window.tabs.setCurrentIndex(TAB_TITLES.index("抽查计划"))
+    table = window.tabs.currentWidget().findChildren(QTableView)[0]
+    table.sortByColumn(2, Qt.SortOrder.AscendingOrder)
+    titles = [table.model().index(r, 2).data() for r in range(table.model().rowCount())]
+    assert titles == sorted(titles)
