@@ -12,8 +12,8 @@ import pytest
 # Before anything imports Qt: no screen on CI machines.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from db.engine import Database  # noqa: E402
-from desktop.services.database import open_database  # noqa: E402
+from db.engine import Database
+from desktop.services.database import open_database
 
 DEMO_TARGETS = 3_000  # big enough for every task to draw, small enough to build in seconds
 DEMO_SEED = 7

@@ -18,7 +18,9 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert __version__ in capsys.readouterr().out
 
 
-def test_demo_subcommand_writes_a_county(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_subcommand_writes_a_county(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "county.sqlite"
     assert main(["demo", "--out", str(out), "--targets", "500", "--seed", "3"]) == 0
     connection = sqlite3.connect(out)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 
 from db.engine import Database
 from db.models import ChecklistItem, ChecklistVersion, Department
@@ -50,7 +50,7 @@ def current_version_no(database: Database) -> int | None:
         return session.scalar(select(func.max(ChecklistVersion.version_no)))
 
 
-def _in_version(version_no: int):  # type: ignore[no-untyped-def]
+def _in_version(version_no: int) -> ColumnElement[bool]:
     # C4: a revision belongs to every version from its first until it is retired.
     return (ChecklistItem.first_version <= version_no) & (
         ChecklistItem.retired_version.is_(None) | (ChecklistItem.retired_version > version_no)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from db.engine import Database
 from db.models import Department, Document, Meeting, MeetingRoleAssignment
@@ -40,7 +40,7 @@ class RoleRow:
     decided_by: str
 
 
-def _current(session, role: MeetingRole) -> dict[int, MeetingRoleAssignment]:  # type: ignore[no-untyped-def]
+def _current(session: Session, role: MeetingRole) -> dict[int, MeetingRoleAssignment]:
     rows = session.scalars(
         select(MeetingRoleAssignment).where(
             MeetingRoleAssignment.role == role, MeetingRoleAssignment.end_date.is_(None)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from db.engine import Database
 from db.models import Department, Draw, Plan, PlanDepartment, Task, TaskDepartment
@@ -33,7 +33,7 @@ class PlanRow:
     schedule: str
 
 
-def _names(session, links: list[PlanDepartment] | list[TaskDepartment]) -> str:  # type: ignore[no-untyped-def]
+def _names(session: Session, links: list[PlanDepartment] | list[TaskDepartment]) -> str:
     ids = [link.department_id for link in links]
     if not ids:
         return ""

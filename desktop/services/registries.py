@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased
@@ -45,6 +46,8 @@ class TargetRow:
     registered_on: date | None
 
 
+SelectT = TypeVar("SelectT", bound=Select)
+
 TARGET_SORT_COLUMNS = {
     "code": Target.code,
     "name": Target.name,
@@ -57,7 +60,7 @@ TARGET_SORT_COLUMNS = {
 }
 
 
-def _filtered(query: Select, f: TargetFilter) -> Select:  # type: ignore[type-arg]
+def _filtered(query: SelectT, f: TargetFilter) -> SelectT:
     text = f.text.strip()
     if text:
         query = query.where(or_(Target.name.like(f"%{text}%"), Target.code.like(f"{text}%")))
@@ -101,7 +104,7 @@ def page_targets(
 ) -> list[TargetRow]:
     """One page of targets matching the filter, sorted in SQL (code breaks ties)."""
     column = TARGET_SORT_COLUMNS.get(sort, Target.code)
-    order = [column.desc() if descending else column.asc()]
+    order: list[Any] = [column.desc() if descending else column.asc()]
     if column is not Target.code:
         order.append(Target.code.asc())
     owner = aliased(Department)

@@ -11,8 +11,15 @@ from desktop.services import audit
 def _three_entries(database: Database) -> None:
     with database.session() as session:
         for n in range(3):
-            audit.record(session, actor="王海燕", action="test", entity_type="target",
-                         entity_id=n, before={"name": "旧"}, after={"name": f"新{n}"})  # fmt: skip
+            audit.record(
+                session,
+                actor="王海燕",
+                action="test",
+                entity_type="target",
+                entity_id=n,
+                before={"name": "旧"},
+                after={"name": f"新{n}"},
+            )
 
 
 def test_a2_intact_chain_verifies(empty_db: Database) -> None:

@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from desktop.core.draw import verify_record
 from sqlalchemy import func, select
 
 from db.engine import Database
@@ -24,7 +25,6 @@ from db.models import (
     Task,
 )
 from desktop.core.codes import is_valid_uscc
-from desktop.core.draw import verify_record
 from desktop.services.demo import DemoExistsError, generate_demo
 
 WALL_CLOCK_COLUMNS = {"created_at"}  # filled by the database, not by the generator
@@ -34,9 +34,8 @@ def content_digest(path: Path) -> str:
     """SHA-256 over every table's rows, leaving out columns the clock fills."""
     connection = sqlite3.connect(path)
     digest = hashlib.sha256()
-    tables = [r[0] for r in connection.execute(
-        "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
-    )]  # fmt: skip
+    listing = "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+    tables = sorted(r[0] for r in connection.execute(listing))
     for table in tables:
         columns = [r[1] for r in connection.execute(f"PRAGMA table_info({table})")]
         keep = [c for c in columns if c not in WALL_CLOCK_COLUMNS]
@@ -69,7 +68,9 @@ def test_m1_eighteen_member_departments_with_convener_and_liaisons(demo_db: Data
         members = s.scalars(select(Department).where(Department.is_member)).all()
         assert len(members) == 18
         roles = s.scalars(select(MeetingRoleAssignment)).all()
-        current_liaisons = {r.department_id for r in roles if r.role == "liaison" and not r.end_date}
+        current_liaisons = {
+            r.department_id for r in roles if r.role == "liaison" and not r.end_date
+        }
         assert current_liaisons == {d.id for d in members}
         assert any(r.role == "convener" for r in roles)
         assert any(r.role == "liaison" and r.end_date for r in roles)  # M2 history
@@ -78,7 +79,9 @@ def test_m1_eighteen_member_departments_with_convener_and_liaisons(demo_db: Data
 
 def test_c1_c3_about_120_items_each_with_a_legal_basis(demo_db: Database) -> None:
     with demo_db.session() as s:
-        current = s.scalars(select(ChecklistItem).where(ChecklistItem.retired_version.is_(None))).all()
+        current = s.scalars(
+            select(ChecklistItem).where(ChecklistItem.retired_version.is_(None))
+        ).all()
         assert 110 <= len(current) <= 130
         assert all(item.legal_basis.strip() for item in current)
         assert all(i.ratio_cap is None for i in current if i.category == "key")  # C2
@@ -125,7 +128,10 @@ def test_p8_no_target_drawn_more_than_twice_a_year(demo_db: Database) -> None:
 
     with demo_db.session() as s:
         most = s.scalar(
-            select(func.max(select(func.count()).where(DrawTarget.target_id == Target.id)
-                            .scalar_subquery()))
-        )  # fmt: skip
+            select(
+                func.max(
+                    select(func.count()).where(DrawTarget.target_id == Target.id).scalar_subquery()
+                )
+            )
+        )
         assert most is not None and most <= 2

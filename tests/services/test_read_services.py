@@ -38,7 +38,9 @@ def test_targets_page_filter_and_sort_in_sql(demo_db: Database) -> None:
     word = first[0].name[-4:]
     found = page_targets(demo_db, TargetFilter(text=word), limit=5000)
     assert found and all(word in r.name or r.code.startswith(word) for r in found)
-    assert page_targets(demo_db, TargetFilter(text=first[0].code), limit=10)[0].code == first[0].code
+    assert (
+        page_targets(demo_db, TargetFilter(text=first[0].code), limit=10)[0].code == first[0].code
+    )
 
 
 def test_r5_experts_are_listed_apart_from_inspectors(demo_db: Database) -> None:

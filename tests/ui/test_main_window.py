@@ -12,7 +12,16 @@ from db.engine import Database
 from desktop.ui.list_pane import ListPane
 from desktop.ui.main_window import MainWindow
 
-TAB_TITLES = ["事项清单", "两库", "联席会议", "抽查计划", "随机抽取", "检查记录", "公示公开", "统计通报"]
+TAB_TITLES = [
+    "事项清单",
+    "两库",
+    "联席会议",
+    "抽查计划",
+    "随机抽取",
+    "检查记录",
+    "公示公开",
+    "统计通报",
+]
 
 
 def _open(qtbot: QtBot, database: Database) -> MainWindow:

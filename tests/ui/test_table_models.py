@@ -26,8 +26,11 @@ class Row:
 
 
 def test_row_model_passes_the_model_tester(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
-    columns = [Column("名称", lambda r: r.name), Column("日期", lambda r: r.when),
-               Column("是否", lambda r: r.ok)]  # fmt: skip
+    columns = [
+        Column("名称", lambda r: r.name),
+        Column("日期", lambda r: r.when),
+        Column("是否", lambda r: r.ok),
+    ]
     model = RowTableModel(columns, [Row("甲", date(2026, 1, 2), True), Row("乙", None, False)])
     qtmodeltester.check(model)
     assert model.data(model.index(0, 1)) == "2026-01-02"
@@ -69,7 +72,8 @@ def test_every_tab_model_passes_the_model_tester(qtmodeltester, demo_db: Databas
         qtmodeltester.check(RowTableModel(columns, rows))  # type: ignore[arg-type]
 
 
-def _paged(database: Database, f: TargetFilter = TargetFilter()) -> PagedTableModel:  # type: ignore[type-arg]
+def _paged(database: Database, f: TargetFilter | None = None) -> PagedTableModel:  # type: ignore[type-arg]
+    f = f or TargetFilter()
     return PagedTableModel(
         TARGET_COLUMNS,
         lambda: count_targets(database, f),

@@ -50,7 +50,10 @@ WITNESSES = [
     ("赵强", "个体劳动者协会代表"),
     ("孙丽", "新闻媒体记者"),
 ]
-EXCLUDED_STATUS_REASON = {TargetStatus.DEREGISTERED: "已注销", TargetStatus.MOVED_OUT: "已迁出"}
+EXCLUDED_STATUS_REASON: dict[str, str] = {
+    TargetStatus.DEREGISTERED: "已注销",
+    TargetStatus.MOVED_OUT: "已迁出",
+}
 
 
 def add_draws(

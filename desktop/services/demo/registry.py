@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import insert
@@ -67,7 +67,7 @@ def _uscc(rng: random.Random, prefix: str, used: set[str]) -> str:
             return code
 
 
-def _weighted(rng: random.Random, pairs: list[tuple[str, float]]) -> str:
+def _weighted(rng: random.Random, pairs: Sequence[tuple[str, float]]) -> str:
     x = rng.random()
     for value, weight in pairs:
         x -= weight

@@ -72,9 +72,6 @@ def add_results(
         draw = draws.get(task.id)
         if draw is None or spec.status in (TaskStatus.DRAWN,):
             continue
-        names = {m.group_no: [] for m in draw.members}
-        for m in draw.members:
-            names[m.group_no].append(m.inspector_id)
         finished = spec.status in (TaskStatus.COMPLETED, TaskStatus.PENDING_PUBLICATION)
         for drawn in sorted(draw.targets, key=lambda t: t.code):
             if drawn.group_no is None:
