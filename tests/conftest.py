@@ -19,16 +19,17 @@ DEMO_TARGETS = 3_000  # big enough for every task to draw, small enough to build
 DEMO_SEED = 7
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Never touch the developer's real data folder or Qt settings."""
-    root = tmp_path_factory.mktemp("user")
-    os.environ["SHUANGSUIJI_DATA_DIR"] = str(root / "data")
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never touch the developer's real data folder or Qt settings; each test starts fresh
+    (a window closed by one test must not hand its last tab to the next)."""
+    monkeypatch.setenv("SHUANGSUIJI_DATA_DIR", str(tmp_path / "user-data"))
     from PySide6.QtCore import QSettings
 
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(root / "qt"))
-    yield
+    # UiSettings uses the native format (the registry on Windows, an ini file here).
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "qt"))
 
 
 @pytest.fixture
