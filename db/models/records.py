@@ -91,6 +91,8 @@ class FollowUp(CreatedMixin, Base):
     closed_on: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")
 
+    result: Mapped[Result] = relationship()
+
 
 class Attachment(CreatedMixin, Base):
     """A file in the archive (A1): scans, photos, audio, video, documents, with SHA-256."""

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
 
@@ -39,6 +40,12 @@ def _years_in_package() -> frozenset[int]:
 
 
 PACKAGE_YEARS: frozenset[int] = _years_in_package()
+
+
+@lru_cache(maxsize=4096)
+def _package_is_workday(d: date) -> bool:
+    """The package validates its argument on every call; deadlines ask about the same days."""
+    return bool(chinese_calendar.is_workday(d))
 _NO_OVERRIDES: Mapping[date, bool] = MappingProxyType({})
 _ONE_DAY = timedelta(days=1)
 
@@ -72,7 +79,7 @@ class WorkdayCalendar:
         if override is not None:
             return override
         if d.year in PACKAGE_YEARS:
-            return bool(chinese_calendar.is_workday(d))
+            return _package_is_workday(d)
         return d.weekday() < 5
 
     def is_confirmed_year(self, year: int) -> bool:

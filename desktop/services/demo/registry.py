@@ -32,6 +32,7 @@ from desktop.services.demo import data
 from desktop.services.demo.people import id_number, person_name, phone_number
 
 CHUNK = 10_000
+OPTIONAL_COLUMNS = ("legal_rep_id_number", "phone")
 CREDIT_WEIGHTS = [
     (CreditClass.A, 0.30),
     (CreditClass.B, 0.55),
@@ -59,7 +60,7 @@ def add_townships(session: Session) -> list[Township]:
 
 def _uscc(rng: random.Random, prefix: str, used: set[str]) -> str:
     while True:
-        body = "".join(rng.choice(USCC_CHARSET) for _ in range(9))
+        body = "".join(rng.choices(USCC_CHARSET, k=9))
         first17 = f"{prefix}{data.REGION_CODE}{body}"
         code = first17 + uscc_check_char(first17)
         if code not in used:
@@ -149,6 +150,8 @@ def add_targets(
         )
         row.setdefault("has_uscc", True)
         row.setdefault("legal_rep", legal_rep)
+        for column in OPTIONAL_COLUMNS:  # one key set for every row: one executemany
+            row.setdefault(column, "")
         rows.append(row)
         for dept_code in data.SUPERVISORS[industry][: rng.randrange(1, 3)]:
             supervision.append({"target_id": target_id, "department_id": departments[dept_code].id})
@@ -162,10 +165,11 @@ def add_targets(
 def _flush_targets(
     session: Session, rows: list[dict[str, object]], supervision: list[dict[str, object]]
 ) -> None:
+    # Core inserts on the tables: plain executemany, no ORM bookkeeping per row.
     if rows:
-        session.execute(insert(Target), rows)
+        session.execute(insert(Target.__table__), rows)
     if supervision:
-        session.execute(insert(TargetSupervision), supervision)
+        session.execute(insert(TargetSupervision.__table__), supervision)
     rows.clear()
     supervision.clear()
 

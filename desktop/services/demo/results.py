@@ -102,7 +102,6 @@ def add_results(
             session.add(record)
             if not finished:
                 continue
-            session.flush()
             for link in task.departments:
                 dept_code = codes[link.department_id]
                 category = _category(rng)
@@ -114,7 +113,7 @@ def add_results(
                     )
                     published = _at(calendar.add_working_days(entered, lag).due, 16)
                 result = Result(
-                    record_id=record.id,
+                    record=record,
                     department_id=link.department_id,
                     category=category,
                     detail="" if category == R.NO_PROBLEM else "详见检查情况记录表",
@@ -124,7 +123,6 @@ def add_results(
                     published_at=published,
                 )
                 session.add(result)
-                session.flush()
                 _follow_up(session, rng, result, category, entered, departments, calendar)
                 if published and not corrected_one and category == R.NOT_PUBLICISED:
                     _correct(session, result, published, calendar)
@@ -146,7 +144,7 @@ def _follow_up(
         to = departments[rng.choice(("SCJG", "YJJ", "WJW"))]
         session.add(
             FollowUp(
-                result_id=result.id,
+                result=result,
                 kind=FollowUpKind.TRANSFER,
                 to_department_id=to.id,
                 due_on=due,
@@ -158,7 +156,7 @@ def _follow_up(
     elif category == R.UNREACHABLE:
         session.add(
             FollowUp(
-                result_id=result.id,
+                result=result,
                 kind=FollowUpKind.ABNORMAL_LIST,
                 due_on=calendar.add_working_days(formed, 10).due,
                 status="open",
@@ -172,6 +170,7 @@ def _correct(
 ) -> None:
     """X5: the published result stays; a new entry signed off by the head corrects it."""
     later = calendar.add_working_days(published.date(), 5).due
+    session.flush()  # the corrected entry needs its id
     session.add(
         Result(
             record_id=wrong.record_id,
