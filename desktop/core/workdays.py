@@ -25,8 +25,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from types import MappingProxyType
 
 import chinese_calendar
@@ -46,6 +46,8 @@ PACKAGE_YEARS: frozenset[int] = _years_in_package()
 def _package_is_workday(d: date) -> bool:
     """The package validates its argument on every call; deadlines ask about the same days."""
     return bool(chinese_calendar.is_workday(d))
+
+
 _NO_OVERRIDES: Mapping[date, bool] = MappingProxyType({})
 _ONE_DAY = timedelta(days=1)
 
