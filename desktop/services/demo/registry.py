@@ -6,9 +6,10 @@ import random
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
+from db.base import Base
 from db.models import (
     ConflictDeclaration,
     Department,
@@ -162,14 +163,20 @@ def add_targets(
     progress(count)
 
 
+def _table(model: type[Base]) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
 def _flush_targets(
     session: Session, rows: list[dict[str, object]], supervision: list[dict[str, object]]
 ) -> None:
     # Core inserts on the tables: plain executemany, no ORM bookkeeping per row.
     if rows:
-        session.execute(insert(Target.__table__), rows)
+        session.execute(insert(_table(Target)), rows)
     if supervision:
-        session.execute(insert(TargetSupervision.__table__), supervision)
+        session.execute(insert(_table(TargetSupervision)), supervision)
     rows.clear()
     supervision.clear()
 
