@@ -25,9 +25,11 @@ from db.models.records import Attachment, FollowUp, InspectionRecord, RecordItem
 from db.models.registry import (
     ConflictDeclaration,
     Expert,
+    ImportBatch,
     Inspector,
     RegistryConfirmation,
     Target,
+    TargetChange,
     TargetSupervision,
     Township,
 )
@@ -54,6 +56,7 @@ __all__ = [
     "DrawWitness",
     "Expert",
     "FollowUp",
+    "ImportBatch",
     "InspectionRecord",
     "Inspector",
     "Meeting",
@@ -68,6 +71,7 @@ __all__ = [
     "RegistryConfirmation",
     "Result",
     "Target",
+    "TargetChange",
     "TargetSupervision",
     "Task",
     "TaskDepartment",

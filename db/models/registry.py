@@ -145,3 +145,37 @@ class ConflictDeclaration(CreatedMixin, Base):
     target_id: Mapped[int] = mapped_column(ForeignKey("targets.id"), index=True)
     reason: Mapped[str] = mapped_column(Text, default="")
     declared_on: Mapped[date] = mapped_column(Date)
+
+
+class ImportBatch(CreatedMixin, Base):
+    """One confirmed import of a spreadsheet into a registry or the checklist (R6)."""
+
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # targets / inspectors / checklist
+    file_name: Mapped[str] = mapped_column(String(300))
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    imported_at: Mapped[datetime] = mapped_column(DateTime)
+    imported_by: Mapped[str] = mapped_column(String(50))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    inserted: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    rejected_json: Mapped[str] = mapped_column(Text, default="")  # every rejected row, kept
+
+
+class TargetChange(Base):
+    """The history of a target's registry data: which fields changed, from what, when, by
+    which import or edit. The target row always holds the current state."""
+
+    __tablename__ = "target_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"), index=True)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
+    changed_at: Mapped[datetime] = mapped_column(DateTime)
+    changed_by: Mapped[str] = mapped_column(String(50))
+    before_json: Mapped[str] = mapped_column(Text, default="")  # only the changed fields
+    after_json: Mapped[str] = mapped_column(Text, default="")

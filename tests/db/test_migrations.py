@@ -14,6 +14,7 @@ from sqlalchemy import inspect, text
 import db.models  # noqa: F401
 from db.base import Base
 from db.engine import Database
+from db.fts import include_object
 from db.migrate import (
     alembic_config,
     backup_sqlite_file,
@@ -38,7 +39,8 @@ def test_head_matches_the_models(tmp_path: Path) -> None:
     database = Database(tmp_path / "head.sqlite")
     upgrade_to_head(database)
     with database.engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        context = MigrationContext.configure(connection, opts={"include_object": include_object})
+        diff = compare_metadata(context, Base.metadata)
     assert diff == [], f"models and migrations differ; add a migration: {diff}"
     database.dispose()
 

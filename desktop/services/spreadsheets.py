@@ -1,0 +1,180 @@
+"""Reading the office's spreadsheets (.xlsx, .xls, .csv) into rows with their Excel numbers.
+
+One reader for every import (checklist, targets, inspectors): python-calamine for Excel
+files (fast, no formatting objects), the csv module for .csv in UTF-8 or GB18030 (what
+Excel on a Chinese Windows writes). Cells come back as Python values (``str``, ``float``,
+``int``, ``bool``, ``date``, ``datetime``) or ``""`` for empty; rows keep their 1-based
+row number as Excel shows it, so every rejected row can be named exactly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from python_calamine import CalamineError, CalamineWorkbook, PasswordError
+
+Cell = str | float | int | bool | date | datetime | time | timedelta
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+CSV_SUFFIXES = {".csv", ".txt"}
+HEADER_SEARCH_ROWS = 15  # provincial lists put titles and notes above the header
+
+
+class SpreadsheetError(ValueError):
+    """The file cannot be read; the message is Chinese and says what to do."""
+
+
+@dataclass(frozen=True)
+class SheetRows:
+    file: Path
+    sheet_name: str
+    rows: list[tuple[int, list[Cell]]]  # (Excel row number, cells), blank rows left out
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    """Where the header is and which column holds which field (0-based column indexes)."""
+
+    row_number: int
+    headers: list[str]
+    columns: dict[str, int]
+    unmapped: list[str]
+
+
+def read_rows(
+    path: Path,
+    *,
+    sheet: str | int = 0,
+    progress: Callable[[int], None] | None = None,
+) -> SheetRows:
+    """All non-blank rows of one sheet (the first by default)."""
+    path = Path(path)
+    if not path.exists():
+        raise SpreadsheetError(f"找不到文件：{path}。请确认文件位置后重新选择。")
+    suffix = path.suffix.lower()
+    if suffix in CSV_SUFFIXES:
+        return SheetRows(path, path.stem, list(_non_blank(_csv_rows(path), progress)))
+    if suffix not in EXCEL_SUFFIXES:
+        raise SpreadsheetError(
+            f"不支持的文件类型“{path.suffix}”：请另存为 .xlsx、.xls 或 .csv 后再导入。"
+        )
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        names = workbook.sheet_names
+        name = sheet if isinstance(sheet, str) else names[sheet]
+        data = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except PasswordError as error:
+        raise SpreadsheetError("文件设有打开密码：请在 Excel 中取消密码后再导入。") from error
+    except (CalamineError, IndexError, KeyError, ValueError, OSError) as error:
+        raise SpreadsheetError(
+            f"无法读取“{path.name}”（{error}）：文件可能已损坏或不是 Excel 文件，"
+            "请在 Excel 中打开并另存为 .xlsx 后再试。"
+        ) from error
+    numbered = ((n, list(cells)) for n, cells in enumerate(data, 1))
+    return SheetRows(path, name, list(_non_blank(numbered, progress)))
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, list[Cell]]]:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes any byte sequence
+        raise SpreadsheetError("无法识别 CSV 文件的编码：请另存为 UTF-8 或 .xlsx。")
+    dialect: type[csv.Dialect] | csv.Dialect = csv.excel
+    with contextlib.suppress(csv.Error):  # one column, or odd quoting: plain Excel CSV
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+    for n, row in enumerate(csv.reader(io.StringIO(text, newline=""), dialect), 1):
+        yield n, list(row)
+
+
+def _non_blank(
+    rows: Iterator[tuple[int, list[Cell]]], progress: Callable[[int], None] | None
+) -> Iterator[tuple[int, list[Cell]]]:
+    for n, cells in rows:
+        if progress is not None and n % 10_000 == 0:
+            progress(n)
+        if any(
+            c != "" and c is not None and not (isinstance(c, str) and not c.strip()) for c in cells
+        ):
+            yield n, ["" if c is None else c for c in cells]
+
+
+_HEADER_NOISE = re.compile(r"[\s\u3000*＊:：]|[（(](必填|选填|必须|可选)[)）]")
+
+
+def header_key(text: object) -> str:
+    """A header cell reduced for matching: no spaces, stars, colons or (必填) notes;
+    full-width brackets made half-width."""
+    value = str(text).translate(str.maketrans("（）", "()"))
+    return _HEADER_NOISE.sub("", value)
+
+
+def find_header(
+    rows: Sequence[tuple[int, list[Cell]]],
+    aliases: Mapping[str, Sequence[str]],
+    required: set[str],
+    overrides: Mapping[str, int] | None = None,
+) -> HeaderMatch:
+    """Find the header row among the first rows and map each field to a column.
+
+    ``aliases`` maps a field to the header words that name it (first match wins, exact
+    before contained). ``overrides`` are columns the person chose in the wizard.
+    """
+    best: HeaderMatch | None = None
+    for row_number, cells in rows[:HEADER_SEARCH_ROWS]:
+        match = _match_header(row_number, cells, aliases, overrides or {})
+        if best is None or len(match.columns) > len(best.columns):
+            best = match
+    if best is None or not best.columns:
+        raise SpreadsheetError(
+            "没有找到表头：请确认第一张工作表的前几行中有列名（例如“统一社会信用代码”“企业名称”）。"
+        )
+    missing = [field for field in sorted(required) if field not in best.columns]
+    if missing and not overrides:
+        wanted = "、".join(aliases[f][0] for f in missing)
+        raise SpreadsheetError(
+            f"表头中缺少必需的列：{wanted}。请在表头中加上这些列，或在导入向导中手工指定。"
+        )
+    return best
+
+
+def _match_header(
+    row_number: int,
+    cells: list[Cell],
+    aliases: Mapping[str, Sequence[str]],
+    overrides: Mapping[str, int],
+) -> HeaderMatch:
+    headers = [str(c).strip() for c in cells]
+    keys = [header_key(h) for h in headers]
+    columns: dict[str, int] = dict(overrides)
+    taken = set(columns.values())
+    for exact in (True, False):
+        for field, words in aliases.items():
+            if field in columns:
+                continue
+            for word in words:
+                target = header_key(word)
+                found = next(
+                    (
+                        i
+                        for i, key in enumerate(keys)
+                        if i not in taken and key and (key == target if exact else target in key)
+                    ),
+                    None,
+                )
+                if found is not None:
+                    columns[field] = found
+                    taken.add(found)
+                    break
+    unmapped = [h for i, h in enumerate(headers) if h and i not in taken]
+    return HeaderMatch(row_number, headers, columns, unmapped)
