@@ -32,3 +32,18 @@ def demo_database() -> Path:
 
 def backup_dir() -> Path:
     return data_dir() / "backups"
+
+
+def resource_path(*parts: str) -> Path:
+    """A file shipped in ``resources/``: works from source and from the PyInstaller bundle
+    (which unpacks the package next to the program)."""
+    from importlib.resources import files
+
+    return Path(str(files("resources").joinpath(*parts)))
+
+
+def documents_dir() -> Path:
+    """Where save dialogs start: the user's 文档 folder."""
+    from platformdirs import user_documents_dir
+
+    return Path(user_documents_dir())

@@ -1,4 +1,5 @@
-"""The checklist of spot-check items (C1–C5): reading the current or a past version."""
+"""The checklist of spot-check items (C1–C5): reading the current or a past version,
+comparing two versions, and the C3/C5 views. Changes live in ``checklist_edit``."""
 
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ def current_version_no(database: Database) -> int | None:
         return session.scalar(select(func.max(ChecklistVersion.version_no)))
 
 
-def _in_version(version_no: int) -> ColumnElement[bool]:
+def in_version(version_no: int) -> ColumnElement[bool]:
     # C4: a revision belongs to every version from its first until it is retired.
     return (ChecklistItem.first_version <= version_no) & (
         ChecklistItem.retired_version.is_(None) | (ChecklistItem.retired_version > version_no)
@@ -67,7 +68,7 @@ def list_items(
     query = (
         select(ChecklistItem, Department.name)
         .join(Department, ChecklistItem.department_id == Department.id)
-        .where(_in_version(version))
+        .where(in_version(version))
         .order_by(ChecklistItem.seq, ChecklistItem.code)
     )
     if text:
@@ -81,27 +82,28 @@ def list_items(
             )
         )
     with database.session() as session:
-        return [
-            ChecklistItemRow(
-                id=item.id,
-                code=item.code,
-                seq=item.seq,
-                check_class=item.check_class,
-                name=item.name,
-                legal_basis=item.legal_basis,
-                department=dept_name,
-                target_type=item.target_type,
-                content=item.content,
-                methods=_methods_label(item.methods),
-                category=label(item.category, "ItemCategory"),
-                ratio_cap=item.ratio_cap or "",
-                suitable_for_random=item.suitable_for_random,
-                unsuitable_reason=item.unsuitable_reason,
-                local_addition=item.local_addition,
-                filed_on=item.filed_on,
-            )
-            for item, dept_name in session.execute(query)
-        ]
+        return [_row(item, dept_name) for item, dept_name in session.execute(query)]
+
+
+def _row(item: ChecklistItem, dept_name: str) -> ChecklistItemRow:
+    return ChecklistItemRow(
+        id=item.id,
+        code=item.code,
+        seq=item.seq,
+        check_class=item.check_class,
+        name=item.name,
+        legal_basis=item.legal_basis,
+        department=dept_name,
+        target_type=item.target_type,
+        content=item.content,
+        methods=_methods_label(item.methods),
+        category=label(item.category, "ItemCategory"),
+        ratio_cap=item.ratio_cap or "",
+        suitable_for_random=item.suitable_for_random,
+        unsuitable_reason=item.unsuitable_reason,
+        local_addition=item.local_addition,
+        filed_on=item.filed_on,
+    )
 
 
 def list_versions(database: Database) -> list[VersionRow]:
@@ -112,7 +114,7 @@ def list_versions(database: Database) -> list[VersionRow]:
         rows = []
         for v in versions:
             count = session.scalar(
-                select(func.count()).select_from(ChecklistItem).where(_in_version(v.version_no))
+                select(func.count()).select_from(ChecklistItem).where(in_version(v.version_no))
             )
             rows.append(VersionRow(v.version_no, v.effective_on, v.reason, count or 0))
         return rows
@@ -138,3 +140,61 @@ def item_detail(row: ChecklistItemRow) -> Detail:
             ("备案日期", fmt_date(row.filed_on)),
         ],
     )
+
+
+# What a person reads in the 变化内容 column of a version comparison.
+FIELD_LABELS: dict[str, str] = {
+    "seq": "序号",
+    "check_class": "抽查类别",
+    "name": "抽查事项",
+    "legal_basis": "抽查依据",
+    "department": "抽查主体",
+    "target_type": "检查对象",
+    "content": "抽查内容",
+    "methods": "检查方式",
+    "category": "事项类别",
+    "ratio_cap": "比例上限",
+    "suitable_for_random": "适宜随机抽查",
+    "unsuitable_reason": "不适宜原因",
+    "local_addition": "本级增加",
+    "filed_on": "备案日期",
+}
+
+
+@dataclass(frozen=True)
+class VersionDiff:
+    added: list[ChecklistItemRow]
+    removed: list[ChecklistItemRow]
+    changed: list[tuple[ChecklistItemRow, ChecklistItemRow, list[str]]]  # old, new, labels
+
+
+def compare_versions(database: Database, old_version: int, new_version: int) -> VersionDiff:
+    """What ``new_version`` added, removed and changed against ``old_version`` (C4),
+    matched by the item code that stays the same across revisions."""
+    old = {r.code: r for r in list_items(database, old_version)}
+    new = {r.code: r for r in list_items(database, new_version)}
+    changed = []
+    for code, after in new.items():
+        before = old.get(code)
+        if before is None:
+            continue
+        fields = [
+            text for f, text in FIELD_LABELS.items() if getattr(before, f) != getattr(after, f)
+        ]
+        if fields:
+            changed.append((before, after, fields))
+    return VersionDiff(
+        added=[r for c, r in new.items() if c not in old],
+        removed=[r for c, r in old.items() if c not in new],
+        changed=changed,
+    )
+
+
+def local_additions(database: Database, version_no: int | None = None) -> list[ChecklistItemRow]:
+    """C5: the items departments added beyond the higher-level list, with their filing date."""
+    return [r for r in list_items(database, version_no) if r.local_addition]
+
+
+def unsuitable_items(database: Database, version_no: int | None = None) -> list[ChecklistItemRow]:
+    """C3: inspection matters unsuitable for random checks, each listed with its reason."""
+    return [r for r in list_items(database, version_no) if not r.suitable_for_random]

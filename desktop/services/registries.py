@@ -1,20 +1,25 @@
 """The two registries (R1–R6): targets paged and filtered in SQL, inspectors, experts.
 
 A registry of 300,000 targets is never loaded whole: the GUI asks for a count and for
-pages, and every filter and sort runs in the database.
+pages, and every filter and sort runs in the database. On SQLite a search of three or more
+characters goes through the FTS5 trigram index (``db.fts``); LIKE stays as the exact test,
+so both paths return the same rows.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, text
 from sqlalchemy.orm import aliased
 
 from db.engine import Database
-from db.models import Department, Expert, Inspector, Target, Township
+from db.fts import FTS_TABLE, MIN_FTS_QUERY, fts_query
+from db.models import Department, Expert, Inspector, Target, TargetSupervision, Township
+from desktop.core.codes import is_valid_uscc
 from desktop.core.vocab import CreditClass, TargetKind, TargetStatus, label
 from desktop.services.common import Detail, Option, fmt_date, yes_no
 
@@ -26,6 +31,9 @@ class TargetFilter:
     kind: str = ""
     credit_class: str = ""
     status: str = ""
+    industry: str = ""
+    department_id: int | None = None  # a supervising department (TargetSupervision)
+    label: str = ""  # one of TARGET_LABELS
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,11 @@ class TargetRow:
     status: str
     owner_department: str
     registered_on: date | None
+    # The labels one by one, for exports (``labels`` joins them for the table).
+    abnormal: bool = False
+    dishonest: bool = False
+    commitment_approval: bool = False
+    complaints: int = 0
 
 
 SelectT = TypeVar("SelectT", bound=Select)
@@ -60,10 +73,47 @@ TARGET_SORT_COLUMNS = {
 }
 
 
-def _filtered(query: SelectT, f: TargetFilter) -> SelectT:
-    text = f.text.strip()
-    if text:
-        query = query.where(or_(Target.name.like(f"%{text}%"), Target.code.like(f"{text}%")))
+# R2 labels of tiered supervision, as the filter box offers them.
+TARGET_LABELS: dict[str, tuple[str, ColumnElement[bool]]] = {
+    "abnormal": ("经营异常", Target.abnormal.is_(True)),
+    "dishonest": ("严重失信", Target.dishonest.is_(True)),
+    "commitment": ("承诺制", Target.commitment_approval.is_(True)),
+    "complaints": ("有投诉举报", Target.complaints > 0),
+}
+
+
+def _fts_ids(match: str) -> Any:
+    # The rowids FTS5 finds; ``IN`` over them lets SQLite probe targets by primary key.
+    return text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q").bindparams(q=match)
+
+
+def _text_condition(words: str, use_fts: bool) -> ColumnElement[bool]:
+    """Name contains the words, or the code starts with them (autoescape: % and _ are text)."""
+    in_name = Target.name.contains(words, autoescape=True)
+    if is_valid_uscc(words.upper()):
+        # A full USCC is unique: the code index answers it, no scan.
+        if use_fts:
+            in_name = and_(Target.id.in_(_fts_ids("name : " + fts_query(words))), in_name)
+        return or_(Target.code == words.upper(), in_name)
+    if not words.isascii():
+        # Codes are ASCII (USCC or protocol codes): name only, which the covering name
+        # index answers without reading the table (2-character Chinese queries).
+        like: ColumnElement[bool] = in_name
+    else:
+        like = or_(in_name, Target.code.startswith(words, autoescape=True))
+    if not use_fts or len(words) < MIN_FTS_QUERY:
+        return like
+    # The trigram index finds a superset (any column, anywhere); LIKE keeps the exact
+    # meaning (code only from its start) on those few rows.
+    return and_(Target.id.in_(_fts_ids(fts_query(words))), like)
+
+
+def _filtered(query: SelectT, f: TargetFilter, database: Database | None = None) -> SelectT:
+    """Apply the filter; ``database`` tells whether the SQLite FTS index can be used."""
+    words = f.text.strip()
+    if words:
+        use_fts = database is not None and database.is_sqlite
+        query = query.where(_text_condition(words, use_fts))
     if f.township_id is not None:
         query = query.where(Target.township_id == f.township_id)
     if f.kind:
@@ -72,12 +122,22 @@ def _filtered(query: SelectT, f: TargetFilter) -> SelectT:
         query = query.where(Target.credit_class == f.credit_class)
     if f.status:
         query = query.where(Target.status == f.status)
+    if f.industry:
+        query = query.where(Target.industry == f.industry)
+    if f.department_id is not None:
+        # IN over the department's links (indexed) beats a per-row EXISTS on big registries.
+        supervised = select(TargetSupervision.target_id).where(
+            TargetSupervision.department_id == f.department_id
+        )
+        query = query.where(Target.id.in_(supervised))
+    if f.label:
+        query = query.where(TARGET_LABELS[f.label][1])
     return query
 
 
 def count_targets(database: Database, f: TargetFilter = TargetFilter()) -> int:
     with database.session() as session:
-        return session.scalar(_filtered(select(func.count(Target.id)), f)) or 0
+        return session.scalar(_filtered(select(func.count(Target.id)), f, database)) or 0
 
 
 def _labels(t: Target) -> str:
@@ -107,33 +167,64 @@ def page_targets(
     order: list[Any] = [column.desc() if descending else column.asc()]
     if column is not Target.code:
         order.append(Target.code.asc())
+    # The page's ids first, from the narrow indexes; the joins then run on 200 rows only,
+    # not on every row OFFSET skips (deep pages stay as quick as the first).
+    ids = _filtered(select(Target.id), f, database).order_by(*order).offset(offset).limit(limit)
+    query = _rows_query().where(Target.id.in_(ids)).order_by(*order)
+    with database.session() as session:
+        return [_target_row(t, town, owner) for t, town, owner in session.execute(query)]
+
+
+def iter_targets(
+    database: Database, f: TargetFilter = TargetFilter(), *, chunk: int = 5_000
+) -> Iterator[list[TargetRow]]:
+    """Every matching target by code, a chunk at a time: for exports of the whole registry.
+
+    Keyset paging (``code > last``) keeps each chunk as cheap as the first, where OFFSET
+    would walk all earlier rows again; each chunk has its own short session.
+    """
+    last = ""
+    while True:
+        query = _filtered(_rows_query(), f, database).where(Target.code > last)
+        with database.session() as session:
+            result = session.execute(query.order_by(Target.code).limit(chunk))
+            rows = [_target_row(t, town, owner) for t, town, owner in result]
+        if not rows:
+            return
+        yield rows
+        last = rows[-1].code
+
+
+def _rows_query() -> Select[Target, str, str]:
     owner = aliased(Department)
-    query = (
+    return (
         select(Target, Township.name, owner.name)
         .outerjoin(Township, Target.township_id == Township.id)
         .outerjoin(owner, Target.owner_department_id == owner.id)
     )
-    query = _filtered(query, f).order_by(*order).offset(offset).limit(limit)
-    with database.session() as session:
-        return [
-            TargetRow(
-                id=t.id,
-                code=t.code,
-                name=t.name,
-                kind=label(t.kind, "TargetKind"),
-                entity_type=t.entity_type,
-                legal_rep=t.legal_rep,
-                address=t.address,
-                township=township or "",
-                industry=t.industry,
-                credit_class=t.credit_class,
-                labels=_labels(t),
-                status=label(t.status, "TargetStatus"),
-                owner_department=owner_name or "",
-                registered_on=t.registered_on,
-            )
-            for t, township, owner_name in session.execute(query)
-        ]
+
+
+def _target_row(t: Target, township: str | None, owner_name: str | None) -> TargetRow:
+    return TargetRow(
+        id=t.id,
+        code=t.code,
+        name=t.name,
+        kind=label(t.kind, "TargetKind"),
+        entity_type=t.entity_type,
+        legal_rep=t.legal_rep,
+        address=t.address,
+        township=township or "",
+        industry=t.industry,
+        credit_class=t.credit_class,
+        labels=_labels(t),
+        status=label(t.status, "TargetStatus"),
+        owner_department=owner_name or "",
+        registered_on=t.registered_on,
+        abnormal=t.abnormal,
+        dishonest=t.dishonest,
+        commitment_approval=t.commitment_approval,
+        complaints=t.complaints,
+    )
 
 
 def target_detail(row: TargetRow) -> Detail:
@@ -162,6 +253,27 @@ def township_options(database: Database) -> list[Option]:
         return [Option(str(i), name) for i, name in rows]
 
 
+def industry_options(database: Database) -> list[Option]:
+    """The industries present in the registry (the index on ``industry`` answers this)."""
+    with database.session() as session:
+        query = select(Target.industry).where(Target.industry != "").distinct()
+        rows = session.scalars(query.order_by(Target.industry))
+        return [Option(name, name) for name in rows]
+
+
+def department_options(database: Database) -> list[Option]:
+    """Departments for the "监管部门" filter, in the joint meeting's order."""
+    with database.session() as session:
+        rows = session.execute(
+            select(Department.id, Department.name).order_by(Department.sort_order, Department.code)
+        )
+        return [Option(str(i), name) for i, name in rows]
+
+
+def label_options() -> list[Option]:
+    return [Option(key, name) for key, (name, _) in TARGET_LABELS.items()]
+
+
 def kind_options() -> list[Option]:
     return [Option(k.value, label(k)) for k in TargetKind]
 
@@ -188,6 +300,17 @@ class InspectorRow:
     level: str
     on_leave: bool
     available: bool  # R4: valid certificate, not on leave, active
+    id_number_masked: str = ""  # R7: the full number never leaves the database
+    phone: str = ""
+
+
+def mask_id_number(value: str) -> str:
+    """First 6 and last 4 characters kept, the birth date and sequence hidden:
+    110101********1234. Short or odd values are hidden whole."""
+    value = value.strip()
+    if len(value) <= 10:
+        return "*" * len(value)
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]
 
 
 def list_inspectors(
@@ -227,6 +350,8 @@ def list_inspectors(
                     level=i.level,
                     on_leave=i.on_leave,
                     available=valid and not i.on_leave and i.active,
+                    id_number_masked=mask_id_number(i.id_number),
+                    phone=i.phone,
                 )
             )
         return rows

@@ -54,6 +54,11 @@ class ListPane(QWidget, Generic[T]):
         top.addWidget(self.search, 2)
         top.addLayout(self.filters, 3)
         top.addWidget(self.count_label)
+        # Buttons get a row of their own, so a tab with many filters and actions still fits
+        # a 1024-pixel-wide screen.
+        self.actions = QHBoxLayout()
+        self.actions.setContentsMargins(0, 0, 0, 0)
+        self.actions.addStretch(1)
 
         self.table = QTableView()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -92,6 +97,7 @@ class ListPane(QWidget, Generic[T]):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
+        layout.addLayout(self.actions)
         layout.addWidget(splitter, 1)
 
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
@@ -108,6 +114,10 @@ class ListPane(QWidget, Generic[T]):
 
     def add_filter(self, widget: QWidget) -> None:
         self.filters.addWidget(widget)
+
+    def add_action(self, widget: QWidget) -> None:
+        """A button on the actions row, right-aligned under the search and filters."""
+        self.actions.addWidget(widget)
 
     def _search_changed(self, _text: str) -> None:
         if self.proxy is not None:

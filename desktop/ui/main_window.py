@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(QLabel("演示数据，仅供试用"))
         self._build_menu()
         hub.data_changed.connect(self._data_changed)
+        hub.status_message.connect(self.show_status)
 
         geometry = self.settings.window_geometry
         if geometry is None or not self.restoreGeometry(geometry):
@@ -83,6 +84,9 @@ class MainWindow(QMainWindow):
             f"双随机工作台 {__version__}\n\n部门联合“双随机、一公开”监管工作联席会议办公室的"
             f"桌面工作台。\n\n数据库：{self.database.describe()}",
         )
+
+    def show_status(self, text: str) -> None:
+        self.statusBar().showMessage(text, 15_000)
 
     def _tab_shown(self, index: int) -> None:
         # Tabs load when first shown, so start-up does not read every table.

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
+from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QWidget
+from PySide6.QtWidgets import QComboBox, QFileDialog, QPushButton, QWidget
 
 from db.engine import Database
-from desktop.services import registries
+from desktop.documents.spreadsheets import export_inspectors, export_targets
+from desktop.paths import documents_dir
+from desktop.services import meetings, registries
 from desktop.services.common import Detail, Option
+from desktop.services.imports import ImportKind
 from desktop.services.registries import ExpertRow, InspectorRow, TargetFilter, TargetRow
+from desktop.ui.hub import hub
+from desktop.ui.import_wizard import ImportWizard
 from desktop.ui.list_pane import ListPane
 from desktop.ui.table_models import Column, PagedTableModel, RowTableModel
 from desktop.ui.tabs.base import Tab, sub_tabs
+from desktop.ui.worker import Job, run_with_progress
 
 TARGET_COLUMNS: list[Column[TargetRow]] = [
     Column("统一社会信用代码/编码", lambda r: r.code, "code", 170),
@@ -74,11 +82,22 @@ class RegistryTab(Tab):
         for box in (self.township_box, self.kind_box, self.credit_box, self.status_box):
             self.target_pane.add_filter(box)
             box.currentIndexChanged.connect(self._filters_changed)
+        self.import_targets_button = self._button(
+            "导入…", lambda: self.open_import(ImportKind.TARGETS)
+        )
+        self.export_targets_button = self._button("导出…", self.export_targets)
+        self.target_pane.add_action(self.import_targets_button)
+        self.target_pane.add_action(self.export_targets_button)
+        self.job: Job | None = None
 
         self.inspectors = RowTableModel(INSPECTOR_COLUMNS)
         self.inspector_pane = ListPane(
             self.inspectors, registries.inspector_detail, placeholder="姓名、编码、部门、专长…"
         )
+        self.inspector_pane.add_action(
+            self._button("导入…", lambda: self.open_import(ImportKind.INSPECTORS))
+        )
+        self.inspector_pane.add_action(self._button("导出…", self.export_inspectors))
         self.experts = RowTableModel(EXPERT_COLUMNS)
         self.expert_pane = ListPane(self.experts, _expert_detail, placeholder="搜索专家和机构…")
         self.tabs = sub_tabs(
@@ -89,6 +108,52 @@ class RegistryTab(Tab):
                 ("专家和检验检测机构（不计入执法人员）", self.expert_pane),
             ],
         )
+
+    def _button(self, text: str, slot: Any) -> QPushButton:
+        button = QPushButton(text)
+        button.clicked.connect(slot)
+        return button
+
+    def open_import(self, kind: ImportKind) -> ImportWizard:
+        departments = [Option(d.code, d.name) for d in meetings.list_departments(self.database)]
+        wizard = ImportWizard(self.database, departments, kind, self)
+        wizard.open()
+        return wizard
+
+    def _ask_save_path(self, default_name: str) -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, "导出到 Excel", str(documents_dir() / default_name), "Excel 文件 (*.xlsx)"
+        )
+        return Path(name) if name else None
+
+    def export_targets(self, path: Path | None = None) -> Job | None:
+        """Exports what the filters show (all 300,000 rows when nothing is filtered)."""
+        path = path or self._ask_save_path("检查对象名录库.xlsx")
+        if path is None:
+            return None
+        chosen = self.target_filter
+        self.job = run_with_progress(
+            self,
+            "导出检查对象名录库",
+            lambda job: export_targets(self.database, path, chosen, progress=job.report),
+            lambda count: self._exported(path, count),
+        )
+        return self.job
+
+    def export_inspectors(self, path: Path | None = None) -> Job | None:
+        path = path or self._ask_save_path("执法检查人员名录库.xlsx")
+        if path is None:
+            return None
+        self.job = run_with_progress(
+            self,
+            "导出执法检查人员名录库",
+            lambda job: export_inspectors(self.database, path),
+            lambda count: self._exported(path, count),
+        )
+        return self.job
+
+    def _exported(self, path: Path, count: object) -> None:
+        hub.status_message.emit(f"已导出 {count:,} 条到：{path}")
 
     def _count(self) -> int:
         return registries.count_targets(self.database, self.target_filter)

@@ -1,0 +1,37 @@
+"""Importing the two registries from spreadsheets (R1–R6): check first, then write.
+
+``plan_import`` (试导入) reads the file, checks every row and compares it with the registry
+without writing anything; ``apply_import`` writes the plan in one transaction, all or
+nothing, with an import batch, the history of changed targets and one audit entry.
+The GUI wizard and the ``shuangsuiji import`` command both use exactly this API.
+"""
+
+from desktop.services.imports.apply import apply_import, fts_triggers_suspended
+from desktop.services.imports.fields import FieldSpec, ImportKind, field_specs
+from desktop.services.imports.model import (
+    ImportCancelled,
+    ImportOutcome,
+    ImportPlan,
+    ImportRefused,
+    RowIssue,
+)
+from desktop.services.imports.plan import plan_import
+from desktop.services.imports.reading import Preview, preview
+from desktop.services.imports.report import report_json
+
+__all__ = [
+    "FieldSpec",
+    "ImportCancelled",
+    "ImportKind",
+    "ImportOutcome",
+    "ImportPlan",
+    "ImportRefused",
+    "Preview",
+    "RowIssue",
+    "apply_import",
+    "field_specs",
+    "fts_triggers_suspended",
+    "plan_import",
+    "preview",
+    "report_json",
+]

@@ -1,0 +1,101 @@
+"""`shuangsuiji import`: exit codes, the Chinese summary, every rejected row, the JSON report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from db.models import Target
+from desktop.cli import main
+from desktop.services.database import open_database
+from tests.fixtures_spreadsheets import (
+    INSPECTOR_HEADER,
+    MIXED_REJECTED,
+    TARGET_HEADER,
+    mixed_targets_xlsx,
+    seed_county,
+    uscc,
+    write_xlsx,
+)
+
+
+@pytest.fixture
+def db_file(tmp_path: Path) -> Path:
+    path = tmp_path / "county.sqlite"
+    database = open_database(path).database
+    seed_county(database)
+    database.dispose()
+    return path
+
+
+def _targets(db_file: Path) -> int:
+    database = open_database(db_file).database
+    with database.session() as session:
+        count = session.scalar(select(func.count()).select_from(Target)) or 0
+    database.dispose()
+    return count
+
+
+def test_r6_rejected_rows_exit_1_and_import_nothing(
+    db_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = mixed_targets_xlsx(tmp_path / "名录.xlsx")
+    report = tmp_path / "report.json"
+    status = main(["import", "targets", str(path), "--db", str(db_file), "--report", str(report)])
+    assert status == 1
+    out = capsys.readouterr().out
+    for row in MIXED_REJECTED:
+        assert f"第 {row} 行：" in out
+    assert "没有导入任何数据" in out
+    assert _targets(db_file) == 0
+    data = json.loads(report.read_text("utf-8"))
+    assert data["imported"] is False and data["rejected"] == len(MIXED_REJECTED)
+    assert [r["row"] for r in data["rows"]] == sorted(MIXED_REJECTED)
+
+
+def test_r6_only_good_imports_the_good_rows(
+    db_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = mixed_targets_xlsx(tmp_path / "名录.xlsx")
+    report = tmp_path / "report.json"
+    args = ["--db", str(db_file), "import", "targets", str(path), "--only-good"]
+    assert main([*args, "--department", "SCJG", "--report", str(report)]) == 0
+    assert "已导入" in capsys.readouterr().out
+    assert _targets(db_file) == 5
+    data = json.loads(report.read_text("utf-8"))
+    assert (data["imported"], data["inserted"], data["accepted"]) == (True, 5, 5)
+
+
+def test_r3_dry_run_writes_nothing(
+    db_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_xlsx(tmp_path / "ok.xlsx", TARGET_HEADER[:2], [[uscc("D00000001"), "甲公司"]])
+    assert main(["import", "targets", str(path), "--db", str(db_file), "--dry-run"]) == 0
+    assert "试导入完成" in capsys.readouterr().out
+    assert _targets(db_file) == 0
+    assert main(["import", "targets", str(path), "--db", str(db_file)]) == 0
+    assert _targets(db_file) == 1
+
+
+def test_r4_inspectors_import(db_file: Path, tmp_path: Path) -> None:
+    rows = [["张三", "市场监管局", "执法公务员", "SC-1", "2030-01-01", ""]]
+    path = write_xlsx(tmp_path / "人员.xlsx", INSPECTOR_HEADER, rows)
+    assert main(["import", "inspectors", str(path), "--db", str(db_file)]) == 0
+
+
+def test_unreadable_files_and_unknown_departments_exit_2(
+    db_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "没有这个文件.xlsx"
+    assert main(["import", "targets", str(missing), "--db", str(db_file)]) == 2
+    assert "找不到文件" in capsys.readouterr().err
+    path = write_xlsx(tmp_path / "ok.xlsx", TARGET_HEADER[:2], [[uscc("D00000001"), "甲公司"]])
+    status = main(["import", "targets", str(path), "--db", str(db_file), "--department", "XX"])
+    assert status == 2
+    assert "XX" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        main(["import", "checklists", str(path)])
+    assert exit_info.value.code == 2
