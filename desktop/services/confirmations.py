@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import func, select
@@ -193,54 +193,135 @@ def _note(
     return f"{when}，有效"
 
 
+ContentCache = dict[tuple[str, int], tuple[int, str]]
+
+
+def _department_statuses(
+    session: Session,
+    kind: RegistryKind,
+    *,
+    as_of: datetime,
+    max_age: int,
+    contents: ContentCache | None = None,
+) -> list[ConfirmationStatusRow]:
+    """The state of ``kind`` per keeping department at ``as_of``: only confirmations made by
+    then count, so a draw prepared in March is judged by what was confirmed by March."""
+    owner, _ = _owner_and_fields(kind)
+    cache: ContentCache = {} if contents is None else contents
+    departments = session.execute(
+        select(Department.id, Department.name)
+        .where(Department.id.in_(select(owner).where(owner.is_not(None)).distinct()))
+        .order_by(Department.sort_order, Department.code)
+    ).all()
+    latest = (
+        select(func.max(RegistryConfirmation.id))
+        .where(
+            RegistryConfirmation.registry_kind == kind.value,
+            RegistryConfirmation.confirmed_at <= as_of,
+        )
+        .group_by(RegistryConfirmation.department_id)
+    )
+    last = {
+        c.department_id: c
+        for c in session.scalars(
+            select(RegistryConfirmation).where(RegistryConfirmation.id.in_(latest))
+        )
+    }
+    result = []
+    for dept_id, dept_name in departments:
+        key = (kind.value, dept_id)
+        if key not in cache:
+            cache[key] = _content(session, kind, dept_id)
+        count, sha = cache[key]
+        c = last.get(dept_id)
+        confirmed_at = c.confirmed_at if c else None
+        age = (as_of.date() - confirmed_at.date()).days if confirmed_at else None
+        # A confirmation without a digest (older data) can only be judged by its age.
+        changed = c is not None and bool(c.content_sha256) and c.content_sha256 != sha
+        stale = c is None or changed or (age is not None and age > max_age)
+        result.append(
+            ConfirmationStatusRow(
+                kind.value,
+                dept_id,
+                dept_name,
+                count,
+                confirmed_at,
+                c.confirmed_by if c else "",
+                age,
+                changed,
+                stale,
+                _note(confirmed_at, age, max_age, changed, c.row_count if c else 0, count),
+            )
+        )
+    return result
+
+
+def _end_of(day: date) -> datetime:
+    return datetime.combine(day, time.max)
+
+
 def confirmation_status(
     database: Database, kind: RegistryKind, *, today: date, max_age_days: int | None = None
 ) -> list[ConfirmationStatusRow]:
     """One row per department that keeps rows of ``kind``, in the joint meeting's order."""
-    kind = RegistryKind(kind)
     max_age = max_age_days if max_age_days is not None else get_max_age_days(database)
-    owner, _ = _owner_and_fields(kind)
-    result = []
     with database.session() as session:
-        departments = session.execute(
-            select(Department.id, Department.name)
-            .where(Department.id.in_(select(owner).where(owner.is_not(None)).distinct()))
-            .order_by(Department.sort_order, Department.code)
-        ).all()
-        latest = (
-            select(func.max(RegistryConfirmation.id))
-            .where(RegistryConfirmation.registry_kind == kind.value)
-            .group_by(RegistryConfirmation.department_id)
+        return _department_statuses(
+            session, RegistryKind(kind), as_of=_end_of(today), max_age=max_age
         )
-        last = {
-            c.department_id: c
-            for c in session.scalars(
-                select(RegistryConfirmation).where(RegistryConfirmation.id.in_(latest))
+
+
+def confirmation_history(
+    database: Database, kind: RegistryKind, department_id: int
+) -> list[ConfirmationRow]:
+    """Every confirmation a department made of ``kind``, newest first."""
+    with database.session() as session:
+        department = session.get(Department, department_id)
+        name = department.name if department else ""
+        rows = session.scalars(
+            select(RegistryConfirmation)
+            .where(
+                RegistryConfirmation.registry_kind == RegistryKind(kind).value,
+                RegistryConfirmation.department_id == department_id,
             )
+            .order_by(RegistryConfirmation.confirmed_at.desc(), RegistryConfirmation.id.desc())
+        )
+        return [_row(c, name) for c in rows]
+
+
+def registry_state(
+    session: Session,
+    *,
+    as_of: datetime,
+    max_age_days: int,
+    contents: ContentCache | None = None,
+) -> list[dict[str, Any]]:
+    """R3: the registry state a draw records (``Draw.registry_state_json``) when it freezes
+    its inputs: per registry and department, rows, last confirmation, age and verdict."""
+    return [
+        {
+            "registry": row.registry_kind,
+            "department": row.department,
+            "rows": row.row_count,
+            "confirmed_at": row.confirmed_at.isoformat(timespec="minutes")
+            if row.confirmed_at
+            else None,
+            "confirmed_by": row.confirmed_by,
+            "age_days": row.age_days,
+            "changed": row.changed,
+            "stale": row.stale,
+            "note": row.note,
         }
-        for dept_id, dept_name in departments:
-            count, sha = _content(session, kind, dept_id)
-            c = last.get(dept_id)
-            confirmed_at = c.confirmed_at if c else None
-            age = (today - confirmed_at.date()).days if confirmed_at else None
-            # A confirmation without a digest (older data) can only be judged by its age.
-            changed = c is not None and bool(c.content_sha256) and c.content_sha256 != sha
-            stale = c is None or changed or (age is not None and age > max_age)
-            result.append(
-                ConfirmationStatusRow(
-                    kind.value,
-                    dept_id,
-                    dept_name,
-                    count,
-                    confirmed_at,
-                    c.confirmed_by if c else "",
-                    age,
-                    changed,
-                    stale,
-                    _note(confirmed_at, age, max_age, changed, c.row_count if c else 0, count),
-                )
-            )
-    return result
+        for kind in RegistryKind
+        for row in _department_statuses(
+            session, kind, as_of=as_of, max_age=max_age_days, contents=contents
+        )
+    ]
+
+
+def content_digest(session: Session, kind: RegistryKind, department_id: int) -> tuple[int, str]:
+    """Row count and SHA-256 of what ``department_id`` keeps of ``kind`` (for the demo)."""
+    return _content(session, RegistryKind(kind), department_id)
 
 
 def stale_warnings(

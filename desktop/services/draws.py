@@ -3,6 +3,7 @@ preparation flow arrive with the draw issue; the engine is ``desktop.core.draw``
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -122,5 +123,25 @@ def draw_detail(database: Database, draw_id: int) -> Detail:
                     ["代码", "原因"],
                     [[e.code, e.reason] for e in d.exclusions],
                 ),
+                _registry_state_section(d.registry_state_json),
             ],
         )
+
+
+def _registry_state_section(state_json: str) -> Section:
+    """R3: which registry state the draw used, as recorded when its inputs were frozen."""
+    rows = [
+        [
+            label(s["registry"], "RegistryKind"),
+            s["department"],
+            str(s["rows"]),
+            s["note"],
+            "须更新确认" if s["stale"] else "有效",
+        ]
+        for s in json.loads(state_json or "[]")
+    ]
+    if not rows:
+        rows = [["", "", "", "抽取时未记录名录库确认状态", ""]]
+    return Section(
+        "抽取时的名录库确认状态（R3）", ["名录库", "部门", "条数", "确认情况", "结论"], rows
+    )

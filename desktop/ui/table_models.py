@@ -15,10 +15,12 @@ from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
 
 T = TypeVar("T")
 Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole
+WARNING_COLOUR = QColor("#b3261e")  # dark red: readable on white and on the alternate rows
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ class _ColumnsModel(QAbstractTableModel, Generic[T]):
     def __init__(self, columns: Sequence[Column[T]], parent: Any = None) -> None:
         super().__init__(parent)
         self.columns = list(columns)
+        # Rows for which this returns True are painted in the warning colour (stale, overdue).
+        self.warn: Callable[[T], bool] | None = None
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
@@ -77,6 +81,9 @@ class _ColumnsModel(QAbstractTableModel, Generic[T]):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.column() >= len(self.columns):
             return None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            row = self.row_at(index.row()) if self.warn is not None else None
+            return WARNING_COLOUR if row is not None and self.warn and self.warn(row) else None
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, SORT_ROLE):
             return None
         item = self.row_at(index.row())

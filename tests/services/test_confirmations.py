@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
+from itertools import pairwise
 
 import pytest
 from sqlalchemy import delete, select, update
 
 from db.engine import Database
-from db.models import AuditEntry, Department, Inspector, RegistryConfirmation, Target
+from db.models import AuditEntry, Department, Draw, Inspector, RegistryConfirmation, Target
 from desktop.core.vocab import RegistryKind
 from desktop.services.audit import verify_chain
 from desktop.services.confirmations import (
     DEFAULT_MAX_AGE_DAYS,
     confirm_registry,
+    confirmation_history,
     confirmation_status,
     get_max_age_days,
+    registry_state,
     set_max_age_days,
     stale_warnings,
 )
+from desktop.services.draws import draw_detail
 
 TODAY = date(2026, 11, 20)
 AT = datetime(2026, 11, 10, 9, 30)
@@ -45,7 +50,8 @@ def _owners(database: Database, kind: RegistryKind) -> dict[str, int]:
 
 
 def _status(database: Database, kind: RegistryKind, code: str, **kw: object) -> object:
-    rows = {r.department: r for r in confirmation_status(database, kind, today=TODAY, **kw)}  # type: ignore[arg-type]
+    kw.setdefault("today", TODAY)
+    rows = {r.department: r for r in confirmation_status(database, kind, **kw)}  # type: ignore[arg-type]
     with database.session() as session:
         name = session.scalar(select(Department.name).where(Department.code == code))
     return rows[name]
@@ -146,8 +152,67 @@ def test_r3_unknown_department_or_missing_person_is_refused(demo_db: Database) -
 
 
 def test_r3_confirmation_without_digest_is_judged_by_age(demo_db: Database) -> None:
-    # The demo's confirmations (like data kept before digests) carry no hash.
+    # The demo's digests match its rows, so age alone decides.
     status = confirmation_status(demo_db, RegistryKind.TARGETS, today=date(2026, 11, 22))
     assert status and not any(r.changed for r in status)
     assert all(r.stale == (r.age_days is not None and r.age_days > 30) for r in status)
     assert any(r.stale for r in status) and not all(r.stale for r in status)
+
+
+def test_r3_status_as_of_a_past_day_ignores_later_confirmations(demo_db: Database) -> None:
+    owners = _owners(demo_db, RegistryKind.TARGETS)
+    code = max(owners, key=lambda c: owners[c])
+    later = datetime(2026, 11, 21, 9, 0)  # after every demo confirmation
+    confirm_registry(demo_db, RegistryKind.TARGETS, code, by="张科长", at=later)
+    before = _status(demo_db, RegistryKind.TARGETS, code, today=date(2026, 11, 20))
+    after = _status(demo_db, RegistryKind.TARGETS, code, today=date(2026, 11, 22))
+    assert after.confirmed_at == later  # type: ignore[attr-defined]
+    assert before.confirmed_at not in (None, later)  # type: ignore[attr-defined]
+
+
+def test_r3_history_lists_every_confirmation_newest_first(demo_db: Database) -> None:
+    owners = _owners(demo_db, RegistryKind.INSPECTORS)
+    code = next(iter(owners))
+    confirm_registry(demo_db, RegistryKind.INSPECTORS, code, by="甲", at=datetime(2026, 11, 21))
+    confirm_registry(demo_db, RegistryKind.INSPECTORS, code, by="乙", at=datetime(2026, 11, 22))
+    with demo_db.session() as session:
+        dept_id = session.scalar(select(Department.id).where(Department.code == code))
+    assert dept_id is not None
+    history = confirmation_history(demo_db, RegistryKind.INSPECTORS, dept_id)
+    assert [c.confirmed_by for c in history[:2]] == ["乙", "甲"]
+    assert all(a.confirmed_at >= b.confirmed_at for a, b in pairwise(history))
+
+
+def test_r3_every_demo_draw_records_the_registry_state_it_used(demo_db: Database) -> None:
+    with demo_db.session() as session:
+        draws = session.scalars(select(Draw)).all()
+        assert draws
+        for draw in draws:
+            state = json.loads(draw.registry_state_json)
+            assert {s["registry"] for s in state} == {"targets", "inspectors"}
+            for part in state:
+                confirmed = part["confirmed_at"]
+                # Only confirmations made before the inputs were frozen count.
+                assert confirmed is None or confirmed <= draw.prepared_at.isoformat()
+                assert part["stale"] == (confirmed is None or part["age_days"] > 30)
+    detail = draw_detail(demo_db, draws[0].id)
+    section = next(s for s in detail.sections if "名录库确认状态" in s.title)
+    assert len(section.rows) == len(json.loads(draws[0].registry_state_json))
+
+
+def test_r3_registry_state_marks_a_part_changed_after_its_confirmation(
+    demo_db: Database,
+) -> None:
+    owners = _owners(demo_db, RegistryKind.TARGETS)
+    code = max(owners, key=lambda c: owners[c])
+    confirm_registry(demo_db, RegistryKind.TARGETS, code, by="张科长", at=AT)
+    with demo_db.session() as session:
+        dept = session.scalar(select(Department).where(Department.code == code))
+        assert dept is not None
+        first = session.scalar(select(Target.id).where(Target.owner_department_id == dept.id))
+        session.execute(update(Target).where(Target.id == first).values(name="改名后的名称"))
+    with demo_db.session() as session:
+        state = registry_state(session, as_of=datetime(2026, 11, 11), max_age_days=30)
+    part = next(s for s in state if s["registry"] == "targets" and s["department"] == dept.name)
+    assert part["changed"] and part["stale"]
+    assert "已变动" in part["note"]

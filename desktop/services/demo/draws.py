@@ -42,6 +42,7 @@ from desktop.core.draw import (
     seed_text,
 )
 from desktop.core.vocab import DrawStatus, TargetStatus, TaskStatus
+from desktop.services import confirmations
 from desktop.services.demo.plans import TaskSpec
 
 WITNESSES = [
@@ -66,10 +67,19 @@ def add_draws(
     """Draw every task that is past 待抽取, in date order, honouring P8 across tasks."""
     checked_this_year: Counter[int] = Counter()
     draws: dict[int, Draw] = {}
+    contents: confirmations.ContentCache = {}  # the demo registry does not change between draws
     for spec, task in sorted(tasks, key=lambda pair: pair[0].starts_on):
         if spec.status == TaskStatus.PENDING_DRAW:
             continue
         draw = _draw_task(session, rng, seed, spec, task, inspectors, checked_this_year)
+        # R3: the registry state when the inputs were frozen, as a real draw records it.
+        state = confirmations.registry_state(
+            session,
+            as_of=draw.prepared_at,
+            max_age_days=confirmations.DEFAULT_MAX_AGE_DAYS,
+            contents=contents,
+        )
+        draw.registry_state_json = json.dumps(state, ensure_ascii=False)
         draws[task.id] = draw
     return draws
 

@@ -29,6 +29,7 @@ from desktop.core.vocab import (
     TargetKind,
     TargetStatus,
 )
+from desktop.services import confirmations
 from desktop.services.demo import data
 from desktop.services.demo.people import id_number, person_name, phone_number
 
@@ -247,23 +248,35 @@ def add_experts(session: Session, rng: random.Random) -> None:
 def add_confirmations(
     session: Session, rng: random.Random, departments: dict[str, Department], today: date
 ) -> None:
-    """R3: every department confirmed its part of both registries, some long ago."""
+    """R3: every department confirmed its part of both registries about monthly through the
+    year, the last time some weeks ago and for a few long ago, so that both fresh and stale
+    parts show. The digests match the rows, as a real confirmation's would."""
+    session.flush()
+    first_day = date(today.year, 1, 8)
     for dept in departments.values():
         if not dept.is_member:
             continue
         for registry in RegistryKind:
-            days_ago = rng.choice((3, 8, 15, 21, 45, 70))
-            session.add(
-                RegistryConfirmation(
-                    registry_kind=registry,
-                    department_id=dept.id,
-                    confirmed_at=datetime.combine(
-                        today - timedelta(days=days_ago), datetime.min.time()
-                    ).replace(hour=16),
-                    confirmed_by=person_name(rng),
-                    note="名录库已更新",
+            count, sha = confirmations.content_digest(session, registry, dept.id)
+            if count == 0:
+                continue
+            clerk = person_name(rng)  # the department's registry keeper
+            last = today - timedelta(days=rng.choice((3, 8, 15, 21, 45, 70)))
+            days = [last]
+            while days[-1] - timedelta(days=60) > first_day:
+                days.append(days[-1] - timedelta(days=rng.randrange(25, 60)))
+            for day in reversed(days):
+                session.add(
+                    RegistryConfirmation(
+                        registry_kind=registry,
+                        department_id=dept.id,
+                        confirmed_at=datetime.combine(day, datetime.min.time()).replace(hour=16),
+                        confirmed_by=clerk,
+                        row_count=count,
+                        content_sha256=sha,
+                        note="名录库已更新",
+                    )
                 )
-            )
 
 
 def add_conflicts(

@@ -20,6 +20,7 @@ from desktop.ui.import_wizard import ImportWizard
 from desktop.ui.list_pane import ListPane
 from desktop.ui.table_models import Column, PagedTableModel, RowTableModel
 from desktop.ui.tabs.base import Tab, sub_tabs
+from desktop.ui.tabs.confirmation_pane import ConfirmationPane
 from desktop.ui.worker import Job, run_with_progress
 
 TARGET_COLUMNS: list[Column[TargetRow]] = [
@@ -100,12 +101,14 @@ class RegistryTab(Tab):
         self.inspector_pane.add_action(self._button("导出…", self.export_inspectors))
         self.experts = RowTableModel(EXPERT_COLUMNS)
         self.expert_pane = ListPane(self.experts, _expert_detail, placeholder="搜索专家和机构…")
+        self.confirmation_pane = ConfirmationPane(database)
         self.tabs = sub_tabs(
             self,
             [
                 ("检查对象名录库", self.target_pane),
                 ("执法检查人员名录库", self.inspector_pane),
                 ("专家和检验检测机构（不计入执法人员）", self.expert_pane),
+                ("名录库确认（R3）", self.confirmation_pane),
             ],
         )
 
@@ -193,6 +196,7 @@ class RegistryTab(Tab):
         self.targets.refresh()
         self.inspectors.set_rows(registries.list_inspectors(self.database))
         self.experts.set_rows(registries.list_experts(self.database))
+        self.confirmation_pane.refresh()
 
 
 def _expert_detail(row: ExpertRow) -> Detail:
