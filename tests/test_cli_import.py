@@ -6,10 +6,15 @@ import json
 from pathlib import Path
 
 import pytest
+import xlsxwriter
+from python_calamine import CalamineWorkbook
 from sqlalchemy import func, select
 
+from db.engine import Database
 from db.models import Target
 from desktop.cli import main
+from desktop.services import checklist
+from desktop.services.checklist_exchange import export_checklist
 from desktop.services.database import open_database
 from tests.fixtures_spreadsheets import (
     INSPECTOR_HEADER,
@@ -99,3 +104,42 @@ def test_unreadable_files_and_unknown_departments_exit_2(
     with pytest.raises(SystemExit) as exit_info:
         main(["import", "checklists", str(path)])
     assert exit_info.value.code == 2
+
+
+def _checklist_file(database: Database, path: Path) -> Path:
+    """The demo's current list as exported, plus one new item and one without legal basis."""
+    exported = export_checklist(database, path.with_name("exported.xlsx"))
+    rows = CalamineWorkbook.from_path(str(exported)).get_sheet_by_index(0).to_python()
+    header_at = next(n for n, row in enumerate(rows) if "抽查事项" in [str(c) for c in row])
+    header = [str(c) for c in rows[header_at]]
+    new = dict.fromkeys(header, "")
+    new.update({"抽查事项": "新增的命令行事项", "检查主体": "县市场监督管理局",
+                "检查依据": "《某某条例》第一条", "事项类别": "一般检查事项",
+                "检查对象": "企业", "检查方式": "实地核查"})  # fmt: skip
+    bad = {**new, "抽查事项": "没有依据的事项", "检查依据": ""}
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    for n, row in enumerate([*rows, [new[h] for h in header], [bad[h] for h in header]]):
+        sheet.write_row(n, 0, [str(c) if c is not None else "" for c in row])
+    book.close()
+    return path
+
+
+def test_c3_c4_checklist_import_rejects_rows_then_imports_the_good_as_a_version(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    path = _checklist_file(demo_db, tmp_path / "清单.xlsx")
+    before = checklist.current_version_no(demo_db)
+    db = str(demo_db.sqlite_path)
+    report = tmp_path / "report.json"
+    assert main(["import", "checklist", str(path), "--db", db, "--report", str(report)]) == 1
+    data = json.loads(report.read_text("utf-8"))
+    assert data["rejected"] == 1 and data["accepted"] >= 100
+    (bad,) = data["rows"]
+    assert "依据" in bad["reason"] and bad["row"] > 1
+    assert checklist.current_version_no(demo_db) == before  # nothing written
+    args = ["import", "checklist", str(path), "--db", db, "--only-good", "--reason", "省级清单修订"]
+    assert main(args) == 0
+    assert checklist.current_version_no(demo_db) == (before or 0) + 1
+    names = {item.name for item in checklist.list_items(demo_db, None)}
+    assert "新增的命令行事项" in names and "没有依据的事项" not in names

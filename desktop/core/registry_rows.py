@@ -386,7 +386,9 @@ class _Row:
 
     def result(self, row: int, code: str, name: str, derived: dict[str, Any]) -> RowCheck:
         if self.errors:
-            return RowCheck(row, code, name, None, "；".join(self.errors) + "。")
+            return RowCheck(
+                row, code, name, None, "；".join(e.rstrip("。") for e in self.errors) + "。"
+            )
         return RowCheck(row, code, name, self.values, "", tuple(self.notes), derived)
 
 
