@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -38,9 +39,10 @@ from desktop.documents.spreadsheets import export_rejected_rows
 from desktop.paths import documents_dir, resource_path
 from desktop.services import imports
 from desktop.services.common import Option
-from desktop.services.imports import ImportKind, ImportOutcome, ImportPlan, Preview
+from desktop.services.imports import ImportKind, ImportOutcome, ImportPlan, Preview, RowIssue
 from desktop.services.spreadsheets import SpreadsheetError
 from desktop.ui.hub import hub
+from desktop.ui.table_models import Column, RowTableModel
 from desktop.ui.worker import Job
 
 KIND_LABELS = {ImportKind.TARGETS: "检查对象名录库", ImportKind.INSPECTORS: "执法检查人员名录库"}
@@ -67,6 +69,29 @@ def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             table.setItem(r, c, QTableWidgetItem(value))
+
+
+def _issue_columns(reason: str) -> list[Column[RowIssue]]:
+    return [
+        Column("行号", lambda i: i.row, width=60),
+        Column("代码", lambda i: i.code, width=170),
+        Column("名称", lambda i: i.name, width=200),
+        Column(reason, lambda i: i.reason),
+    ]
+
+
+def _issue_view(model: RowTableModel[RowIssue]) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setWordWrap(False)
+    for n, column in enumerate(model.columns):
+        if column.width:
+            view.setColumnWidth(n, column.width)
+    return view
 
 
 class FilePage(QWizardPage):
@@ -235,8 +260,10 @@ class CheckPage(QWizardPage):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
-        self.rejected = _table(["行号", "代码", "名称", "原因"])
-        self.corrected = _table(["行号", "代码", "名称", "已自动修正"])
+        # Models, not table widgets: a file where every one of 200,000 rows is bad must
+        # still show at once.
+        self.rejected = RowTableModel(_issue_columns("原因"))
+        self.corrected = RowTableModel(_issue_columns("已自动修正"))
         self.only_good = QCheckBox("只导入正确的行（有错误的行不导入，稍后修改后再导入）")
         self.only_good.toggled.connect(self.completeChanged)
         self.export_button = QPushButton("导出错误行…")
@@ -252,9 +279,9 @@ class CheckPage(QWizardPage):
         layout.addLayout(top)
         layout.addWidget(self.summary)
         layout.addWidget(QLabel("有错误、不能导入的行："))
-        layout.addWidget(self.rejected, 3)
+        layout.addWidget(_issue_view(self.rejected), 3)
         layout.addWidget(QLabel("自动修正后可以导入的行："))
-        layout.addWidget(self.corrected, 1)
+        layout.addWidget(_issue_view(self.corrected), 1)
         layout.addLayout(bottom)
 
     def initializePage(self) -> None:
@@ -264,8 +291,8 @@ class CheckPage(QWizardPage):
         self.only_good.setChecked(False)
         self.only_good.setEnabled(False)
         self.export_button.setEnabled(False)
-        _fill(self.rejected, [])
-        _fill(self.corrected, [])
+        self.rejected.set_rows([])
+        self.corrected.set_rows([])
         self.summary.setText("正在逐行检查……")
         self.progress.setRange(0, 0)
         path, kind = wizard.file_page.path, wizard.file_page.kind
@@ -324,8 +351,8 @@ class CheckPage(QWizardPage):
             f"<b style='color:{color}'>有错误 {bad:,} 行</b>；自动修正 {len(plan.corrected):,} 行。"
             + ("<br>请修改表格后重新导入，或勾选下方“只导入正确的行”。" if bad else "")
         )
-        _fill(self.rejected, [[str(i.row), i.code, i.name, i.reason] for i in plan.rejected])
-        _fill(self.corrected, [[str(i.row), i.code, i.name, i.reason] for i in plan.corrected])
+        self.rejected.set_rows(plan.rejected)
+        self.corrected.set_rows(plan.corrected)
         self.only_good.setEnabled(bad > 0 and plan.accepted > 0)
         self.export_button.setEnabled(bad > 0)
         self.completeChanged.emit()

@@ -51,6 +51,9 @@ def test_c4_an_edit_makes_a_new_version_and_the_old_one_stays(
     compare = tab.compare_versions()
     qtbot.addWidget(compare)
     assert "修改 1 项" in compare.summary.text()
+    compare.table.selectRow(0)  # the one changed item: its old and new name side by side
+    shown = compare.before_after.toPlainText()
+    assert f"修改前：{row.name}" in shown and f"修改后：{row.name}（修订）" in shown
 
 
 def test_c2_c3_dialog_keeps_bad_items_out(qtbot: QtBot, demo_db: Database) -> None:

@@ -61,9 +61,9 @@ def test_r1_wizard_shows_bad_rows_and_imports_only_on_confirmation(
     page = wizard.check_page
     qtbot.waitUntil(lambda: page.plan is not None, timeout=20_000)
     assert page.plan is not None
-    rows = {int(page.rejected.item(r, 0).text()) for r in range(page.rejected.rowCount())}
-    assert rows == {5, 6}  # Excel row numbers of the bad check digit and the duplicate
-    reasons = [page.rejected.item(r, 3).text() for r in range(page.rejected.rowCount())]
+    shown = page.rejected.rows()
+    assert {issue.row for issue in shown} == {5, 6}  # Excel rows: bad check digit, duplicate
+    reasons = [issue.reason for issue in shown]
     assert any("校验" in reason for reason in reasons)
     assert any("第 3 行" in reason for reason in reasons)
     commit = wizard.button(QWizard.WizardButton.CommitButton)

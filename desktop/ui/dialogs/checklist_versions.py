@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -11,13 +13,15 @@ from PySide6.QtWidgets import (
     QLabel,
     QTableWidget,
     QTableWidgetItem,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from db.engine import Database
 from desktop.services import checklist
-from desktop.services.checklist_edit import compare_versions
+from desktop.services.checklist import FIELD_LABELS, ChecklistItemRow, compare_versions
+from desktop.ui.table_models import display_text
 
 
 class VersionCompareDialog(QDialog):
@@ -42,6 +46,8 @@ class VersionCompareDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.table.setColumnWidth(2, 280)
         self.table.setColumnWidth(3, 150)
+        self.before_after = QTextBrowser()
+        self.changes: dict[int, tuple[ChecklistItemRow, ChecklistItemRow]] = {}
         top = QHBoxLayout()
         top.addWidget(QLabel("旧版本"))
         top.addWidget(self.old_box)
@@ -54,8 +60,11 @@ class VersionCompareDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.summary)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.table, 3)
+        layout.addWidget(QLabel("所选事项修改前后："))
+        layout.addWidget(self.before_after, 1)
         layout.addWidget(buttons)
+        self.table.itemSelectionChanged.connect(self._show_before_after)
         self.old_box.currentIndexChanged.connect(self.refresh)
         self.new_box.currentIndexChanged.connect(self.refresh)
         self.resize(1000, 560)
@@ -68,10 +77,15 @@ class VersionCompareDialog(QDialog):
         diff = compare_versions(self.database, int(old), int(new))
         rows = [("新增", r.code, r.name, r.department, "") for r in diff.added]
         rows += [("删除", r.code, r.name, r.department, "") for r in diff.removed]
+        first_change = len(rows)
         rows += [
             ("修改", after.code, after.name, after.department, "、".join(fields))
             for _before, after, fields in diff.changed
         ]
+        self.changes = {
+            first_change + n: (before, after) for n, (before, after, _) in enumerate(diff.changed)
+        }
+        self.before_after.clear()
         self.summary.setText(
             f"第 {old} 版 → 第 {new} 版：新增 {len(diff.added)} 项，删除 {len(diff.removed)} 项，"
             f"修改 {len(diff.changed)} 项。"
@@ -80,3 +94,20 @@ class VersionCompareDialog(QDialog):
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
                 self.table.setItem(r, c, QTableWidgetItem(value))
+
+    def _show_before_after(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        pair = self.changes.get(rows[0].row()) if rows else None
+        if pair is None:
+            self.before_after.setPlainText("选择一项“修改”查看修改前后的内容。")
+            return
+        before, after = pair
+        parts = []
+        for field, text in FIELD_LABELS.items():
+            old, new = getattr(before, field), getattr(after, field)
+            if old != new:
+                parts.append(
+                    f"<p><b>{text}</b><br>修改前：{escape(display_text(old))}"
+                    f"<br>修改后：{escape(display_text(new))}</p>"
+                )
+        self.before_after.setHtml("".join(parts))
