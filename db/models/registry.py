@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
+    ColumnElement,
     Date,
     DateTime,
     ForeignKey,
@@ -14,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    literal_column,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -39,6 +41,9 @@ class Target(CreatedMixin, Base):
     __table_args__ = (
         Index("ix_targets_status_township", "status", "township_id"),
         Index("ix_targets_status_credit", "status", "credit_class"),
+        # The code order with the name beside it: a name search too short for the FTS
+        # index (LIKE) reads its first page, in code order, from this index alone.
+        Index("ix_targets_code_name", "code", "name"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,15 +75,41 @@ class Target(CreatedMixin, Base):
     owner_department: Mapped[Department | None] = relationship()
 
 
+# R2 labels of tiered supervision as SQL conditions. The registry filter uses these very
+# expressions, so its WHERE matches the partial indexes below term for term (the only way
+# SQLite and PostgreSQL use a partial index); the 0 is a literal, not a bound parameter.
+TARGET_LABEL_CONDITIONS: dict[str, ColumnElement[bool]] = {
+    "abnormal": Target.abnormal.is_(True),
+    "dishonest": Target.dishonest.is_(True),
+    "commitment": Target.commitment_approval.is_(True),
+    "complaints": Target.complaints > literal_column("0", Integer),
+}
+
+# A label is a rare flag (a few per cent of the registry): one small index per label, in
+# code order, answers the label's count and first page and drives a label combined with
+# a supervising department (ix_target_supervision_department_target) without a scan.
+for _label, _condition in TARGET_LABEL_CONDITIONS.items():
+    Index(
+        f"ix_targets_label_{_label}",
+        Target.code,
+        sqlite_where=_condition,
+        postgresql_where=_condition,
+    )
+
+
 class TargetSupervision(Base):
     """R2: which department supervises a target, optionally for which checklist item."""
 
     __tablename__ = "target_supervision"
-    __table_args__ = (UniqueConstraint("target_id", "department_id", "item_code"),)
+    __table_args__ = (
+        UniqueConstraint("target_id", "department_id", "item_code"),
+        # A department's targets straight from the index, no lookup of the link rows.
+        Index("ix_target_supervision_department_target", "department_id", "target_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"))
-    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
     item_code: Mapped[str] = mapped_column(String(32), default="")
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import aliased
 from db.engine import Database
 from db.fts import FTS_TABLE, MIN_FTS_QUERY, fts_query
 from db.models import Department, Expert, Inspector, Target, TargetSupervision, Township
+from db.models.registry import TARGET_LABEL_CONDITIONS
 from desktop.core.codes import is_valid_uscc
 from desktop.core.vocab import CreditClass, TargetKind, TargetStatus, label
 from desktop.services.common import Detail, Option, fmt_date, yes_no
@@ -73,12 +74,13 @@ TARGET_SORT_COLUMNS = {
 }
 
 
-# R2 labels of tiered supervision, as the filter box offers them.
+# R2 labels of tiered supervision, as the filter box offers them. The conditions are the
+# models' own, so each matches its partial index (``ix_targets_label_*``) exactly.
 TARGET_LABELS: dict[str, tuple[str, ColumnElement[bool]]] = {
-    "abnormal": ("经营异常", Target.abnormal.is_(True)),
-    "dishonest": ("严重失信", Target.dishonest.is_(True)),
-    "commitment": ("承诺制", Target.commitment_approval.is_(True)),
-    "complaints": ("有投诉举报", Target.complaints > 0),
+    "abnormal": ("经营异常", TARGET_LABEL_CONDITIONS["abnormal"]),
+    "dishonest": ("严重失信", TARGET_LABEL_CONDITIONS["dishonest"]),
+    "commitment": ("承诺制", TARGET_LABEL_CONDITIONS["commitment"]),
+    "complaints": ("有投诉举报", TARGET_LABEL_CONDITIONS["complaints"]),
 }
 
 
@@ -108,6 +110,33 @@ def _text_condition(words: str, use_fts: bool) -> ColumnElement[bool]:
     return and_(Target.id.in_(_fts_ids(fts_query(words))), like)
 
 
+def _supervised_by(department_id: int, *, driven_by_label: bool) -> ColumnElement[bool]:
+    """The target is supervised by the department (any checklist item).
+
+    Both forms read only ``ix_target_supervision_department_target``; which one is quick
+    depends on what else narrows the rows, and SQLite's planner cannot tell (it takes an
+    ``IN`` list for a couple of dozen rows and always starts from it). Alone, ``IN`` walks
+    the department's links and looks each target up: proportional to the department (30 ms
+    a query for one that supervises 90,000 of 300,000). With a label, ``EXISTS`` lets the
+    label's small partial index drive, in code order, and probes the links once per
+    labelled target: proportional to the label, a few per cent of the registry (count and
+    first page 8 ms instead of 90 ms). PostgreSQL plans both as the same semi-join.
+    """
+    if driven_by_label:
+        return (
+            select(TargetSupervision.id)
+            .where(
+                TargetSupervision.department_id == department_id,
+                TargetSupervision.target_id == Target.id,
+            )
+            .exists()
+        )
+    supervised = select(TargetSupervision.target_id).where(
+        TargetSupervision.department_id == department_id
+    )
+    return Target.id.in_(supervised)
+
+
 def _filtered(query: SelectT, f: TargetFilter, database: Database | None = None) -> SelectT:
     """Apply the filter; ``database`` tells whether the SQLite FTS index can be used."""
     words = f.text.strip()
@@ -125,11 +154,7 @@ def _filtered(query: SelectT, f: TargetFilter, database: Database | None = None)
     if f.industry:
         query = query.where(Target.industry == f.industry)
     if f.department_id is not None:
-        # IN over the department's links (indexed) beats a per-row EXISTS on big registries.
-        supervised = select(TargetSupervision.target_id).where(
-            TargetSupervision.department_id == f.department_id
-        )
-        query = query.where(Target.id.in_(supervised))
+        query = query.where(_supervised_by(f.department_id, driven_by_label=bool(f.label)))
     if f.label:
         query = query.where(TARGET_LABELS[f.label][1])
     return query

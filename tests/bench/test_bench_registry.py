@@ -69,10 +69,14 @@ def _filters(database: Database) -> dict[str, tuple[TargetFilter, dict[str, obje
         "无筛选（首页）": (TargetFilter(), {}),
         "名称 3 字检索": (TargetFilter(text=name[-3:]), {}),
         "名称 2 字检索（LIKE）": (TargetFilter(text=name[:2]), {}),
+        # No name has it: the LIKE path's worst case, every index entry read.
+        "名称 2 字检索（LIKE，无匹配）": (TargetFilter(text="龘龘"), {}),
         "乡镇 + 信用 B 类": (TargetFilter(township_id=town, credit_class="B"), {}),
         "按名称排序": (TargetFilter(), {"sort": "name"}),
         f"第 {TARGETS // 2:,} 行起的一页": (TargetFilter(), {"offset": TARGETS // 2}),
         "监管部门 + 经营异常": (TargetFilter(department_id=department, label="abnormal"), {}),
+        "监管部门（单独）": (TargetFilter(department_id=department), {}),
+        "经营异常（单独）": (TargetFilter(label="abnormal"), {}),
     }
 
 

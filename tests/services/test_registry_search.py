@@ -12,6 +12,7 @@ from db.engine import Database
 from db.models import Target, TargetSupervision
 from desktop.services.registries import (
     TargetFilter,
+    _filtered,
     count_targets,
     department_options,
     industry_options,
@@ -179,6 +180,70 @@ def test_r2_filters_combine_with_search(demo_db: Database) -> None:
         expected = _python_filter(rows, f)
         assert _found(demo_db, f) == expected, f
     assert _found(demo_db, filters[2])  # the department really supervises something
+
+
+def _busiest_department(rows: list[Plain]) -> int:
+    counts: dict[int, int] = {}
+    for r in rows:
+        for d in r.departments:
+            counts[d] = counts.get(d, 0) + 1
+    return max(counts, key=lambda d: counts[d])
+
+
+@pytest.mark.parametrize("like", [False, True], ids=["sqlite", "postgresql-path"])
+def test_r2_department_with_label_same_rows_in_the_same_order(
+    demo_db: Database, monkeypatch: pytest.MonkeyPatch, like: bool
+) -> None:
+    # A department with a label is asked with EXISTS (the label's index drives), a
+    # department alone with IN: both must give what the plain filter gives, page by page
+    # in the order asked for.
+    rows = _all_rows(demo_db)
+    if like:
+        monkeypatch.setattr(Database, "is_sqlite", property(lambda _self: False))
+    department = _busiest_department(rows)
+    by_id = {r.id: r for r in rows}
+    for f in (
+        TargetFilter(department_id=department),
+        *(TargetFilter(department_id=department, label=o.value) for o in label_options()),
+        TargetFilter(department_id=department, label="complaints", text=rows[0].name[:2]),
+        TargetFilter(department_id=department, label="abnormal", text="有限公司"),
+    ):
+        expected = sorted(_python_filter(rows, f), key=lambda i: by_id[i].code)
+        assert count_targets(demo_db, f) == len(expected), f
+        assert [r.id for r in page_targets(demo_db, f, limit=len(rows))] == expected, f
+        page = [r.id for r in page_targets(demo_db, f, offset=3, limit=7, descending=True)]
+        assert page == expected[::-1][3:10], f
+        by_name = [r.id for r in page_targets(demo_db, f, sort="name", limit=len(rows))]
+        assert by_name == sorted(expected, key=lambda i: (by_id[i].name, by_id[i].code)), f
+    assert _found(demo_db, TargetFilter(department_id=department, label="abnormal"))
+
+
+def test_r2_short_search_pages_in_code_order(demo_db: Database) -> None:
+    # The LIKE path reads its first page from the (code, name) index: same rows, same order.
+    rows = _all_rows(demo_db)
+    for words in (rows[0].name[:2], rows[-1].name[-1], rows[0].code[:2]):
+        f = TargetFilter(text=words)
+        found = _python_filter(rows, f)
+        expected = [r.id for r in sorted(rows, key=lambda r: r.code) if r.id in found]
+        assert [r.id for r in page_targets(demo_db, f, limit=50)] == expected[:50], words
+        assert count_targets(demo_db, f) == len(expected), words
+
+
+def test_r2_label_filters_use_their_partial_indexes(demo_db: Database) -> None:
+    # The filter repeats the index's condition term for term; a different spelling of the
+    # same condition (``== True``) would make SQLite scan the table without a word. With a
+    # department, the label's index still drives (EXISTS), not the department's links.
+    rows = _all_rows(demo_db)
+    department = _busiest_department(rows)
+    with demo_db.engine.connect() as connection:
+        for key in (o.value for o in label_options()):
+            for f in (TargetFilter(label=key), TargetFilter(label=key, department_id=department)):
+                query = _filtered(select(Target.id), f, demo_db).order_by(Target.code)
+                sql = query.compile(demo_db.engine, compile_kwargs={"literal_binds": True})
+                plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}").fetchall()
+                details = [row[-1] for row in plan]
+                assert any(f"ix_targets_label_{key}" in d for d in details), (f, details)
+                assert not any("TEMP B-TREE" in d for d in details), (f, details)
 
 
 def test_r2_industry_options_are_the_industries_present(demo_db: Database) -> None:
