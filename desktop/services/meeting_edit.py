@@ -321,3 +321,32 @@ def plenary_warnings(database: Database, today: date) -> list[str]:
         for year in range(first, today.year + 1)
         if year not in plenary_years
     ]
+
+
+def meeting_draft(database: Database, meeting_id: int) -> MeetingDraft:
+    """The stored meeting as a draft, for the edit dialog."""
+    with database.session() as session:
+        m = session.get(Meeting, meeting_id)
+        if m is None:
+            raise MeetingError("会议不存在，可能已被删除。")
+        return MeetingDraft(
+            kind=MeetingKind(m.kind),
+            title=m.title,
+            held_on=m.held_on,
+            place=m.place,
+            chair=m.chair,
+            called_by=m.called_by,
+            agenda=m.agenda,
+            attendance=tuple(
+                AttendanceEntry(a.department.code, Attendance(a.status), a.names)
+                for a in m.attendance
+            ),
+            decisions=tuple(
+                DecisionEntry(
+                    d.text,
+                    d.responsible_department.code if d.responsible_department else None,
+                    d.due_on,
+                )
+                for d in m.decisions
+            ),
+        )

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from db.engine import Database
-from db.models import Department, Document, Meeting, MeetingRoleAssignment
+from db.models import Decision, Department, Document, Meeting, MeetingRoleAssignment
 from desktop.core.vocab import Attendance, MeetingRole, label
 from desktop.services.common import Detail, Section, fmt_date, yes_no
 
@@ -109,6 +109,7 @@ class MeetingRow:
     attendance: str
     decisions: int
     open_decisions: int
+    overdue_decisions: int  # M5: open past their due date
     minutes_number: str
 
 
@@ -119,7 +120,8 @@ def _attendance_summary(meeting: Meeting) -> str:
     return "，".join(f"{label(a)} {n}" for a, n in counts.items() if n)
 
 
-def list_meetings(database: Database) -> list[MeetingRow]:
+def list_meetings(database: Database, *, today: date | None = None) -> list[MeetingRow]:
+    today = today or date.today()
     with database.session() as session:
         meetings = session.scalars(
             select(Meeting)
@@ -141,6 +143,11 @@ def list_meetings(database: Database) -> list[MeetingRow]:
                 attendance=_attendance_summary(m),
                 decisions=len(m.decisions),
                 open_decisions=sum(1 for d in m.decisions if d.status == "open"),
+                overdue_decisions=sum(
+                    1
+                    for d in m.decisions
+                    if d.status == "open" and d.due_on is not None and d.due_on < today
+                ),
                 minutes_number=minutes.get(m.id, ""),
             )
             for m in meetings
@@ -203,3 +210,49 @@ def _decision_state(status: str, due: date | None, done: date | None, today: dat
     if due is not None and due < today:
         return "已逾期"  # M5: overdue decisions stand out
     return "办理中"
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    """M5: one decision of a meeting, followed up until done."""
+
+    id: int
+    meeting_id: int
+    meeting: str
+    held_on: date
+    seq: int
+    text: str
+    department: str
+    due_on: date | None
+    state: str
+    overdue: bool
+    follow_up: str
+
+
+def list_decisions(
+    database: Database, *, today: date, meeting_id: int | None = None
+) -> list[DecisionRow]:
+    """Every decision (or one meeting's), open ones first, the most overdue at the top."""
+    query = select(Decision).options(
+        selectinload(Decision.meeting), selectinload(Decision.responsible_department)
+    )
+    if meeting_id is not None:
+        query = query.where(Decision.meeting_id == meeting_id)
+    with database.session() as session:
+        rows = [
+            DecisionRow(
+                id=d.id,
+                meeting_id=d.meeting_id,
+                meeting=d.meeting.title,
+                held_on=d.meeting.held_on,
+                seq=d.seq,
+                text=d.text,
+                department=d.responsible_department.name if d.responsible_department else "",
+                due_on=d.due_on,
+                state=_decision_state(d.status, d.due_on, d.done_on, today),
+                overdue=d.status != "done" and d.due_on is not None and d.due_on < today,
+                follow_up=d.follow_up_note,
+            )
+            for d in session.scalars(query)
+        ]
+    return sorted(rows, key=lambda r: (r.state.startswith("已办结"), r.due_on or date.max))

@@ -52,7 +52,7 @@ def test_eight_tabs_each_show_demo_data(qtbot: QtBot, demo_db: Database, tmp_pat
 def test_selecting_a_row_shows_its_details(qtbot: QtBot, demo_db: Database) -> None:
     window = _open(qtbot, demo_db)
     window.tabs.setCurrentIndex(TAB_TITLES.index("联席会议"))
-    meeting_pane = window.tabs.currentWidget().findChildren(ListPane)[1]
+    meeting_pane = window.tabs.currentWidget().meeting_pane
     meeting_pane.table.selectRow(0)
     html = meeting_pane.details.toPlainText()
     assert "参会情况" in html and "议定事项" in html

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QPushButton, QWidget
 
 from db.engine import Database
-from desktop.services import meetings
-from desktop.services.common import Detail, fmt_date
-from desktop.services.meetings import DepartmentRow, MeetingRow, RoleRow
+from desktop.core.vocab import MeetingRole
+from desktop.services import meeting_edit, meetings
+from desktop.services.common import Detail, Option, fmt_date
+from desktop.services.meeting_edit import MeetingDraft, MeetingError, RoleChange
+from desktop.services.meetings import DecisionRow, DepartmentRow, MeetingRow, RoleRow
+from desktop.ui.dialogs.meeting_dialog import MeetingDialog
+from desktop.ui.dialogs.role_dialog import DecisionDoneDialog, RoleChangeDialog
+from desktop.ui.hub import hub
 from desktop.ui.list_pane import ListPane
 from desktop.ui.table_models import Column, RowTableModel
 from desktop.ui.tabs.base import Tab, sub_tabs
+
+MEMBER, LIAISON = MeetingRole.MEMBER, MeetingRole.LIAISON
+ACTOR = "办公室"  # until accounts exist (issue 9), changes are made by the office
 
 DEPARTMENT_COLUMNS: list[Column[DepartmentRow]] = [
     Column("单位", lambda r: r.name, width=190),
@@ -30,6 +41,7 @@ MEETING_COLUMNS: list[Column[MeetingRow]] = [
     Column("参会情况", lambda r: r.attendance, width=150),
     Column("议定事项", lambda r: r.decisions, width=70),
     Column("未办结", lambda r: r.open_decisions, width=60),
+    Column("逾期", lambda r: r.overdue_decisions, width=50),
     Column("纪要文号", lambda r: r.minutes_number),
 ]
 ROLE_COLUMNS: list[Column[RoleRow]] = [
@@ -73,28 +85,156 @@ def _role_detail(row: RoleRow) -> Detail:
     )
 
 
+DECISION_COLUMNS: list[Column[DecisionRow]] = [
+    Column("会议日期", lambda r: r.held_on, width=90),
+    Column("会议", lambda r: r.meeting, width=220),
+    Column("序号", lambda r: r.seq, width=40),
+    Column("议定事项", lambda r: r.text, width=300),
+    Column("责任单位", lambda r: r.department, width=150),
+    Column("完成时限", lambda r: r.due_on, width=90),
+    Column("状态", lambda r: r.state, width=140),
+    Column("办理结果", lambda r: r.follow_up),
+]
+
+
+def _decision_detail(row: DecisionRow) -> Detail:
+    return Detail(
+        title=f"议定事项 {row.seq}",
+        fields=[
+            ("会议", f"{fmt_date(row.held_on)} {row.meeting}"),
+            ("事项", row.text),
+            ("责任单位", row.department),
+            ("完成时限", fmt_date(row.due_on)),
+            ("状态", row.state),
+            ("办理结果", row.follow_up),
+        ],
+    )
+
+
 class MeetingTab(Tab):
     title = "联席会议"
     kinds = frozenset({"meetings"})
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(database, parent)
+        self.today = date.today()
         self.departments = RowTableModel(DEPARTMENT_COLUMNS)
         self.meetings = RowTableModel(MEETING_COLUMNS)
+        self.meetings.warn = lambda row: row.overdue_decisions > 0
         self.roles = RowTableModel(ROLE_COLUMNS)
+        self.decisions = RowTableModel(DECISION_COLUMNS)
+        self.decisions.warn = lambda row: row.overdue
+        self.department_pane = ListPane(self.departments, _department_detail)
+        self.meeting_pane = ListPane(self.meetings, self._meeting_detail)
+        self.decision_pane = ListPane(self.decisions, _decision_detail)
+        self.plenary_label = QLabel()
+        self.plenary_label.setStyleSheet("color: #b3261e")
+        self.meeting_pane.add_action(self.plenary_label)
+        self.buttons: dict[str, QPushButton] = {}
+        for pane, key, text, slot in (
+            (self.department_pane, "member", "变更成员…", lambda: self.change_role(MEMBER)),
+            (self.department_pane, "liaison", "变更联络员…", lambda: self.change_role(LIAISON)),
+            (self.meeting_pane, "new", "新建会议…", self.new_meeting),
+            (self.meeting_pane, "edit", "修改会议…", self.edit_meeting),
+            (self.decision_pane, "done", "办结…", self.complete_decision),
+        ):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            pane.add_action(button)
+            self.buttons[key] = button
         self.tabs = sub_tabs(
             self,
             [
-                ("成员单位与联络员", ListPane(self.departments, _department_detail)),
-                ("会议", ListPane(self.meetings, self._meeting_detail)),
+                ("成员单位与联络员", self.department_pane),
+                ("会议", self.meeting_pane),
+                ("议定事项跟踪（M5）", self.decision_pane),
                 ("人员变更记录", ListPane(self.roles, _role_detail)),
             ],
         )
 
     def _meeting_detail(self, row: MeetingRow) -> Detail:
-        return meetings.meeting_detail(self.database, row.id)
+        return meetings.meeting_detail(self.database, row.id, self.today)
 
     def refresh(self) -> None:
         self.departments.set_rows(meetings.list_departments(self.database))
-        self.meetings.set_rows(meetings.list_meetings(self.database))
+        self.meetings.set_rows(meetings.list_meetings(self.database, today=self.today))
         self.roles.set_rows(meetings.list_roles(self.database))
+        self.decisions.set_rows(meetings.list_decisions(self.database, today=self.today))
+        warnings = meeting_edit.plenary_warnings(self.database, self.today)
+        self.plenary_label.setText(" ".join(warnings))
+
+    def _department_options(self, members_only: bool) -> list[Option]:
+        return [
+            Option(d.code, d.name)
+            for d in meetings.list_departments(self.database)
+            if d.is_member or not members_only
+        ]
+
+    def _saved(self, work: Callable[[], object]) -> bool:
+        try:
+            work()
+        except MeetingError as error:
+            QMessageBox.warning(self, "联席会议", str(error))
+            return False
+        hub.data_changed.emit("meetings")
+        return True
+
+    def change_role(self, role: MeetingRole, change: RoleChange | None = None) -> bool:
+        if change is None:
+            row = self.department_pane.current_row()
+            dialog = RoleChangeDialog(
+                self._department_options(members_only=True),
+                role,
+                department_code=row.code if row else None,
+                today=self.today,
+                parent=self,
+            )
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return False
+            change = dialog.change()
+        chosen = change
+        return self._saved(lambda: meeting_edit.change_role(self.database, chosen, actor=ACTOR))
+
+    def meeting_dialog(self, draft: MeetingDraft | None = None) -> MeetingDialog:
+        return MeetingDialog(
+            self._department_options(members_only=False), draft, today=self.today, parent=self
+        )
+
+    def new_meeting(self, draft: MeetingDraft | None = None) -> bool:
+        if draft is None:
+            dialog = self.meeting_dialog()
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return False
+            draft = dialog.draft()
+        chosen = draft
+        return self._saved(lambda: meeting_edit.save_meeting(self.database, chosen, actor=ACTOR))
+
+    def edit_meeting(self) -> bool:
+        row = self.meeting_pane.current_row()
+        if row is None:
+            QMessageBox.information(self, "修改会议", "请先在表格中选择一次会议。")
+            return False
+        dialog = self.meeting_dialog(meeting_edit.meeting_draft(self.database, row.id))
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+        draft = dialog.draft()
+        return self._saved(
+            lambda: meeting_edit.save_meeting(self.database, draft, actor=ACTOR, meeting_id=row.id)
+        )
+
+    def complete_decision(self, done: tuple[date, str] | None = None) -> bool:
+        row = self.decision_pane.current_row()
+        if row is None or row.state.startswith("已办结"):
+            QMessageBox.information(self, "办结", "请先选择一项未办结的议定事项。")
+            return False
+        if done is None:
+            dialog = DecisionDoneDialog(row.text, today=self.today, parent=self)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return False
+            done = dialog.result_data()
+        done_on, note = done
+        return self._saved(
+            lambda: meeting_edit.complete_decision(
+                self.database, row.id, done_on=done_on, note=note, actor=ACTOR
+            )
+        )
