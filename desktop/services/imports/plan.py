@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import gc
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -45,16 +47,17 @@ def plan_import(
     SpreadsheetError (unreadable file, no header) or ImportRefused (unknown department)."""
     kind = ImportKind(kind)
     path = Path(path)
-    located = locate(path, kind, overrides)
-    sha256 = file_sha256(path)
-    header = located.header
-    data_rows = located.data_rows
-    with database.session() as session:
-        department_id = _department_id(session, department_code)
-        lookups = _lookups(session, header.headers, header.columns)
-        checks = check_rows(kind, data_rows, header.columns, lookups, progress, cancelled)
-        accepted, rejected = _split_duplicates(checks)
-        diff = compare(session, kind, accepted, department_id, cancelled)
+    with gc_paused():
+        located = locate(path, kind, overrides)
+        sha256 = file_sha256(path)
+        header = located.header
+        data_rows = located.data_rows
+        with database.session() as session:
+            department_id = _department_id(session, department_code)
+            lookups = _lookups(session, header.headers, header.columns)
+            checks = check_rows(kind, data_rows, header.columns, lookups, progress, cancelled)
+            accepted, rejected = _split_duplicates(checks)
+            diff = compare(session, kind, accepted, department_id, cancelled)
     refused = {issue.row for issue in diff.rejected}
     rejected = sorted([*rejected, *diff.rejected], key=lambda issue: issue.row)
     corrected = [
@@ -83,6 +86,24 @@ def plan_import(
         _signature=diff.signature(),
         _department_id=department_id,
     )
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a file is read and checked.
+
+    A 200,000-row file is millions of cells, row lists and checked rows, none of them in
+    reference cycles; the collector would walk them all again and again as they pile up
+    (≈ 20 % of a plan). Reference counting still frees everything; the collector runs
+    as usual afterwards. Left alone when something else has paused it already.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def check_rows(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,8 +43,9 @@ class LocatedSheet:
 
     @property
     def data_rows(self) -> list[tuple[int, list[Cell]]]:
-        start = self.header.row_number
-        return [(n, cells) for n, cells in self.sheet.rows if n > start]
+        # Rows come in Excel order, so the data is one slice (no new tuple per row).
+        rows = self.sheet.rows
+        return rows[bisect.bisect_right(rows, self.header.row_number, key=lambda r: r[0]) :]
 
 
 def locate(
