@@ -1,0 +1,28 @@
+"""Documents built from plain data: spreadsheets, and Word files in the GB/T 9704-2012 format.
+
+No database and no Qt here: services hand in dataclasses and get bytes or files back.
+
+Spreadsheets
+    ``spreadsheets`` (registry exports, the import error report) and ``template_rows``.
+
+Official Word documents (党政机关公文格式) — every builder returns the ``.docx`` as bytes,
+the same input always giving the same bytes:
+    ``notice.build_notice(NoticeDoc) -> bytes``
+        通知 in the 文件格式: red 发文机关标志, 发文字号, red rule, 标题, 主送机关, body,
+        附件说明, 署名 and 成文日期 (laid out for a seal or without), 附注, 版记. The
+        meeting notice is the same builder with its own body.
+    ``minutes.build_minutes(MinutesDoc) -> bytes``
+        会议纪要 in the 纪要格式 (§10.3): red 纪要标志, 第N期, office and date over the red
+        rule, body, 出席／请假／列席 lists, 版记.
+    ``blocks``: ``Heading(level, text, run_on="")``, ``Paragraph(text)``,
+        ``Table(header, rows, widths=None, size_pt=14.0)``; ``blocks_from_text(text)``
+        recognises “一、” “（一）” “1.” “（1）”; ``render_template(text, values)`` fills
+        ``{占位符}`` and names an unknown one in a ValueError; ``placeholders(text)``.
+    ``tables.Imprint(printer, printed_on, copy_to=(), copy_label="抄送")``: the 版记.
+    ``fonts``: ``FontSet`` (``standard()``, ``windows_fallback()``, ``from_key(key)``) — the
+        user's choice in the settings, never guessed; ``missing_fonts(fontset, installed)``
+        lists the names a PC lacks, for a warning before export.
+    ``official``: the page, grid, styles and page numbers (``OfficialDocument``), and
+        ``chinese_date(day)``, ``document_number(prefix, year, serial)`` (〔2026〕3号).
+    ``elements`` and ``ooxml`` are the inner workings of the format.
+"""
