@@ -6,6 +6,8 @@ shuangsuiji --demo               … on a freshly generated demo county
 shuangsuiji demo --out FILE [--targets N] [--seed S] [--force]
 shuangsuiji import {checklist,targets,inspectors} FILE [--db PATH_OR_URL] [--dry-run]
                    [--only-good] [--department CODE] [--report OUT.json]
+shuangsuiji export minutes --meeting ID --out FILE.docx [--db PATH_OR_URL]
+shuangsuiji export notice --document ID --out FILE.docx [--db PATH_OR_URL]
 shuangsuiji --version
 """
 
@@ -18,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from desktop import __version__, paths
+from desktop.cli_export import add_export_parser, run_export
 from desktop.cli_import import add_import_parser, run_import
 
 
@@ -42,6 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=2026, help="随机种子（默认 2026）")
     demo.add_argument("--force", action="store_true", help="覆盖已存在的文件")
     add_import_parser(commands)
+    add_export_parser(commands)
     return parser
 
 
@@ -87,6 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "import":
         return run_import(args)
+    if args.command == "export":
+        return run_export(args)
     if args.command == "demo":
         return _generate_demo(args.out, args.targets, args.seed, args.force)
     if args.demo:

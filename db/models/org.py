@@ -9,11 +9,13 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -128,7 +130,17 @@ class Document(CreatedMixin, Base):
     no reuse; the exact bytes issued are kept so the office never loses what it sent."""
 
     __tablename__ = "documents"
-    __table_args__ = (UniqueConstraint("doc_type", "year", "number"),)
+    __table_args__ = (
+        UniqueConstraint("doc_type", "year", "number"),
+        # Types that share a number series must never print the same number twice.
+        Index(
+            "ux_documents_doc_number",
+            "doc_number",
+            unique=True,
+            sqlite_where=text("doc_number <> ''"),
+            postgresql_where=text("doc_number <> ''"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     doc_type: Mapped[str] = mapped_column(String(24))  # DocumentType

@@ -206,6 +206,10 @@ def save_meeting(
     database: Database, draft: MeetingDraft, *, actor: str, meeting_id: int | None = None
 ) -> int:
     """Create a meeting, or replace the record of one whose minutes are not issued yet."""
+    if meeting_id is not None:
+        with database.session() as session:
+            if minutes_issued(session, meeting_id) is not None:
+                raise MeetingError("该会议的纪要已印发，会议记录已冻结，不能再修改（M4）。")
     problems = validate_meeting(draft)
     if problems:
         raise MeetingError("".join(problems))
@@ -228,7 +232,7 @@ def save_meeting(
             found = session.get(Meeting, meeting_id)
             if found is None:
                 raise MeetingError("会议不存在，可能已被删除。")
-            if minutes_issued(session, meeting_id) is not None:
+            if minutes_issued(session, meeting_id) is not None:  # issued meanwhile elsewhere
                 raise MeetingError("该会议的纪要已印发，会议记录已冻结，不能再修改（M4）。")
             meeting = found
             agreed = {a.department_id for a in meeting.attendance if a.agreed_minutes}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -12,13 +12,13 @@ from db.models import (
     ChecklistVersion,
     Decision,
     Department,
-    Document,
     Meeting,
     MeetingAttendance,
     MeetingRoleAssignment,
 )
 from desktop.core.vocab import Attendance, CheckMethod, ItemCategory, MeetingKind, MeetingRole
 from desktop.services.demo import data
+from desktop.services.demo import documents as demo_documents
 from desktop.services.demo.people import person_name, phone_number
 
 GENERAL_RATIO_CAP = "0.05"  # C2: the cap the demo sets on general items
@@ -187,22 +187,9 @@ def add_meetings(session: Session, rng: random.Random, departments: dict[str, De
                 done_on=done,
             )
         )
-    session.add(
-        Document(
-            doc_type="minutes",
-            year=2026,
-            number=1,
-            doc_number=f"{data.DOC_PREFIX}纪〔2026〕1号",
-            title=f"{plenary.title}纪要",
-            status="issued",
-            meeting_id=plenary.id,
-            issuer=data.OFFICE_NAME,
-            signed_off_by="刘建国",
-            issued_on=date(2026, 3, 16),
-            issued_at=datetime(2026, 3, 16, 10, 0),
-            recipients="联席会议各成员单位",
-        )
-    )
+    session.flush()
+    session.expire(plenary, ["attendance", "decisions"])
+    demo_documents.add_plenary_documents(session, plenary)
     liaison = Meeting(
         kind=MeetingKind.LIAISON,
         title="2026年第三季度联络员会议",

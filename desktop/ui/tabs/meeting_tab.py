@@ -9,16 +9,19 @@ from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QPushButton, QWidget
 
 from db.engine import Database
 from desktop.core.vocab import MeetingRole
-from desktop.services import meeting_edit, meetings
+from desktop.services import documents, meeting_edit, meetings, minutes, notices
 from desktop.services.common import Detail, Option, fmt_date
+from desktop.services.documents import DocumentError
 from desktop.services.meeting_edit import MeetingDraft, MeetingError, RoleChange
 from desktop.services.meetings import DecisionRow, DepartmentRow, MeetingRow, RoleRow
+from desktop.ui.dialogs.document_dialogs import AgreementDialog
 from desktop.ui.dialogs.meeting_dialog import MeetingDialog
 from desktop.ui.dialogs.role_dialog import DecisionDoneDialog, RoleChangeDialog
 from desktop.ui.hub import hub
 from desktop.ui.list_pane import ListPane
 from desktop.ui.table_models import Column, RowTableModel
 from desktop.ui.tabs.base import Tab, sub_tabs
+from desktop.ui.tabs.documents_pane import DocumentsPane
 
 MEMBER, LIAISON = MeetingRole.MEMBER, MeetingRole.LIAISON
 ACTOR = "办公室"  # until accounts exist (issue 9), changes are made by the office
@@ -136,17 +139,23 @@ class MeetingTab(Tab):
             (self.department_pane, "liaison", "变更联络员…", lambda: self.change_role(LIAISON)),
             (self.meeting_pane, "new", "新建会议…", self.new_meeting),
             (self.meeting_pane, "edit", "修改会议…", self.edit_meeting),
+            (self.meeting_pane, "notice", "会议通知…", self.meeting_notice),
+            (self.meeting_pane, "minutes", "起草纪要…", self.draft_minutes),
+            (self.meeting_pane, "agree", "登记同意…", self.record_agreement),
+            (self.meeting_pane, "sign", "签发纪要…", self.issue_minutes),
             (self.decision_pane, "done", "办结…", self.complete_decision),
         ):
             button = QPushButton(text)
             button.clicked.connect(slot)
             pane.add_action(button)
             self.buttons[key] = button
+        self.documents = DocumentsPane(database)
         self.tabs = sub_tabs(
             self,
             [
                 ("成员单位与联络员", self.department_pane),
                 ("会议", self.meeting_pane),
+                ("公文（纪要、通知）", self.documents),
                 ("议定事项跟踪（M5）", self.decision_pane),
                 ("人员变更记录", ListPane(self.roles, _role_detail)),
             ],
@@ -160,6 +169,8 @@ class MeetingTab(Tab):
         self.meetings.set_rows(meetings.list_meetings(self.database, today=self.today))
         self.roles.set_rows(meetings.list_roles(self.database))
         self.decisions.set_rows(meetings.list_decisions(self.database, today=self.today))
+        self.documents.today = self.today
+        self.documents.refresh()
         warnings = meeting_edit.plenary_warnings(self.database, self.today)
         self.plenary_label.setText(" ".join(warnings))
 
@@ -170,10 +181,10 @@ class MeetingTab(Tab):
             if d.is_member or not members_only
         ]
 
-    def _saved(self, work: Callable[[], object]) -> bool:
+    def _saved(self, work: Callable[[], object], errors: type[ValueError] = MeetingError) -> bool:
         try:
             work()
-        except MeetingError as error:
+        except errors as error:
             QMessageBox.warning(self, "联席会议", str(error))
             return False
         hub.data_changed.emit("meetings")
@@ -221,6 +232,60 @@ class MeetingTab(Tab):
         return self._saved(
             lambda: meeting_edit.save_meeting(self.database, draft, actor=ACTOR, meeting_id=row.id)
         )
+
+    def _selected_meeting(self, action: str) -> MeetingRow | None:
+        row = self.meeting_pane.current_row()
+        if row is None:
+            QMessageBox.information(self, action, "请先在表格中选择一次会议。")
+        return row
+
+    def meeting_notice(self) -> int | None:
+        row = self._selected_meeting("会议通知")
+        if row is None:
+            return None
+        draft = notices.meeting_notice_draft(self.database, row.id)
+        document_id = notices.create_notice(self.database, draft, actor=ACTOR)
+        hub.data_changed.emit("meetings")
+        self.documents.edit(document_id)
+        return document_id
+
+    def draft_minutes(self, *, edit: bool = True) -> int | None:
+        """M4: the meeting's minutes, drafted from the meeting the first time, then edited."""
+        row = self._selected_meeting("起草纪要")
+        if row is None:
+            return None
+        document_id = minutes.draft_minutes(self.database, row.id, actor=ACTOR)
+        hub.data_changed.emit("meetings")
+        if not edit:
+            return document_id
+        issued = {d.id for d in documents.list_documents(self.database) if d.issued}
+        if document_id in issued:
+            QMessageBox.information(self, "纪要", "该会议的纪要已印发，不能再修改。")
+        else:
+            self.documents.edit(document_id)
+        return document_id
+
+    def record_agreement(self, codes: list[str] | None = None) -> bool:
+        row = self._selected_meeting("登记同意")
+        if row is None:
+            return False
+        if codes is None:
+            dialog = AgreementDialog(minutes.agreements(self.database, row.id), parent=self)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return False
+            codes = dialog.agreed_codes()
+        chosen = codes
+        return self._saved(
+            lambda: minutes.record_agreement(self.database, row.id, chosen, actor=ACTOR),
+            DocumentError,
+        )
+
+    def issue_minutes(self, choice: tuple[str, date] | None = None) -> bool:
+        row = self._selected_meeting("签发纪要")
+        if row is None:
+            return False
+        document_id = minutes.draft_minutes(self.database, row.id, actor=ACTOR)
+        return self.documents.issue(document_id, choice)
 
     def complete_decision(self, done: tuple[date, str] | None = None) -> bool:
         row = self.decision_pane.current_row()

@@ -1,0 +1,305 @@
+"""Official documents (会议纪要, 会议通知, 通知): drafts, numbers, issuing, the issued bytes.
+
+Numbers run per series and year with no gaps and no reuse (see ``series_of``): a draft has
+none, the number is taken inside the transaction that issues the document (the highest so
+far plus one; a unique index on the printed number stops two PCs taking the same one),
+and an issued document can be neither deleted nor changed. The exact .docx bytes issued
+are stored with it, so what the office sent is never lost; a draft is rendered afresh.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, undefer
+
+from db.engine import Database
+from db.models import Document
+from desktop.core.vocab import DocumentStatus, DocumentType, label
+from desktop.documents.official import document_number
+from desktop.services import audit
+from desktop.services.common import Detail, fmt_date
+from desktop.services.office import OfficeProfile, get_profile
+
+# How each type renders: filled in by desktop.services.minutes and .notices, which know
+# what the document says (Session, Document, profile, number) -> .docx bytes.
+Renderer = Callable[[Session, Document, OfficeProfile], bytes]
+RENDERERS: dict[str, Renderer] = {}
+
+
+class DocumentError(ValueError):
+    """What the rules do not allow, in Chinese, with what to do."""
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    id: int
+    doc_type: str  # label
+    title: str
+    status: str  # label
+    doc_number: str
+    recipients: str
+    signed_off_by: str
+    issued_on: date | None
+    docx_sha256: str
+    issued: bool
+
+
+def body_of(doc: Document) -> dict[str, Any]:
+    """The editable source of a document: text, attachments, note (JSON in ``body``)."""
+    try:
+        data = json.loads(doc.body or "{}")
+    except json.JSONDecodeError:
+        data = {"text": doc.body}
+    return data if isinstance(data, dict) else {"text": str(data)}
+
+
+def list_documents(database: Database) -> list[DocumentRow]:
+    with database.session() as session:
+        documents = session.scalars(
+            select(Document).order_by(Document.issued_on.desc().nulls_first(), Document.id.desc())
+        )
+        return [
+            DocumentRow(
+                id=d.id,
+                doc_type=label(d.doc_type, "DocumentType"),
+                title=d.title,
+                status=label(d.status, "DocumentStatus"),
+                doc_number=d.doc_number,
+                recipients=d.recipients,
+                signed_off_by=d.signed_off_by,
+                issued_on=d.issued_on,
+                docx_sha256=d.docx_sha256,
+                issued=d.status == DocumentStatus.ISSUED,
+            )
+            for d in documents
+        ]
+
+
+def document_detail(database: Database, document_id: int) -> Detail:
+    with database.session() as session:
+        d = session.get(Document, document_id)
+        if d is None:
+            return Detail(title="公文不存在")
+        body = body_of(d)
+        return Detail(
+            title=d.title,
+            fields=[
+                ("类型", label(d.doc_type, "DocumentType")),
+                ("状态", label(d.status, "DocumentStatus")),
+                ("文号", d.doc_number or "（印发时编号）"),
+                ("主送", d.recipients),
+                ("抄送", d.copy_to),
+                ("签发人", d.signed_off_by),
+                ("印发日期", fmt_date(d.issued_on)),
+                ("文件 SHA-256", d.docx_sha256),
+                ("正文", body.get("text", "")),
+            ],
+        )
+
+
+@dataclass(frozen=True)
+class DraftText:
+    """What the office edits in a draft: the printed words, nothing about its number."""
+
+    title: str
+    recipients: str  # 主送 (纪要: 分送)
+    text: str
+    attachments: tuple[str, ...] = ()
+    copy_to: str = ""
+
+
+def draft_text_of(database: Database, document_id: int) -> DraftText:
+    with database.session() as session:
+        doc = _get(session, document_id)
+        body = body_of(doc)
+        return DraftText(
+            doc.title,
+            doc.recipients,
+            body.get("text", ""),
+            tuple(body.get("attachments", ())),
+            doc.copy_to,
+        )
+
+
+def save_draft(database: Database, document_id: int, draft: DraftText, *, actor: str) -> None:
+    """Change a draft; an issued document is frozen."""
+    if not draft.title.strip() or not draft.text.strip():
+        raise DocumentError("请填写标题和正文。")
+    with database.session() as session:
+        doc = _get(session, document_id)
+        if doc.status == DocumentStatus.ISSUED:
+            raise DocumentError(f"“{doc.title}”已印发（{doc.doc_number}），不能再修改。")
+        body = body_of(doc)
+        body["text"] = draft.text.strip()
+        body["attachments"] = [a.strip() for a in draft.attachments if a.strip()]
+        doc.title = draft.title.strip()
+        doc.recipients = draft.recipients.strip()
+        doc.copy_to = draft.copy_to.strip()
+        doc.body = json.dumps(body, ensure_ascii=False)
+        audit.record(
+            session,
+            actor=actor,
+            action="document.edit",
+            entity_type="document",
+            entity_id=doc.id,
+            summary=f"修改草稿：{doc.title}",
+        )
+
+
+def _get(session: Session, document_id: int) -> Document:
+    doc = session.get(Document, document_id)
+    if doc is None:
+        raise DocumentError("公文不存在，可能已被删除。")
+    return doc
+
+
+# Number series: 纪要 are numbered by issue (第N期, 某办纪〔年〕N号); every other type the
+# office issues shares one 发文字号 series (某办〔年〕N号), as a county office numbers its
+# documents, so two documents never print the same number.
+MINUTES_SERIES = (DocumentType.MINUTES.value,)
+OFFICE_SERIES = tuple(t.value for t in DocumentType if t != DocumentType.MINUTES)
+
+
+def series_of(doc_type: str) -> tuple[str, ...]:
+    return MINUTES_SERIES if doc_type == DocumentType.MINUTES else OFFICE_SERIES
+
+
+def next_number(session: Session, doc_type: str, year: int) -> int:
+    highest = session.scalar(
+        select(func.max(Document.number)).where(
+            Document.doc_type.in_(series_of(doc_type)), Document.year == year
+        )
+    )
+    return (highest or 0) + 1
+
+
+def number_text(profile: OfficeProfile, doc_type: str, year: int, serial: int) -> str:
+    """发文字号; 纪要 have their own series with 纪 after the office's code."""
+    prefix = profile.doc_prefix + ("纪" if doc_type == DocumentType.MINUTES else "")
+    return document_number(prefix, year, serial)
+
+
+def render(session: Session, doc: Document, profile: OfficeProfile) -> bytes:
+    # The modules that know what each document says register their renderers on import.
+    from desktop.services import minutes, notices  # noqa: F401
+
+    renderer = RENDERERS.get(doc.doc_type)
+    if renderer is None:
+        raise DocumentError(f"暂不能生成“{label(doc.doc_type, 'DocumentType')}”的 Word 文件。")
+    return renderer(session, doc, profile)
+
+
+def issue_in_session(
+    session: Session,
+    doc: Document,
+    *,
+    profile: OfficeProfile,
+    signed_off_by: str,
+    issued_on: date,
+    actor: str,
+    at: datetime | None = None,
+) -> None:
+    """Number, render and freeze ``doc`` inside the caller's transaction."""
+    if doc.status == DocumentStatus.ISSUED:
+        raise DocumentError(
+            f"“{doc.title}”已于 {doc.issued_on} 印发（{doc.doc_number}），不能再次印发。"
+        )
+    if not signed_off_by.strip():
+        raise DocumentError("请填写签发人：公文须经签发后印发。")
+    doc.year = issued_on.year
+    doc.number = next_number(session, doc.doc_type, doc.year)
+    doc.doc_number = number_text(profile, doc.doc_type, doc.year, doc.number)
+    doc.signed_off_by = signed_off_by.strip()
+    doc.issued_on = issued_on
+    doc.issued_at = at or datetime.now()
+    doc.issuer = profile.name
+    doc.status = DocumentStatus.ISSUED.value
+    data = render(session, doc, profile)
+    doc.docx = data
+    doc.docx_sha256 = hashlib.sha256(data).hexdigest()
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="document.issue",
+        entity_type="document",
+        entity_id=doc.id,
+        summary=f"印发{label(doc.doc_type, 'DocumentType')}：{doc.doc_number} {doc.title}",
+        after={"number": doc.doc_number, "sha256": doc.docx_sha256},
+        at=doc.issued_at,
+    )
+
+
+def document_bytes(database: Database, document_id: int) -> tuple[str, bytes]:
+    """(file name, .docx): the stored bytes of an issued document, a fresh draft otherwise."""
+    profile = get_profile(database)
+    with database.session() as session:
+        doc = session.get(Document, document_id, options=[undefer(Document.docx)])
+        if doc is None:
+            raise DocumentError("公文不存在，可能已被删除。")
+        if doc.status == DocumentStatus.ISSUED and doc.docx:
+            data = doc.docx
+            if hashlib.sha256(data).hexdigest() != doc.docx_sha256:
+                raise DocumentError(
+                    "存档的公文文件与印发时的摘要不一致，可能已被改动。请联系维护人员。"
+                )
+        else:
+            data = render(session, doc, profile)
+        kind = label(doc.doc_type, "DocumentType")
+        stem = f"{doc.doc_number}{doc.title}" if doc.doc_number else f"{doc.title}（草稿）"
+        return f"{_safe(stem) or kind}.docx", data
+
+
+def export_document(database: Database, document_id: int, path: Path) -> Path:
+    _name, data = document_bytes(database, document_id)
+    path = Path(path)
+    path.write_bytes(data)
+    return path
+
+
+def _safe(name: str) -> str:
+    """A file name Windows accepts: no \\ / : * ? " < > | and not too long."""
+    cleaned = "".join("_" if ch in '\\/:*?"<>|\r\n\t' else ch for ch in name).strip(" .")
+    return cleaned[:120]
+
+
+def minutes_document_id(database: Database, meeting_id: int) -> int:
+    """The minutes of a meeting, for export by meeting."""
+    with database.session() as session:
+        found = session.scalar(
+            select(Document.id).where(
+                Document.meeting_id == meeting_id, Document.doc_type == DocumentType.MINUTES
+            )
+        )
+    if found is None:
+        raise DocumentError(
+            f"会议 {meeting_id} 还没有会议纪要：请在“联席会议”标签页选择该会议，点“起草纪要”。"
+        )
+    return found
+
+
+def notice_document_id(database: Database, document_id: int) -> int:
+    """A notice (通知 or 会议通知) by its id; any other document type is refused."""
+    with database.session() as session:
+        doc_type = session.scalar(select(Document.doc_type).where(Document.id == document_id))
+    if doc_type is None:
+        raise DocumentError(f"没有编号为 {document_id} 的公文：请在“公文”列表中核对编号。")
+    if doc_type not in (DocumentType.NOTICE, DocumentType.MEETING_NOTICE):
+        raise DocumentError(
+            f"公文 {document_id} 是{label(doc_type, 'DocumentType')}，不是通知。"
+            "会议纪要请用 export minutes --meeting 导出。"
+        )
+    return document_id
+
+
+def document_type(database: Database, document_id: int) -> str:
+    with database.session() as session:
+        return _get(session, document_id).doc_type
