@@ -154,6 +154,21 @@ def save_draft(database: Database, document_id: int, draft: DraftText, *, actor:
         )
 
 
+def add_draft(session: Session, doc: Document, *, actor: str, action: str, summary: str) -> int:
+    """Store a new draft with its audit entry; returns its id."""
+    session.add(doc)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        entity_type="document",
+        entity_id=doc.id,
+        summary=summary,
+    )
+    return doc.id
+
+
 def _get(session: Session, document_id: int) -> Document:
     doc = session.get(Document, document_id)
     if doc is None:

@@ -22,6 +22,7 @@ from desktop.services import audit
 from desktop.services.documents import (
     RENDERERS,
     DocumentError,
+    add_draft,
     body_of,
     issue_in_session,
 )
@@ -102,17 +103,8 @@ def draft_minutes(database: Database, meeting_id: int, *, actor: str) -> int:
             recipients=MEMBERS,
             meeting_id=meeting_id,
         )
-        session.add(doc)
-        session.flush()
-        audit.record(
-            session,
-            actor=actor,
-            action="minutes.draft",
-            entity_type="document",
-            entity_id=doc.id,
-            summary=f"起草纪要：{doc.title}",
-        )
-        return doc.id
+        summary = f"起草纪要：{doc.title}"
+        return add_draft(session, doc, actor=actor, action="minutes.draft", summary=summary)
 
 
 def agreements(database: Database, meeting_id: int) -> list[AgreementRow]:

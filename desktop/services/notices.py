@@ -19,7 +19,13 @@ from desktop.documents.notice import NoticeDoc, build_notice
 from desktop.documents.official import chinese_date
 from desktop.documents.tables import Imprint
 from desktop.services import audit
-from desktop.services.documents import RENDERERS, DocumentError, body_of, issue_in_session
+from desktop.services.documents import (
+    RENDERERS,
+    DocumentError,
+    add_draft,
+    body_of,
+    issue_in_session,
+)
 from desktop.services.office import OfficeProfile, get_profile
 
 TEMPLATE_KEY = "template.notice"
@@ -146,17 +152,8 @@ def create_notice(database: Database, draft: NoticeDraft, *, actor: str) -> int:
             meeting_id=draft.meeting_id,
             plan_id=draft.plan_id,
         )
-        session.add(doc)
-        session.flush()
-        audit.record(
-            session,
-            actor=actor,
-            action="document.draft",
-            entity_type="document",
-            entity_id=doc.id,
-            summary=f"起草{label(draft.doc_type)}：{doc.title}",
-        )
-        return doc.id
+        summary = f"起草{label(draft.doc_type)}：{doc.title}"
+        return add_draft(session, doc, actor=actor, action="document.draft", summary=summary)
 
 
 def issue_notice(

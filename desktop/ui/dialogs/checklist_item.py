@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QLabel,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 from desktop.core.vocab import LABELS, CheckMethod, ItemCategory
 from desktop.services.checklist_edit import ItemDraft, validate_draft
 from desktop.services.common import Option
+from desktop.ui.dialogs.widgets import ok_cancel
 
 
 @dataclass(frozen=True)
@@ -107,14 +107,7 @@ class ChecklistItemDialog(QDialog):
         form.addRow("* 生效日期（C4）", self.effective_on)
         form.addRow("* 变更原因", self.reason)
         form.addRow(self.problems)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("保存为新版本")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(self, "保存为新版本"))
         self.category.currentIndexChanged.connect(self._sync_enabled)
         self.suitable.toggled.connect(self._sync_enabled)
         self.local_addition.toggled.connect(self._sync_enabled)

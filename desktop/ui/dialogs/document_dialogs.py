@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -25,17 +24,7 @@ from desktop.documents.fonts import FontSet, missing_fonts
 from desktop.services.documents import DraftText
 from desktop.services.minutes import AgreementRow
 from desktop.services.office import FONT_SETS, OfficeProfile
-
-
-def _buttons(dialog: QDialog, ok: str) -> QDialogButtonBox:
-    buttons = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-    )
-    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok)
-    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
-    return buttons
+from desktop.ui.dialogs.widgets import ok_cancel
 
 
 def _text(value: str, height: int) -> QPlainTextEdit:
@@ -74,7 +63,7 @@ class DocumentEditDialog(QDialog):
             form.addRow("抄送", self.copy_to)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(_buttons(self, "保存草稿"))
+        layout.addWidget(ok_cancel(self, "保存草稿"))
         self.resize(760, 620)
 
     def draft(self) -> DraftText:
@@ -115,7 +104,7 @@ class IssueDialog(QDialog):
         form.addRow(warning)
         form.addRow("签发人", self.signer)
         form.addRow("印发日期", self.issued_on)
-        form.addRow(_buttons(self, "签发并印发"))
+        form.addRow(ok_cancel(self, "签发并印发"))
         self.setMinimumWidth(460)
 
     def choice(self) -> tuple[str, date]:
@@ -137,7 +126,7 @@ class AgreementDialog(QDialog):
             box.setEnabled(not row.agreed)  # an agreement given stays on record
             self.boxes[row.department_code] = box
             layout.addWidget(box)
-        layout.addWidget(_buttons(self, "登记"))
+        layout.addWidget(ok_cancel(self, "登记"))
 
     def agreed_codes(self) -> list[str]:
         return [code for code, box in self.boxes.items() if box.isChecked() and box.isEnabled()]
@@ -169,7 +158,7 @@ class OfficeSettingsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.font_note)
         layout.addStretch(1)
-        layout.addWidget(_buttons(self, "保存"))
+        layout.addWidget(ok_cancel(self, "保存"))
         self.setMinimumSize(680, 300)
         self._show_missing()
 
@@ -220,7 +209,7 @@ class TemplateDialog(QDialog):
         form.addRow("正文", self.text)
         form.addRow("附件（每行一个）", self.attachments)
         form.addRow(hint)
-        form.addRow(_buttons(self, "保存模板"))
+        form.addRow(ok_cancel(self, "保存模板"))
         self.resize(760, 600)
 
     def template(self) -> dict[str, str]:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -33,14 +32,9 @@ from desktop.services.meeting_edit import (
     MeetingDraft,
     validate_meeting,
 )
+from desktop.ui.dialogs.widgets import date_edit, ok_cancel
 
 ABSENT = ""  # not invited: no attendance row
-
-
-def _date_edit(value: date) -> QDateEdit:
-    edit = QDateEdit(QDate(value.year, value.month, value.day), calendarPopup=True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    return edit
 
 
 class MeetingDialog(QDialog):
@@ -60,7 +54,7 @@ class MeetingDialog(QDialog):
         for kind in MeetingKind:
             self.kind.addItem(LABELS["MeetingKind"][kind.value], kind.value)
         self.title_edit = QLineEdit(placeholderText="如 2026年第二次全体会议")
-        self.held_on = _date_edit(held_on)
+        self.held_on = date_edit(held_on)
         self.place = QLineEdit()
         self.chair = QLineEdit(placeholderText="召集人或副召集人")
         self.called_by = QLineEdit(placeholderText="专题会议由召集人召集（M3）")
@@ -114,13 +108,7 @@ class MeetingDialog(QDialog):
         self.problems = QLabel()
         self.problems.setStyleSheet("color: #b3261e")
         self.problems.setWordWrap(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, "保存")
         layout = QVBoxLayout(self)
         layout.addWidget(tabs, 1)
         layout.addWidget(self.problems)
@@ -172,7 +160,7 @@ class MeetingDialog(QDialog):
             box.setCurrentIndex(box.findData(entry.responsible_code))
         self.decisions.setCellWidget(row, 1, box)
         due = entry.due_on or self.held_on.date().toPython() + timedelta(days=30)
-        self.decisions.setCellWidget(row, 2, _date_edit(due))
+        self.decisions.setCellWidget(row, 2, date_edit(due))
 
     def _remove_decision(self) -> None:
         for index in sorted(

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.common import Option
+from desktop.ui.dialogs.widgets import ok_cancel
 
 
 @dataclass(frozen=True)
@@ -49,19 +49,12 @@ class RegistryConfirmDialog(QDialog):
             "抽取前会提示重新确认（R3）。"
         )
         explain.setWordWrap(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确认")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
         form.addRow(explain)
         form.addRow("部门", self.department)
         form.addRow("确认人 *", self.by)
         form.addRow("说明", self.note)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(self, "确认"))
         self.setMinimumWidth(440)
 
     def request(self) -> ConfirmRequest:
@@ -69,11 +62,11 @@ class RegistryConfirmDialog(QDialog):
             str(self.department.currentData()), self.by.text().strip(), self.note.text().strip()
         )
 
-    def _accept(self) -> None:
+    def accept(self) -> None:
         if not self.by.text().strip():
             QMessageBox.warning(self, self.windowTitle(), "请填写确认人姓名：确认须记明由谁确认。")
             return
-        self.accept()
+        super().accept()
 
     @classmethod
     def get(

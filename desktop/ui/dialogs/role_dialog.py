@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -19,23 +16,7 @@ from PySide6.QtWidgets import (
 from desktop.core.vocab import LABELS, MeetingRole
 from desktop.services.common import Option
 from desktop.services.meeting_edit import RoleChange, validate_role_change
-
-
-def _date_edit(value: date) -> QDateEdit:
-    edit = QDateEdit(QDate(value.year, value.month, value.day), calendarPopup=True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    return edit
-
-
-def _buttons(dialog: QDialog, ok: str) -> QDialogButtonBox:
-    buttons = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-    )
-    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok)
-    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
-    return buttons
+from desktop.ui.dialogs.widgets import date_edit, ok_cancel
 
 
 class RoleChangeDialog(QDialog):
@@ -63,14 +44,14 @@ class RoleChangeDialog(QDialog):
         self.title_edit = QLineEdit(placeholderText="职务，如 副局长")
         self.phone = QLineEdit()
         self.email = QLineEdit()
-        self.start = _date_edit(today or date.today())
+        self.start = date_edit(today or date.today())
         self.proposed_by = QLineEdit(placeholderText="提出变更的单位")
         self.decided_by = QLineEdit(
             placeholderText="决定的会议，如 2026年第二次全体会议"
             if role == MeetingRole.MEMBER
             else "留空即“联席会议办公室备案”"
         )
-        self.decided_on = _date_edit(today or date.today())
+        self.decided_on = date_edit(today or date.today())
         self.note = QLineEdit()
         self.problems = QLabel()
         self.problems.setStyleSheet("color: #b3261e")
@@ -87,7 +68,7 @@ class RoleChangeDialog(QDialog):
         form.addRow("决定日期", self.decided_on)
         form.addRow("说明", self.note)
         form.addRow(self.problems)
-        form.addRow(_buttons(self, "保存"))
+        form.addRow(ok_cancel(self, "保存"))
         self.setMinimumWidth(460)
 
     def change(self) -> RoleChange:
@@ -121,13 +102,13 @@ class DecisionDoneDialog(QDialog):
         self.setWindowTitle("议定事项办结")
         text = QLabel(decision_text)
         text.setWordWrap(True)
-        self.done_on = _date_edit(today or date.today())
+        self.done_on = date_edit(today or date.today())
         self.note = QLineEdit(placeholderText="办理结果，如 已于 12 月 1 日印发实施方案")
         form = QFormLayout(self)
         form.addRow("议定事项", text)
         form.addRow("办结日期", self.done_on)
         form.addRow("办理结果 *", self.note)
-        form.addRow(_buttons(self, "办结"))
+        form.addRow(ok_cancel(self, "办结"))
         self.setMinimumWidth(460)
 
     def result_data(self) -> tuple[date, str]:
