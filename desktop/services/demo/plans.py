@@ -22,6 +22,7 @@ from db.models import (
     TaskItem,
     TaskStratum,
 )
+from desktop.core.task_rules import item_subject
 from desktop.core.vocab import CaseTrigger, ItemCategory, PlanKind, PlanStatus, TaskStatus
 from desktop.services.demo import data
 
@@ -320,7 +321,7 @@ def add_tasks(
             groups=spec.groups,
             starts_on=spec.starts_on,
             ends_on=spec.ends_on,
-            content="；".join(i.name.removesuffix("的检查") + "情况" for i in chosen),
+            content="；".join(item_subject(i.name) for i in chosen),
             methods="on_site,written",
             level="县级",
             requirements="检查人员出示执法证件，如实记录检查情况，按“谁检查、谁录入、谁公示”"
