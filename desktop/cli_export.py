@@ -23,7 +23,7 @@ def add_export_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
     kinds = command.add_subparsers(dest="export_kind", metavar="公文", required=True)
     minutes = kinds.add_parser("minutes", help="某次会议的会议纪要")
     minutes.add_argument("--meeting", type=int, required=True, metavar="ID", help="会议编号")
-    notice = kinds.add_parser("notice", help="某份通知（含会议通知）")
+    notice = kinds.add_parser("notice", help="某份通知、会议通知或实施方案")
     notice.add_argument("--document", type=int, required=True, metavar="ID", help="公文编号")
     for parser in (minutes, notice):
         parser.add_argument("--out", type=Path, required=True, metavar="FILE.docx")

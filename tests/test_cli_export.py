@@ -52,5 +52,9 @@ def test_export_notice_and_refusals(
     assert hashlib.sha256(written.read_bytes()).hexdigest() == _sha(demo_db, notice_id)
     assert main(["export", "minutes", "--meeting", str(other_meeting), "--out", str(out), *db]) == 2
     assert "还没有会议纪要" in capsys.readouterr().err
+    with demo_db.session() as session:
+        minutes_id = session.scalar(select(Document.id).where(Document.doc_type == "minutes"))
+    assert main(["export", "notice", "--document", str(minutes_id), "--out", str(out), *db]) == 2
+    assert "export minutes --meeting" in capsys.readouterr().err
     assert main(["export", "notice", "--document", "9999", "--out", str(out), *db]) == 2
     assert "没有编号为 9999 的公文" in capsys.readouterr().err

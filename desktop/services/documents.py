@@ -302,15 +302,15 @@ def minutes_document_id(database: Database, meeting_id: int) -> int:
 
 
 def notice_document_id(database: Database, document_id: int) -> int:
-    """A notice (通知 or 会议通知) by its id; any other document type is refused."""
+    """A document of the office's 发文字号 series (通知, 会议通知, 实施方案 …) by its id;
+    minutes are exported by meeting."""
     with database.session() as session:
         doc_type = session.scalar(select(Document.doc_type).where(Document.id == document_id))
     if doc_type is None:
         raise DocumentError(f"没有编号为 {document_id} 的公文：请在“公文”列表中核对编号。")
-    if doc_type not in (DocumentType.NOTICE, DocumentType.MEETING_NOTICE):
+    if doc_type == DocumentType.MINUTES:
         raise DocumentError(
-            f"公文 {document_id} 是{label(doc_type, 'DocumentType')}，不是通知。"
-            "会议纪要请用 export minutes --meeting 导出。"
+            f"公文 {document_id} 是会议纪要：请用 export minutes --meeting 会议编号 导出。"
         )
     return document_id
 
