@@ -79,7 +79,7 @@ def test_m4_minutes_from_meeting_to_issued_file(
     assert exported is not None
     assert hashlib.sha256(exported.read_bytes()).hexdigest() == row.docx_sha256
     printed: list[Path] = []
-    tab.documents.printer = lambda path: printed.append(path) or "已打印"
+    tab.documents.actions.printer = lambda path: printed.append(path) or "已打印"
     tab.documents.print_document(document_id)
     assert printed and printed[0].read_bytes() == exported.read_bytes()
 
