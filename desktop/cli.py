@@ -22,6 +22,7 @@ from pathlib import Path
 from desktop import __version__, paths
 from desktop.cli_export import add_export_parser, run_export
 from desktop.cli_import import add_import_parser, run_import
+from desktop.cli_plan import add_plan_parser, run_plan
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -46,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--force", action="store_true", help="覆盖已存在的文件")
     add_import_parser(commands)
     add_export_parser(commands)
+    add_plan_parser(commands)
     return parser
 
 
@@ -93,6 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_import(args)
     if args.command == "export":
         return run_export(args)
+    if args.command == "plan":
+        return run_plan(args)
     if args.command == "demo":
         return _generate_demo(args.out, args.targets, args.seed, args.force)
     if args.demo:
