@@ -25,12 +25,23 @@ _USCC_TYPES = "123456789"
 _LOOKALIKES = {"I": "1", "O": "0", "Z": "2", "S": "5", "V": "U"}
 
 
+# Per position, each character's value times the weight: the check sum is then one map over
+# dicts in C (an import checks 200,000 codes; a generator with str.index was 4x slower).
+_USCC_WEIGHTED = tuple({ch: i * w for i, ch in enumerate(USCC_CHARSET)} for w in _USCC_WEIGHTS)
+# A well-formed code at a glance, built from the same rules validate_uscc names one by one.
+_USCC_FORM = re.compile(f"[{_USCC_AUTHORITIES}][{_USCC_TYPES}][0-9]{{6}}[{USCC_CHARSET}]{{10}}")
+
+
 def uscc_check_char(first17: str) -> str:
     """Return the check character for the first 17 characters of a USCC."""
-    if len(first17) != 17 or any(ch not in USCC_CHARSET for ch in first17):
-        raise ValueError(f"统一社会信用代码前 17 位不合法：{first17!r}")
-    total = sum(USCC_CHARSET.index(ch) * w for ch, w in zip(first17, _USCC_WEIGHTS, strict=True))
-    return USCC_CHARSET[(31 - total % 31) % 31]
+    if len(first17) == 17:
+        try:
+            total = sum(map(dict.__getitem__, _USCC_WEIGHTED, first17))
+        except KeyError:  # a character outside the charset
+            pass
+        else:
+            return USCC_CHARSET[-total % 31]  # (31 - total % 31) % 31
+    raise ValueError(f"统一社会信用代码前 17 位不合法：{first17!r}")
 
 
 def _uscc_char_error(pos: int, ch: str, allowed: str, what: str) -> str:
@@ -52,6 +63,8 @@ def validate_uscc(code: str) -> str | None:
             f"统一社会信用代码应为 18 位，实为 {len(code)} 位。请核对是否多录、漏录了字符，"
             "或该单元格是否被 Excel 转成了数字。"
         )
+    if _USCC_FORM.fullmatch(code):  # the usual case: only the check character can be wrong
+        return _uscc_check_error(code)
     letters = "".join(USCC_CHARSET[10:])
     rules = (
         (range(0, 1), _USCC_AUTHORITIES, "登记管理部门代码", "数字 1–9 或字母 A、N、G、Y"),
@@ -64,6 +77,10 @@ def validate_uscc(code: str) -> str | None:
         for i in positions:
             if code[i] not in allowed:
                 return _uscc_char_error(i + 1, code[i], shown, what)
+    return _uscc_check_error(code)
+
+
+def _uscc_check_error(code: str) -> str | None:
     expected = uscc_check_char(code[:17])
     if code[17] != expected:
         return f"统一社会信用代码校验位错误：应为 {expected}，实为 {code[17]}。请核对原始登记信息。"

@@ -13,7 +13,7 @@ import contextlib
 import csv
 import io
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -59,7 +59,7 @@ def read_rows(
         raise SpreadsheetError(f"找不到文件：{path}。请确认文件位置后重新选择。")
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
-        return SheetRows(path, path.stem, list(_non_blank(_csv_rows(path), progress)))
+        return SheetRows(path, path.stem, _non_blank(_csv_rows(path), progress))
     if suffix not in EXCEL_SUFFIXES:
         raise SpreadsheetError(
             f"不支持的文件类型“{path.suffix}”：请另存为 .xlsx、.xls 或 .csv 后再导入。"
@@ -76,11 +76,10 @@ def read_rows(
             f"无法读取“{path.name}”（{error}）：文件可能已损坏或不是 Excel 文件，"
             "请在 Excel 中打开并另存为 .xlsx 后再试。"
         ) from error
-    numbered = ((n, list(cells)) for n, cells in enumerate(data, 1))
-    return SheetRows(path, name, list(_non_blank(numbered, progress)))
+    return SheetRows(path, name, _non_blank(data, progress))
 
 
-def _csv_rows(path: Path) -> Iterator[tuple[int, list[Cell]]]:
+def _csv_rows(path: Path) -> Iterator[list[Cell]]:
     raw = path.read_bytes()
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -93,20 +92,33 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[Cell]]]:
     dialect: type[csv.Dialect] | csv.Dialect = csv.excel
     with contextlib.suppress(csv.Error):  # one column, or odd quoting: plain Excel CSV
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-    for n, row in enumerate(csv.reader(io.StringIO(text, newline=""), dialect), 1):
-        yield n, list(row)
+    yield from csv.reader(io.StringIO(text, newline=""), dialect)
 
 
 def _non_blank(
-    rows: Iterator[tuple[int, list[Cell]]], progress: Callable[[int], None] | None
-) -> Iterator[tuple[int, list[Cell]]]:
-    for n, cells in rows:
+    rows: Iterable[list[Cell]], progress: Callable[[int], None] | None
+) -> list[tuple[int, list[Cell]]]:
+    """The rows with a cell that is not empty or spaces, numbered from 1.
+
+    The row lists are fresh from the reader and kept as they are: a 200,000-row sheet is
+    not copied again. The loop stops at the first filled cell, usually the first one.
+    """
+    kept: list[tuple[int, list[Cell]]] = []
+    for n, cells in enumerate(rows, 1):
         if progress is not None and n % 10_000 == 0:
             progress(n)
-        if any(
-            c != "" and c is not None and not (isinstance(c, str) and not c.strip()) for c in cells
-        ):
-            yield n, ["" if c is None else c for c in cells]
+        for c in cells:
+            if isinstance(c, str):
+                if c and not c.isspace():  # neither "" nor only spaces
+                    break
+            elif c is not None:
+                break
+        else:
+            continue  # blank
+        if None in cells:
+            cells = ["" if c is None else c for c in cells]
+        kept.append((n, cells))
+    return kept
 
 
 _HEADER_NOISE = re.compile(r"[\s\u3000*＊:：]|[（(](必填|选填|必须|可选)[)）]")

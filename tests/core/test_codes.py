@@ -126,6 +126,87 @@ def test_uscc_single_changed_character_is_always_detected(first17: str, pos: int
     assert validate_uscc(changed) is not None
 
 
+# Reasons exactly as the person sees them; the fast path for well-formed codes must not
+# change a single one.
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        ("91350100M000100Y44", "统一社会信用代码校验位错误：应为 3，实为 4。请核对原始登记信息。"),
+        ("N2350100MA0000001X", "统一社会信用代码校验位错误：应为 7，实为 X。请核对原始登记信息。"),
+        (
+            "91350100m000100y43",
+            "统一社会信用代码第 9 位字符“m”不合法（字母应为大写）：该位是主体标识码，"
+            "只能是数字或大写字母 ABCDEFGHJKLMNPQRTUWXY。请核对原始登记信息。",
+        ),
+        (
+            "Z1350100M000100Y43",
+            "统一社会信用代码第 1 位字符“Z”不合法（“Z”可能应为“2”）：该位是登记管理部门代码，"
+            "只能是数字 1–9 或字母 A、N、G、Y。请核对原始登记信息。",
+        ),
+        (
+            "913501A0M000100Y43",
+            "统一社会信用代码第 7 位字符“A”不合法：该位是登记管理机关行政区划码，只能是数字 0–9。"
+            "请核对原始登记信息。",
+        ),
+        (
+            "91350100M000100Y4３",
+            "统一社会信用代码第 18 位字符“３”不合法：该位是校验码，"
+            "只能是数字或大写字母 ABCDEFGHJKLMNPQRTUWXY。请核对原始登记信息。",
+        ),
+        (
+            "91350100M000100Y4\n",
+            "统一社会信用代码第 18 位字符“\n”不合法：该位是校验码，"
+            "只能是数字或大写字母 ABCDEFGHJKLMNPQRTUWXY。请核对原始登记信息。",
+        ),
+    ],
+)
+def test_uscc_reasons_are_exact(code: str, reason: str) -> None:
+    assert validate_uscc(code) == reason
+
+
+def _plain_check_char(first17: str) -> str:
+    """GB 32100 written out: weight 3^(i-1) mod 31, check value 31 - sum mod 31."""
+    total = sum(USCC_CHARSET.index(ch) * pow(3, i, 31) for i, ch in enumerate(first17))
+    return USCC_CHARSET[(31 - total % 31) % 31]
+
+
+_USCC_RULES = ["123456789ANGY", "123456789"] + ["0123456789"] * 6 + [USCC_CHARSET] * 10
+
+
+@given(
+    uscc_first17,
+    st.lists(
+        st.tuples(st.integers(0, 17), st.sampled_from(USCC_CHARSET + "IOZSVaoy０３ \n-")),
+        max_size=3,
+    ),
+)
+def test_uscc_validity_and_first_bad_position_agree_with_the_rules(
+    first17: str, changes: list[tuple[int, str]]
+) -> None:
+    code = first17 + _plain_check_char(first17)
+    for pos, ch in changes:
+        code = code[:pos] + ch + code[pos + 1 :]
+    reason = validate_uscc(code)
+    bad = [i for i, ch in enumerate(code) if ch not in _USCC_RULES[i]]
+    if bad:
+        assert reason is not None and reason.startswith(f"统一社会信用代码第 {bad[0] + 1} 位字符")
+    elif code[17] == _plain_check_char(code[:17]):
+        assert reason is None
+    else:
+        assert reason is not None and reason.startswith("统一社会信用代码校验位错误")
+    if all(ch in USCC_CHARSET for ch in code[:17]):
+        assert uscc_check_char(code[:17]) == _plain_check_char(code[:17])
+    else:
+        with pytest.raises(ValueError, match="前 17 位不合法"):
+            uscc_check_char(code[:17])
+
+
+@pytest.mark.parametrize("first17", ["", "9135010", "91350100M000100Y43", "91350100M000100I4"])
+def test_uscc_check_char_refuses_bad_input(first17: str) -> None:
+    with pytest.raises(ValueError, match="前 17 位不合法"):
+        uscc_check_char(first17)
+
+
 # --- Resident ID number ---------------------------------------------------------------------
 
 

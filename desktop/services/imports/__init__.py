@@ -6,7 +6,8 @@ nothing, with an import batch, the history of changed targets and one audit entr
 The GUI wizard and the ``shuangsuiji import`` command both use exactly this API.
 """
 
-from desktop.services.imports.apply import apply_import, fts_triggers_suspended
+from desktop.services.imports.apply import apply_import
+from desktop.services.imports.bulk import fts_triggers_suspended
 from desktop.services.imports.fields import FieldSpec, ImportKind, field_specs
 from desktop.services.imports.model import (
     ImportCancelled,

@@ -36,6 +36,7 @@ class Diff:
     updates: list[Change] = field(default_factory=list)
     unchanged: int = 0
     rejected: list[RowIssue] = field(default_factory=list)
+    held: int = 0  # rows in the registry before the import
 
     def signature(self) -> tuple[object, ...]:
         return (
@@ -68,7 +69,7 @@ def compare(
     existing = {row.code: row for row in session.execute(select(*wanted))}
     supervised = _supervisions(session) if any(_has_supervisors(r) for r in rows) else {}
     names = dict(session.execute(select(Department.id, Department.name)).all())
-    diff = Diff()
+    diff = Diff(held=len(existing))
     for index, row in enumerate(rows):
         if cancelled is not None and index % 2000 == 0 and cancelled():
             raise ImportCancelled
