@@ -113,6 +113,7 @@ class TaskRow:
     department: str
     participants: str
     status: str
+    status_key: str  # TaskStatus value, for the flow (T2)
     starts_on: date | None
     ends_on: date | None
     groups: int
@@ -143,6 +144,7 @@ def list_tasks(database: Database, year: int | None = None) -> list[TaskRow]:
                 department=t.department.name,
                 participants=_names(session, t.departments),
                 status=label(t.status, "TaskStatus"),
+                status_key=t.status,
                 starts_on=t.starts_on,
                 ends_on=t.ends_on,
                 groups=t.groups,

@@ -12,8 +12,10 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QSizePolicy,
     QSplitter,
     QTableView,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -54,11 +56,13 @@ class ListPane(QWidget, Generic[T]):
         top.addWidget(self.search, 2)
         top.addLayout(self.filters, 3)
         top.addWidget(self.count_label)
-        # Buttons get a row of their own, so a tab with many filters and actions still fits
-        # a 1024-pixel-wide screen.
-        self.actions = QHBoxLayout()
-        self.actions.setContentsMargins(0, 0, 0, 0)
-        self.actions.addStretch(1)
+        # Buttons get a tool bar of their own under the filters: when the window is narrow,
+        # the ones that do not fit move behind the bar's » button instead of widening it.
+        self.actions = QToolBar()
+        self.actions.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.actions.addWidget(spacer)
 
         self.table = QTableView()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -97,7 +101,7 @@ class ListPane(QWidget, Generic[T]):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
-        layout.addLayout(self.actions)
+        layout.addWidget(self.actions)
         layout.addWidget(splitter, 1)
 
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
