@@ -126,3 +126,32 @@ def test_p9_overlap_becomes_one_joint_task(qtbot: QtBot, demo_db: Database) -> N
     draft = tasks.task_draft(demo_db, task_id)
     assert {d.code for d in draft.departments} >= set(proposals[0].department_codes)
     assert set(proposals[0].item_codes) <= {i.code for i in draft.items}
+
+
+def test_p3_deadlines_are_settings_the_office_edits(qtbot: QtBot, demo_db: Database) -> None:
+    from desktop.core.plan_duties import PlanDeadlines
+    from tests.ui.test_documents_ui import _accept_next_dialog
+
+    _window, tab = _tab(qtbot, demo_db)
+    messages: list[str] = []
+    _accept_next_dialog(lambda box: messages.append(box.text()))
+    assert not tab.edit_deadlines(PlanDeadlines("13-40", "02-29", "03-31"))
+    assert messages  # refused with its reason
+    assert tab.edit_deadlines(PlanDeadlines("02-15", "02-29", "03-31"))
+    tab.refresh()
+    assert all(r.due == date(2026, 2, 15) for r in tab.year_panes.submissions.rows())
+
+
+def test_p10_a_case_check_is_recorded_apart_from_draws(qtbot: QtBot, demo_db: Database) -> None:
+    from desktop.services.plan_cases import CaseDraft
+
+    _window, tab = _tab(qtbot, demo_db)
+    before = tab.year_panes.cases.rowCount()
+    duties = {r.department_code: (r.initiated, r.took_part) for r in tab.year_panes.duties.rows()}
+    case = CaseDraft("SCJG", "complaint", date(2026, 11, 20), source_ref="TS-2026-118",
+                     summary="消费者投诉食品过期")  # fmt: skip
+    assert tab.record_case(case)
+    tab.refresh()
+    assert tab.year_panes.cases.rowCount() == before + 1
+    after = {r.department_code: (r.initiated, r.took_part) for r in tab.year_panes.duties.rows()}
+    assert after == duties  # P10: a case never counts toward the yearly duties

@@ -9,11 +9,16 @@ from datetime import date
 from PySide6.QtWidgets import QComboBox, QDialog, QInputDialog, QMessageBox, QPushButton, QWidget
 
 from db.engine import Database
+from desktop.core.plan_duties import PlanDeadlines
 from desktop.core.plan_rules import PlanDraft
-from desktop.services import plan_edit, plan_office, plan_tasks, plan_views, plans, tasks
+from desktop.core.vocab import PlanKind
+from desktop.services import meetings, plan_edit, plan_office, plan_tasks, plan_views, plans, tasks
+from desktop.services.common import Option
+from desktop.services.plan_cases import CaseDraft
 from desktop.services.plan_views import PlanError
 from desktop.services.plans import PlanRow
 from desktop.services.tasks import TaskDraft
+from desktop.ui.dialogs.plan_year_dialogs import CaseDialog, DeadlinesDialog
 from desktop.ui.document_actions import ACTOR
 from desktop.ui.hub import hub
 from desktop.ui.list_pane import ListPane
@@ -70,6 +75,14 @@ class PlansTab(Tab):
         joint.clicked.connect(lambda: self.task_from_overlap())
         self.year_panes.overlap_pane.add_action(joint)
         self.buttons["joint_task"] = joint
+        for pane, key, text, slot in (
+            (self.year_panes.submission_pane, "deadlines", "截止日期…", self.edit_deadlines),
+            (self.year_panes.case_pane, "case", "登记案件类检查…", self.record_case),
+        ):
+            button = QPushButton(text)
+            button.clicked.connect(lambda _checked=False, slot=slot: slot())
+            pane.add_action(button)
+            self.buttons[key] = button
         self.tasks = TasksPane(database)
         self.tabs = sub_tabs(
             self,
@@ -132,16 +145,44 @@ class PlansTab(Tab):
         return dialog.draft() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def new_plan(self, draft: PlanDraft | None = None) -> int | None:
+        """A department's plan is saved as a draft; a temporary joint check assigned from
+        above is filed with the office at once (P6)."""
         draft = draft or self._plan_dialog(None)
         if draft is None:
             return None
         chosen = draft
-        saved: list[int] = []
-        ok = self._run(
-            "新建计划",
-            lambda: saved.append(plan_edit.save_plan(self.database, chosen, ACTOR)),
+        save = (
+            plan_edit.file_temporary_check
+            if chosen.kind == PlanKind.TEMPORARY
+            else plan_edit.save_plan
         )
+        saved: list[int] = []
+        ok = self._run("新建计划", lambda: saved.append(save(self.database, chosen, ACTOR)))
         return saved[0] if ok else None
+
+    # --- the year's settings and case checks ---------------------------------------------
+    def edit_deadlines(self, deadlines: PlanDeadlines | None = None) -> bool:
+        if deadlines is None:
+            dialog = DeadlinesDialog(plan_edit.plan_deadlines(self.database), parent=self)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return False
+            deadlines = dialog.deadlines()
+        chosen = deadlines
+        return self._run(
+            "截止日期", lambda: plan_edit.set_plan_deadlines(self.database, chosen, ACTOR)
+        )
+
+    def record_case(self, draft: CaseDraft | None = None) -> bool:
+        if draft is None:
+            departments = [Option(d.code, d.name) for d in meetings.list_departments(self.database)]
+            dialog = CaseDialog(departments, today=self.today, parent=self)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return False
+            draft = dialog.draft()
+        chosen = draft
+        return self._run(
+            "案件类检查", lambda: plan_edit.record_case_check(self.database, chosen, ACTOR)
+        )
 
     def edit_plan(self, draft: PlanDraft | None = None) -> bool:
         row = self._selected("修改计划")
