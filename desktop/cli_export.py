@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from desktop import paths
+from desktop.cli_common import add_db_option, open_for_command
 
 
 def add_export_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -27,22 +27,14 @@ def add_export_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
     notice.add_argument("--document", type=int, required=True, metavar="ID", help="公文编号")
     for parser in (minutes, notice):
         parser.add_argument("--out", type=Path, required=True, metavar="FILE.docx")
-        parser.add_argument(
-            "--db", metavar="PATH_OR_URL", default=argparse.SUPPRESS, help="数据库文件路径或 URL"
-        )
+        add_db_option(parser)
 
 
 def run_export(args: argparse.Namespace) -> int:
     from desktop.services import documents
-    from desktop.services.database import DatabaseOpenError, open_database
 
-    try:
-        database = open_database(
-            getattr(args, "db", None) or str(paths.default_database()),
-            backup_dir=paths.backup_dir(),
-        ).database
-    except DatabaseOpenError as error:
-        print(f"错误：{error}", file=sys.stderr)
+    database = open_for_command(args)
+    if database is None:
         return 2
     try:
         if args.export_kind == "minutes":

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from desktop import paths
+from desktop.cli_common import add_db_option, open_for_command
 
 if TYPE_CHECKING:  # imported lazily at run time: the GUI should start fast
     from db.engine import Database
@@ -36,10 +36,7 @@ def add_import_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
     )
     command.add_argument("kind", choices=list(IMPORT_KINDS), help="导入到哪里")
     command.add_argument("file", type=Path, help="要导入的表格文件")
-    # SUPPRESS: a --db given before the command is not overwritten by this default.
-    command.add_argument(
-        "--db", metavar="PATH_OR_URL", default=argparse.SUPPRESS, help="数据库文件路径或 URL"
-    )
+    add_db_option(command)
     command.add_argument("--dry-run", action="store_true", help="只检查（试导入），不写入")
     command.add_argument(
         "--only-good", action="store_true", help="有错误的行不导入，只导入正确的行"
@@ -56,15 +53,9 @@ def add_import_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from desktop.services.database import DatabaseOpenError, open_database
 
-    try:
-        database = open_database(
-            getattr(args, "db", None) or str(paths.default_database()),
-            backup_dir=paths.backup_dir(),
-        ).database
-    except DatabaseOpenError as error:
-        print(f"错误：{error}", file=sys.stderr)
+    database = open_for_command(args)
+    if database is None:
         return 2
     try:
         if args.kind == "checklist":

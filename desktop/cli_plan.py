@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from desktop import paths
+from desktop.cli_common import add_db_option, open_for_command
 from desktop.services.common import fmt_date
 
 if TYPE_CHECKING:  # imported lazily at run time: the GUI should start fast
@@ -34,23 +34,14 @@ def add_plan_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
     show = actions.add_parser("show", help="显示一个计划的全部内容与版本历史")
     show.add_argument("id", type=int, metavar="ID", help="计划编号（见 plan list）")
     for parser in (listing, show):
-        # SUPPRESS: a --db given before the command is not overwritten by this default.
-        parser.add_argument(
-            "--db", metavar="PATH_OR_URL", default=argparse.SUPPRESS, help="数据库文件路径或 URL"
-        )
+        add_db_option(parser)
 
 
 def run_plan(args: argparse.Namespace) -> int:
-    from desktop.services.database import DatabaseOpenError, open_database
     from desktop.services.plan_views import PlanError
 
-    try:
-        database = open_database(
-            getattr(args, "db", None) or str(paths.default_database()),
-            backup_dir=paths.backup_dir(),
-        ).database
-    except DatabaseOpenError as error:
-        print(f"错误：{error}", file=sys.stderr)
+    database = open_for_command(args)
+    if database is None:
         return 2
     try:
         if args.plan_command == "list":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QItemSelection, QSortFilterProxyModel, Qt, QTimer
@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSizePolicy,
     QSplitter,
     QTableView,
@@ -122,6 +123,19 @@ class ListPane(QWidget, Generic[T]):
     def add_action(self, widget: QWidget) -> None:
         """A button on the actions row, right-aligned under the search and filters."""
         self.actions.addWidget(widget)
+
+    def add_buttons(
+        self, buttons: Sequence[tuple[str, str, Callable[[], object]]]
+    ) -> dict[str, QPushButton]:
+        """(key, text, slot) → push buttons on the actions row, by key. The slot is called
+        without the ``checked`` argument Qt passes, so slots may take optional data."""
+        made = {}
+        for key, text, slot in buttons:
+            button = QPushButton(text)
+            button.clicked.connect(lambda _checked=False, slot=slot: slot())
+            self.add_action(button)
+            made[key] = button
+        return made
 
     def _search_changed(self, _text: str) -> None:
         if self.proxy is not None:

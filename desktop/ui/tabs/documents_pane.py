@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QMessageBox, QVBoxLayout, QWidget
 
 from db.engine import Database
 from desktop.services import documents, notices, office
@@ -41,20 +41,17 @@ class DocumentsPane(QWidget):
         self.model = RowTableModel(COLUMNS)
         self.pane = ListPane(self.model, self._detail, placeholder="搜索标题、文号…")
         self.actions = DocumentActions(self, database)
-        self.buttons: dict[str, QPushButton] = {}
-        for key, text, slot in (
-            ("notice", "新建通知…", self.new_notice),
-            ("edit", "修改草稿…", self.edit_selected),
-            ("issue", "签发印发…", self.issue_selected),
-            ("export", "导出…", self.export_selected),
-            ("print", "打印", self.print_selected),
-            ("template", "通知模板…", self.edit_template),
-            ("settings", "公文设置…", self.edit_settings),
-        ):
-            button = QPushButton(text)
-            button.clicked.connect(lambda _checked=False, slot=slot: slot())
-            self.pane.add_action(button)
-            self.buttons[key] = button
+        self.buttons = self.pane.add_buttons(
+            [
+                ("notice", "新建通知…", self.new_notice),
+                ("edit", "修改草稿…", self.edit_selected),
+                ("issue", "签发印发…", self.issue_selected),
+                ("export", "导出…", self.export_selected),
+                ("print", "打印", self.print_selected),
+                ("template", "通知模板…", self.edit_template),
+                ("settings", "公文设置…", self.edit_settings),
+            ]
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pane)

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QInputDialog,
     QMessageBox,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -47,19 +46,16 @@ class TasksPane(QWidget):
         self.model = RowTableModel(TASK_COLUMNS)
         self.pane = ListPane(self.model, plans.task_detail, placeholder="搜索任务…")
         self.documents = DocumentActions(self, database)
-        self.buttons: dict[str, QPushButton] = {}
-        for key, text, slot in (
-            ("edit", "修改…", self.edit_task),
-            ("advance", "推进到下一步", self.advance),
-            ("hand_down", "下发乡镇执行（T3）…", self.hand_down),
-            ("scheme", "实施方案…", self.edit_scheme),
-            ("issue_scheme", "印发实施方案…", self.issue_scheme),
-            ("export_scheme", "导出实施方案…", self.export_scheme),
-        ):
-            button = QPushButton(text)
-            button.clicked.connect(lambda _checked=False, slot=slot: slot())
-            self.pane.add_action(button)
-            self.buttons[key] = button
+        self.buttons = self.pane.add_buttons(
+            [
+                ("edit", "修改…", self.edit_task),
+                ("advance", "推进到下一步", self.advance),
+                ("hand_down", "下发乡镇执行（T3）…", self.hand_down),
+                ("scheme", "实施方案…", self.edit_scheme),
+                ("issue_scheme", "印发实施方案…", self.issue_scheme),
+                ("export_scheme", "导出实施方案…", self.export_scheme),
+            ]
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pane)
