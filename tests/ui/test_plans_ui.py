@@ -155,3 +155,26 @@ def test_p10_a_case_check_is_recorded_apart_from_draws(qtbot: QtBot, demo_db: Da
     assert tab.year_panes.cases.rowCount() == before + 1
     after = {r.department_code: (r.initiated, r.took_part) for r in tab.year_panes.duties.rows()}
     assert after == duties  # P10: a case never counts toward the yearly duties
+
+
+def test_the_tab_opens_the_plan_and_task_dialogs(qtbot: QtBot, demo_db: Database) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.ui.dialogs.plan_dialog import PlanDialog
+    from desktop.ui.dialogs.task_dialog import TaskDialog
+
+    _window, tab = _tab(qtbot, demo_db)
+    seen: list[object] = []
+
+    def close_it() -> None:
+        dialog = QApplication.activeModalWidget()
+        seen.append(type(dialog))
+        dialog.reject()  # type: ignore[union-attr]
+
+    _select(tab.plan_pane, lambda r: r.status == "已公示" and r.kind == "部门年度计划")
+    QTimer.singleShot(0, close_it)
+    assert not tab.edit_plan()  # cancelled: nothing saved
+    QTimer.singleShot(0, close_it)
+    assert tab.task_from_plan() is None
+    assert seen == [PlanDialog, TaskDialog]
