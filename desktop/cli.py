@@ -8,6 +8,9 @@ shuangsuiji import {checklist,targets,inspectors} FILE [--db PATH_OR_URL] [--dry
                    [--only-good] [--department CODE] [--report OUT.json]
 shuangsuiji export minutes --meeting ID --out FILE.docx [--db PATH_OR_URL]
 shuangsuiji export notice --document ID --out FILE.docx [--db PATH_OR_URL]
+shuangsuiji plan list [--year Y] | plan show ID
+shuangsuiji draw --task ID --witness DIGITS [--witness …] [--public VALUE] --record OUT.json
+shuangsuiji verify RECORD.json
 shuangsuiji --version
 """
 
@@ -20,6 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from desktop import __version__, paths
+from desktop.cli_draw import add_draw_parser, add_verify_parser, run_draw, run_verify
 from desktop.cli_export import add_export_parser, run_export
 from desktop.cli_import import add_import_parser, run_import
 from desktop.cli_plan import add_plan_parser, run_plan
@@ -48,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     add_import_parser(commands)
     add_export_parser(commands)
     add_plan_parser(commands)
+    add_draw_parser(commands)
+    add_verify_parser(commands)
     return parser
 
 
@@ -97,6 +103,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_export(args)
     if args.command == "plan":
         return run_plan(args)
+    if args.command == "draw":
+        return run_draw(args)
+    if args.command == "verify":
+        return run_verify(args)
     if args.command == "demo":
         return _generate_demo(args.out, args.targets, args.seed, args.force)
     if args.demo:
