@@ -8,6 +8,7 @@ protocol publishes it; the stored rows are an index over that record. A draw run
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +17,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
-from db.models import Draw, DrawGroupMember, DrawTarget, DrawWitness, Inspector, Target, Task
+from db.models import (
+    Department,
+    Draw,
+    DrawGroupMember,
+    DrawTarget,
+    DrawWitness,
+    Inspector,
+    Target,
+    Task,
+)
 from desktop.core.draw import (
     DrawInputError,
     DrawInputs,
@@ -32,6 +42,7 @@ from desktop.core.task_rules import step_problem
 from desktop.core.vocab import DrawStatus, TaskStatus, label
 from desktop.services import audit
 from desktop.services.draw_prepare import DrawServiceError
+from desktop.services.office import get_profile
 from desktop.services.tasks.common import get_task
 
 
@@ -277,3 +288,73 @@ def export_record(database: Database, draw_id: int, path: Path | str) -> Path:
     out = Path(path)
     out.write_bytes(data)
     return out
+
+
+def reveal_secret(database: Database, draw_id: int, *, actor: str = "") -> tuple[str, bool]:
+    """The office secret of a prepared (or done) draw, revealed at the ceremony (§2), and
+    whether it matches the commitment published beforehand. The reveal is audited."""
+    with database.session() as session:
+        draw = _get_draw(session, draw_id)
+        if draw.status == DrawStatus.VOIDED:
+            raise DrawServiceError(f"抽取 {draw.draw_code} 已作废，不再揭示其密钥。")
+        secret_hex = draw.office_secret
+        matched = hashlib.sha256(bytes.fromhex(secret_hex)).hexdigest() == draw.commitment
+        if actor.strip():
+            audit.record(
+                session,
+                actor=actor.strip(),
+                action="draw.reveal",
+                entity_type="draw",
+                entity_id=draw.id,
+                summary=f"揭示抽取 {draw.draw_code} 的单位密钥："
+                + ("与承诺值一致" if matched else "与承诺值不符"),
+                at=datetime.now(),
+            )
+        return secret_hex, matched
+
+
+@dataclass(frozen=True)
+class CeremonyData:
+    """What the projector needs for one draw: its record (§7; for a prepared draw only the
+    commitment and draw id), display names of the codes in it, the county and task title."""
+
+    draw_id: int
+    draw_code: str
+    commitment: str
+    record: dict[str, object]
+    names: dict[str, str]
+    county: str
+    task_title: str
+
+
+def ceremony_data(database: Database, draw_id: int) -> CeremonyData:
+    """Read side for the projected ceremony: the stored record and registry names."""
+    county = get_profile(database).county
+    with database.session() as session:
+        draw = _get_draw(session, draw_id)
+        task = get_task(session, draw.task_id)
+        if draw.record_json:
+            record: dict[str, object] = json.loads(draw.record_json)
+        else:
+            record = {"draw_id": draw.draw_code, "commitment": draw.commitment}
+        result = record.get("result")
+        targets: list[str] = []
+        people: list[str] = []
+        if isinstance(result, dict):
+            targets = [t["code"] for t in result.get("targets", [])]
+            people = [m["code"] for g in result.get("groups", []) for m in g["inspectors"]]
+        queries = [select(Department.code, Department.name)]
+        if targets:
+            queries.append(select(Target.code, Target.name).where(Target.code.in_(targets)))
+        if people:
+            queries.append(select(Inspector.code, Inspector.name).where(Inspector.code.in_(people)))
+        names = {code: name for query in queries for code, name in session.execute(query)}
+        return CeremonyData(
+            draw_id=draw.id,
+            draw_code=draw.draw_code,
+            commitment=draw.commitment,
+            record=record,
+            names=names,
+            county=county,
+            task_title=task.title,
+        )

@@ -12,10 +12,11 @@ from desktop.ui.hub import hub
 from desktop.ui.settings import UiSettings
 from desktop.ui.tabs.base import Tab
 from desktop.ui.tabs.checklist_tab import ChecklistTab
+from desktop.ui.tabs.draw_tab import DrawsTab
 from desktop.ui.tabs.meeting_tab import MeetingTab
 from desktop.ui.tabs.plans_tab import PlansTab
 from desktop.ui.tabs.registry_tab import RegistryTab
-from desktop.ui.tabs.simple_tabs import DrawsTab, PublicationTab, RecordsTab
+from desktop.ui.tabs.simple_tabs import PublicationTab, RecordsTab
 from desktop.ui.tabs.statistics_tab import StatisticsTab
 
 TAB_CLASSES: list[type[Tab]] = [

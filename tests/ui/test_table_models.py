@@ -11,10 +11,11 @@ from db.engine import Database
 from desktop.services.registries import TargetFilter, count_targets, page_targets
 from desktop.ui.table_models import Column, PagedTableModel, RowTableModel, display_text
 from desktop.ui.tabs.checklist_tab import COLUMNS as CHECKLIST_COLUMNS
+from desktop.ui.tabs.draw_tab import DRAW_COLUMNS
 from desktop.ui.tabs.meeting_tab import DEPARTMENT_COLUMNS, MEETING_COLUMNS, ROLE_COLUMNS
 from desktop.ui.tabs.plans_tab import PLAN_COLUMNS
 from desktop.ui.tabs.registry_tab import EXPERT_COLUMNS, INSPECTOR_COLUMNS, TARGET_COLUMNS
-from desktop.ui.tabs.simple_tabs import DRAW_COLUMNS, PUBLICATION_COLUMNS, RESULT_COLUMNS
+from desktop.ui.tabs.simple_tabs import PUBLICATION_COLUMNS, RESULT_COLUMNS
 from desktop.ui.tabs.statistics_tab import COLUMNS as STATISTICS_COLUMNS
 from desktop.ui.tabs.tasks_pane import TASK_COLUMNS
 

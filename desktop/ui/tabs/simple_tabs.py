@@ -1,4 +1,4 @@
-"""随机抽取, 检查记录, 公示公开: one list with details each (deepened by later issues)."""
+"""检查记录, 公示公开: one list with details each (deepened by later issues)."""
 
 from __future__ import annotations
 
@@ -8,25 +8,14 @@ from typing import Any
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from db.engine import Database
-from desktop.services import draws, publication, records
+from desktop.services import publication, records
 from desktop.services.common import Detail
-from desktop.services.draws import DrawRow
 from desktop.services.publication import PublicationRow
 from desktop.services.records import ResultRow
 from desktop.ui.list_pane import ListPane
 from desktop.ui.table_models import Column, RowTableModel
 from desktop.ui.tabs.base import Tab
 
-DRAW_COLUMNS: list[Column[DrawRow]] = [
-    Column("抽取编号", lambda r: r.draw_code, width=130),
-    Column("任务", lambda r: r.task_title, width=300),
-    Column("状态", lambda r: r.status, width=60),
-    Column("抽取时间", lambda r: r.drawn_at, width=120),
-    Column("抽中对象", lambda r: r.target_count, width=70),
-    Column("检查组", lambda r: r.group_count, width=55),
-    Column("见证人", lambda r: r.witnesses, width=300),
-    Column("承诺值", lambda r: r.commitment),
-]
 RESULT_COLUMNS: list[Column[ResultRow]] = [
     Column("任务", lambda r: r.task_code, width=110),
     Column("统一社会信用代码", lambda r: r.target_code, width=160),
@@ -62,23 +51,6 @@ class _ListTab(Tab):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pane)
-
-
-class DrawsTab(_ListTab):
-    title = "随机抽取"
-    kinds = frozenset({"draws"})
-
-    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
-        super().__init__(
-            database,
-            RowTableModel(DRAW_COLUMNS),
-            lambda row: draws.draw_detail(database, row.id),
-            "搜索抽取…",
-            parent,
-        )
-
-    def refresh(self) -> None:
-        self.model.set_rows(draws.list_draws(self.database))
 
 
 class RecordsTab(_ListTab):
