@@ -204,7 +204,7 @@ def number_text(profile: OfficeProfile, doc_type: str, year: int, serial: int) -
 
 def render(session: Session, doc: Document, profile: OfficeProfile) -> bytes:
     # The modules that know what each document says register their renderers on import.
-    from desktop.services import minutes, notices, tasks  # noqa: F401
+    from desktop.services import draw_documents, minutes, notices, tasks  # noqa: F401
 
     renderer = RENDERERS.get(doc.doc_type)
     if renderer is None:

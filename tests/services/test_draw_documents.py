@@ -1,0 +1,153 @@
+"""抽取公告 and 抽取记录 (protocol ssj-draw-1 §1, §7): drafted from the draw, issued with
+a number of the office's series, and the printed hashes equal to the stored texts'."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from datetime import date
+from typing import Any
+
+import pytest
+from docx import Document as WordDocument
+from sqlalchemy import select
+
+from db.engine import Database
+from db.models import Draw, Task
+from desktop.core.vocab import DocumentType, DrawStatus
+from desktop.services import documents, draw_documents, notices
+from desktop.services.documents import DocumentError, DraftText
+from desktop.services.draw_prepare import prepare_draw
+
+ACTOR = "王海燕"
+DAY = date(2026, 11, 28)
+PENDING_TASK = "2026-FGW-01"  # a demo task waiting for its draw
+
+
+def _word_text(data: bytes) -> str:
+    """All paragraphs and table cells of a .docx, one string."""
+    word = WordDocument(io.BytesIO(data))
+    parts = [p.text for p in word.paragraphs]
+    for table in word.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    return "\n".join(parts)
+
+
+def _compact(text: str) -> str:
+    return "".join(text.split())
+
+
+def _fill(database: Database, document_id: int) -> None:
+    """What the office types over the 【请填写…】 marks before issuing."""
+    draft = documents.draft_text_of(database, document_id)
+    text = draft.text
+    while draw_documents.FILL_MARK in text:
+        start = text.index(draw_documents.FILL_MARK)
+        end = text.index("】", start)
+        text = text[:start] + "县政务服务中心" + text[end + 1 :]
+    documents.save_draft(
+        database, document_id, DraftText(draft.title, draft.recipients, text), actor=ACTOR
+    )
+
+
+def _issue(database: Database, document_id: int) -> tuple[str, bytes]:
+    number = notices.issue_notice(
+        database, document_id, signed_off_by="刘建国", issued_on=DAY, actor=ACTOR
+    )
+    _name, data = documents.document_bytes(database, document_id)
+    return number, data
+
+
+def _table(word: Any, header: list[str]) -> Any:
+    """The first table of the document with exactly this header row."""
+    return next(t for t in word.tables if [c.text for c in t.rows[0].cells] == header)
+
+
+def _prepared_draw(database: Database) -> int:
+    with database.session() as session:
+        task_id = session.scalar(select(Task.id).where(Task.code == PENDING_TASK))
+    assert task_id is not None
+    return prepare_draw(database, task_id, actor=ACTOR).draw_id
+
+
+def _done_draw(database: Database) -> Draw:
+    with database.session() as session:
+        draw = session.scalars(
+            select(Draw).where(Draw.status == DrawStatus.DONE).order_by(Draw.id)
+        ).first()
+        assert draw is not None
+        session.expunge(draw)
+        return draw
+
+
+def test_draw_notice_prints_the_hashes_of_the_stored_inputs_and_the_commitment(
+    demo_db: Database,
+) -> None:
+    draw_id = _prepared_draw(demo_db)
+    doc_id = draw_documents.draft_draw_notice(demo_db, draw_id, actor=ACTOR)
+    assert draw_documents.draft_draw_notice(demo_db, draw_id, actor=ACTOR) == doc_id
+    assert draw_documents.draw_document_id(demo_db, draw_id, DocumentType.DRAW_NOTICE) == doc_id
+    assert documents.document_type(demo_db, doc_id) == DocumentType.DRAW_NOTICE
+    assert documents.notice_document_id(demo_db, doc_id) == doc_id  # CLI export accepts it
+
+    with pytest.raises(DocumentError, match="待填写"):  # time and place still to fill in
+        notices.issue_notice(demo_db, doc_id, signed_off_by="刘建国", issued_on=DAY, actor=ACTOR)
+    _fill(demo_db, doc_id)
+    number, data = _issue(demo_db, doc_id)
+    assert number.endswith("号") and number in _word_text(data)
+
+    with demo_db.session() as session:
+        draw = session.get(Draw, draw_id)
+        assert draw is not None
+        texts = [draw.pool_text, draw.roster_text, draw.conflicts_text, draw.params_text]
+        commitment = draw.commitment
+    printed = _compact(_word_text(data))
+    for text in texts:
+        assert hashlib.sha256(text.encode("utf-8")).hexdigest() in printed
+    assert commitment in printed
+    assert "见证" in printed and "承诺值" in printed
+
+
+def test_draw_notice_only_for_a_prepared_draw(demo_db: Database) -> None:
+    draw = _done_draw(demo_db)
+    with pytest.raises(DocumentError, match="抽取前"):
+        draw_documents.draft_draw_notice(demo_db, draw.id, actor=ACTOR)
+    with pytest.raises(DocumentError, match="还没有完成"):
+        draw_documents.draft_draw_protocol(demo_db, _prepared_draw(demo_db), actor=ACTOR)
+
+
+def test_draw_protocol_lists_every_drawn_code_the_record_hash_and_signature_rows(
+    demo_db: Database,
+) -> None:
+    draw = _done_draw(demo_db)
+    doc_id = draw_documents.draft_draw_protocol(demo_db, draw.id, actor=ACTOR)
+    assert draw_documents.draft_draw_protocol(demo_db, draw.id, actor=ACTOR) == doc_id
+    assert documents.notice_document_id(demo_db, doc_id) == doc_id
+    _fill(demo_db, doc_id)
+    number, data = _issue(demo_db, doc_id)
+
+    record = json.loads(draw.record_json)
+    word = WordDocument(io.BytesIO(data))
+    text = _word_text(data)
+    printed = _compact(text)
+    assert number in text
+    assert draw.record_sha256 in printed
+    assert hashlib.sha256(draw.record_json.encode("utf-8")).hexdigest() == draw.record_sha256
+    assert record["commitment"] in printed
+    assert record["seed_text"].split("office:")[1].strip() in printed  # the revealed secret
+    assert "python verify_draw.py 抽取记录.json" in text
+
+    targets = _table(word, ["分层", "名次", "统一社会信用代码", "名称"])
+    listed = [row.cells[2].text for row in targets.rows[1:]]
+    assert listed == [t["code"] for t in record["result"]["targets"]]
+
+    groups = _table(word, ["组", "组长", "成员", "对象（户）"])
+    assert len(groups.rows) - 1 == len(record["result"]["groups"])
+
+    signatures = _table(word, ["序号", "见证人姓名", "身份", "签字"])
+    rows = [(r.cells[1].text, r.cells[2].text) for r in signatures.rows[1:]]
+    assert rows == [(w["name"], w["role"]) for w in record["witnesses"]]
+    staff = _table(word, ["职责", "姓名", "签字"])
+    assert [r.cells[0].text for r in staff.rows[1:]] == ["抽取经办人", "监督人"]
