@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -24,9 +25,10 @@ from PySide6.QtWidgets import (
 
 from db.engine import Database
 from desktop.core.vocab import DrawStatus, TaskStatus, label
-from desktop.services import draw_run, draws, plans
+from desktop.services import draw_replace, draw_run, draws, plans
 from desktop.services.draw_prepare import DrawServiceError, Exclusion, PreparedDraw, prepare_draw
 from desktop.services.draws import DrawRow
+from desktop.ui.dialogs.replacement_dialog import ReplacementDialog
 from desktop.ui.hub import hub
 from desktop.ui.list_pane import ListPane
 from desktop.ui.table_models import Column, RowTableModel
@@ -185,13 +187,57 @@ class DrawRecordsPane(ListPane[DrawRow]):
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(
             RowTableModel(DRAW_COLUMNS),
-            lambda row: draws.draw_detail(database, row.id),
+            lambda row: draw_replace.draw_detail_with_replacements(database, row.id),
             placeholder="搜索抽取…",
         )
         self.database = database
         self.buttons = self.add_buttons(
-            [("live", "现场抽取此抽取", lambda: None), ("void", "作废…", self.void_selected)]
+            [
+                ("live", "现场抽取此抽取", lambda: None),
+                ("replace", "替换检查人员…", self.replace_selected),
+                ("void", "作废…", self.void_selected),
+            ]
         )
+
+    def replace_selected(self) -> bool:
+        """D6, D7: replace a serving inspector of the selected done draw (targets stay)."""
+        row = self.current_row()
+        if row is None:
+            return False
+        try:
+            members = draw_replace.active_members(self.database, row.id)
+            candidates = draw_replace.manual_candidates(self.database, row.id)
+        except DrawServiceError as error:
+            QMessageBox.information(self, "替换检查人员", str(error))
+            return False
+        dialog = ReplacementDialog(row.draw_code, members, candidates, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+        r = dialog.request()
+        try:
+            outcome = draw_replace.replace_inspector(
+                self.database,
+                row.id,
+                r.inspector_code,
+                mode=r.mode,
+                reason=r.reason,
+                evidence=r.evidence,
+                approver=r.approver,
+                actor=ACTOR,
+                manual_code=r.manual_code,
+            )
+        except DrawServiceError as error:
+            QMessageBox.warning(self, "替换检查人员", str(error))
+            return False
+        for warning in outcome.warnings:
+            QMessageBox.information(self, "替换检查人员", warning)
+        hub.data_changed.emit("draws")
+        hub.status_message.emit(
+            f"抽取 {outcome.draw_code} 第 {outcome.group} 组：{outcome.out_code} → "
+            f"{outcome.in_code} {outcome.in_name}（组长 {outcome.leader}）"
+        )
+        self.details.show_detail(draw_replace.draw_detail_with_replacements(self.database, row.id))
+        return True
 
     def void_selected(self, reason: str | None = None) -> bool:
         row = self.current_row()
