@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 from pathlib import Path
 from types import ModuleType
 
@@ -137,3 +138,45 @@ def test_prepare_run_reveal_export_void_and_prepare_again(
     second = _prepare(tab, qtbot, task_id)
     assert second != first
     panel.close_projector()
+
+
+def test_d9_draw_notice_before_and_protocol_after_from_the_records_list(
+    qtbot: QtBot, demo_db: Database
+) -> None:
+    from datetime import date
+
+    from desktop.services import documents
+    from tests.ui.test_documents_ui import _accept_next_dialog
+
+    tab = DrawsTab(demo_db)
+    qtbot.addWidget(tab)
+    tab.show()
+    tab.refresh()
+    commitment = _prepare(tab, qtbot, _task_id(demo_db))
+    tab.refresh()
+    rows = tab.records.model.rows()  # type: ignore[union-attr]
+    prepared = next(n for n, r in enumerate(rows) if r.commitment == commitment)
+    tab.records.table.selectRow(prepared)
+    _accept_next_dialog()  # the office keeps the draft as it is
+    assert tab.records.draft_document()
+    notice_id = tab.records._document_id(draft=False)
+    assert notice_id is not None
+    from tests.services.test_documents import _text
+
+    printed = "".join(_text(documents.document_bytes(demo_db, notice_id)[1]).split())
+    assert commitment in printed  # published before the draw (hashes grouped for printing)
+    done = next(n for n, r in enumerate(rows) if r.status == "已抽取")
+    tab.records.table.selectRow(done)
+
+    def fill_in(dialog: object) -> None:  # the office writes in what the draft leaves open
+        text = dialog.text.toPlainText()  # type: ignore[attr-defined]
+        dialog.text.setPlainText(re.sub(r"【请填写[^】]*】", "县政府三楼会议室", text))  # type: ignore[attr-defined]
+
+    _accept_next_dialog(fill_in)
+    assert tab.records.draft_document()
+    protocol_id = tab.records._document_id(draft=False)
+    assert protocol_id is not None and protocol_id != notice_id
+    tab.records.table.selectRow(done)
+    assert tab.records.issue_document(("刘建国", date(2026, 11, 24)))
+    name, data = documents.document_bytes(demo_db, protocol_id)
+    assert "抽取记录" in name and len(data) > 5_000

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -24,11 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from db.engine import Database
-from desktop.core.vocab import DrawStatus, TaskStatus, label
-from desktop.services import draw_replace, draw_run, draws, plans
+from desktop.core.vocab import DocumentType, DrawStatus, TaskStatus, label
+from desktop.services import draw_documents, draw_replace, draw_run, draws, plans
+from desktop.services.documents import DocumentError
 from desktop.services.draw_prepare import DrawServiceError, Exclusion, PreparedDraw, prepare_draw
 from desktop.services.draws import DrawRow
 from desktop.ui.dialogs.replacement_dialog import ReplacementDialog
+from desktop.ui.document_actions import DocumentActions
 from desktop.ui.hub import hub
 from desktop.ui.list_pane import ListPane
 from desktop.ui.table_models import Column, RowTableModel
@@ -195,9 +198,44 @@ class DrawRecordsPane(ListPane[DrawRow]):
             [
                 ("live", "现场抽取此抽取", lambda: None),
                 ("replace", "替换检查人员…", self.replace_selected),
+                ("word", "公告/记录（Word）…", self.draft_document),
+                ("issue", "印发公告/记录…", self.issue_document),
                 ("void", "作废…", self.void_selected),
             ]
         )
+        self.documents = DocumentActions(self, database)
+
+    def _document_id(self, draft: bool) -> int | None:
+        """The 抽取公告 of a prepared draw or the 抽取记录 of a done one (drafted if new)."""
+        row = self.current_row()
+        if row is None:
+            QMessageBox.information(self, "抽取公文", "请先在表格中选择一次抽取。")
+            return None
+        kind = DocumentType.DRAW_NOTICE if row.status == PREPARED else DocumentType.DRAW_PROTOCOL
+        found = draw_documents.draw_document_id(self.database, row.id, kind)
+        if found is not None or not draft:
+            if found is None:
+                QMessageBox.information(self, "抽取公文", "请先起草（公告/记录（Word）…）。")
+            return found
+        make = (
+            draw_documents.draft_draw_notice
+            if kind == DocumentType.DRAW_NOTICE
+            else draw_documents.draft_draw_protocol
+        )
+        try:
+            return make(self.database, row.id, actor=ACTOR)
+        except (DrawServiceError, DocumentError) as error:
+            QMessageBox.warning(self, "抽取公文", str(error))
+            return None
+
+    def draft_document(self) -> bool:
+        """抽取公告 before the draw (hashes and commitment), 抽取记录 after it."""
+        document_id = self._document_id(draft=True)
+        return document_id is not None and self.documents.edit(document_id)
+
+    def issue_document(self, choice: tuple[str, date] | None = None) -> bool:
+        document_id = self._document_id(draft=False)
+        return document_id is not None and self.documents.issue(document_id, choice)
 
     def replace_selected(self) -> bool:
         """D6, D7: replace a serving inspector of the selected done draw (targets stay)."""
