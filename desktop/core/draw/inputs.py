@@ -11,6 +11,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+from operator import attrgetter
 from typing import NamedTuple
 
 PROTOCOL = "ssj-draw-1"
@@ -170,12 +171,16 @@ def freeze_inputs(
     _check_pool(pool, params)
     _check_roster(roster, params)
     _check_conflicts(conflicts, pool, roster)
-    texts = pool_text(pool), roster_text(roster), conflicts_text(conflicts)
+    # Codes are checked ASCII and unique above, so sorting by the str is the bytewise order
+    # of pool_text, and the pool is sorted once for both its text and its entries.
+    pool_entries = tuple(sorted(pool, key=attrgetter("code")))
+    pool_canonical = "".join([f"{e.code}\t{e.stratum}\n" for e in pool_entries])
+    texts = pool_canonical, roster_text(roster), conflicts_text(conflicts)
     return DrawInputs(
         *texts,
         params=params_text(params, *texts),
         parsed=params,
-        pool_entries=tuple(sorted(pool, key=lambda e: e.code.encode())),
+        pool_entries=pool_entries,
         roster_entries=tuple(sorted(set(roster), key=lambda e: f"{e.dept}\t{e.code}".encode())),
         conflict_entries=tuple(
             sorted(set(conflicts), key=lambda e: f"{e.inspector}\t{e.target}".encode())
@@ -221,6 +226,13 @@ def _check_params(params: DrawParams) -> None:
 
 def _check_pool(pool: list[PoolEntry] | tuple[PoolEntry, ...], params: DrawParams) -> None:
     labels = {s.label for s in params.strata}
+    codes = [entry.code for entry in pool]
+    if (
+        all(map(CODE_PATTERN.fullmatch, codes))
+        and len(set(codes)) == len(codes)
+        and {entry.stratum for entry in pool} <= labels
+    ):
+        return  # the quick check of a valid pool; the loop below finds the first problem
     seen: set[str] = set()
     for entry in pool:
         _code(entry.code, "对象代码")
