@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections import Counter
 from datetime import date, datetime
 from typing import Any
@@ -38,7 +37,7 @@ from desktop.core.draw import commitment, secret_from_seed_text, sha256_hex
 from desktop.core.vocab import DocumentStatus, DocumentType, DrawStatus
 from desktop.documents.fonts import FontSet
 from desktop.documents.notice import NoticeDoc, build_notice
-from desktop.documents.official import TEXT_WIDTH, TITLE_PT, chinese_date, text_units
+from desktop.documents.official import chinese_date, title_lines
 from desktop.documents.tables import Imprint
 from desktop.services.documents import RENDERERS, DocumentError, add_draft, body_of
 from desktop.services.office import OfficeProfile
@@ -410,21 +409,6 @@ def draft_draw_protocol(database: Database, draw_id: int, *, actor: str) -> int:
 # ---------------------------------------------------------------- rendering
 
 
-def _title_lines(title: str) -> str:
-    """Break a title too long for one line before its last word (抽取公告, 抽取记录) or
-    before “（”, filling each line as far as it goes."""
-    room = TEXT_WIDTH / (TITLE_PT * 20)
-    if text_units(title) <= room:
-        return title
-    pieces = [p for p in re.split(r"(?=（)|(?<=）)|(?=抽取(?:公告|记录)$)", title) if p]
-    lines = [""]
-    for piece in pieces:
-        if lines[-1] and text_units(lines[-1] + piece) > room:
-            lines.append("")
-        lines[-1] += piece
-    return "\n".join(lines)
-
-
 def render_draw_document(session: Session, doc: Document, profile: OfficeProfile) -> bytes:
     body = body_of(doc)
     if doc.status == DocumentStatus.ISSUED and FILL_MARK in str(body.get("text", "")):
@@ -437,7 +421,7 @@ def render_draw_document(session: Session, doc: Document, profile: OfficeProfile
         NoticeDoc(
             organ_mark=profile.name,
             number=doc.doc_number or f"{profile.doc_prefix}〔{day.year}〕  号",
-            title=_title_lines(doc.title),
+            title=title_lines(doc.title, "抽取公告|抽取记录"),
             addressee=doc.recipients,
             body=scheme_blocks(body),
             signature=profile.name,

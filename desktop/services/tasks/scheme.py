@@ -17,7 +17,6 @@ the strata table is stored beside the text (body ``tables``) and put where the l
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -31,7 +30,7 @@ from desktop.core.vocab import DocumentStatus, DocumentType
 from desktop.documents.blocks import Block, Heading, Paragraph, Table, blocks_from_text
 from desktop.documents.fonts import FontSet
 from desktop.documents.notice import NoticeDoc, build_notice
-from desktop.documents.official import TEXT_WIDTH, TITLE_PT, text_units
+from desktop.documents.official import title_lines
 from desktop.documents.tables import Imprint
 from desktop.services import audit
 from desktop.services.calendar import load_calendar
@@ -132,21 +131,6 @@ def scheme_blocks(body: Mapping[str, Any]) -> list[Block]:
     return blocks
 
 
-def _title_lines(title: str) -> str:
-    """Break a title too long for one line where its words end (before “（” and before
-    实施方案), filling each line as far as it goes, so no line ends on a stray word."""
-    room = TEXT_WIDTH / (TITLE_PT * 20)
-    if text_units(title) <= room:
-        return title
-    pieces = [p for p in re.split(r"(?=（)|(?<=）)|(?=实施方案$)", title) if p]
-    lines = [""]
-    for piece in pieces:
-        if lines[-1] and text_units(lines[-1] + piece) > room:
-            lines.append("")
-        lines[-1] += piece
-    return "\n".join(lines)
-
-
 def render_scheme(session: Session, doc: Document, profile: OfficeProfile) -> bytes:
     body = body_of(doc)
     day = doc.issued_on or date.today()
@@ -154,7 +138,7 @@ def render_scheme(session: Session, doc: Document, profile: OfficeProfile) -> by
         NoticeDoc(
             organ_mark=profile.name,
             number=doc.doc_number or f"{profile.doc_prefix}〔{day.year}〕  号",
-            title=_title_lines(doc.title),
+            title=title_lines(doc.title, "实施方案"),
             addressee=doc.recipients,
             body=scheme_blocks(body),
             signature=profile.name,
