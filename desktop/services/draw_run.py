@@ -192,8 +192,16 @@ def _store_result_rows(session: Session, draw: Draw, result: DrawResult) -> None
             select(Inspector.code, Inspector.id).where(Inspector.code.in_(people))
         ).all()
     )
+    draw.targets, draw.members = result_rows(result, target_ids, inspector_ids)
+
+
+def result_rows(
+    result: DrawResult, target_ids: dict[str, int], inspector_ids: dict[str, int]
+) -> tuple[list[DrawTarget], list[DrawGroupMember]]:
+    """The stored rows of a draw's result: every drawn target with its rank and group, and
+    every group member with the leader marked (the demo stores its draws the same way)."""
     group_of = {code: g.group for g in result.groups for code in g.targets}
-    draw.targets = [
+    targets = [
         DrawTarget(
             target_id=target_ids[t.code],
             code=t.code,
@@ -204,7 +212,7 @@ def _store_result_rows(session: Session, draw: Draw, result: DrawResult) -> None
         )
         for t in result.targets
     ]
-    draw.members = [
+    members = [
         DrawGroupMember(
             group_no=g.group,
             inspector_id=inspector_ids[m.code],
@@ -215,6 +223,7 @@ def _store_result_rows(session: Session, draw: Draw, result: DrawResult) -> None
         for g in result.groups
         for m in g.inspectors
     ]
+    return targets, members
 
 
 def void_draw(

@@ -19,8 +19,6 @@ from db.models import (
     ConflictDeclaration,
     Draw,
     DrawExclusion,
-    DrawGroupMember,
-    DrawTarget,
     DrawWitness,
     Inspector,
     Target,
@@ -44,6 +42,7 @@ from desktop.core.draw import (
 from desktop.core.vocab import DrawStatus, TargetStatus, TaskStatus
 from desktop.services import confirmations
 from desktop.services.demo.plans import TaskSpec
+from desktop.services.draw_run import result_rows
 
 WITNESSES = [
     ("张明", "人大代表"),
@@ -183,29 +182,9 @@ def _draw_task(
         for n, ((name, role), d) in enumerate(zip(witnesses, digits, strict=True), 1)
     ]
     draw.exclusions = [DrawExclusion(code=e["code"], reason=e["reason"]) for e in exclusions]
-    group_of = {code: g.group for g in result.groups for code in g.targets}
-    draw.targets = [
-        DrawTarget(
-            target_id=ids[t.code],
-            code=t.code,
-            stratum=t.stratum,
-            rank=t.rank,
-            score=t.score_hex,
-            group_no=group_of.get(t.code),
-        )
-        for t in result.targets
-    ]
-    draw.members = [
-        DrawGroupMember(
-            group_no=g.group,
-            inspector_id=by_code[m.code].id,
-            dept_code=m.dept,
-            rank=m.rank,
-            is_leader=m.code == g.leader,
-        )
-        for g in result.groups
-        for m in g.inspectors
-    ]
+    draw.targets, draw.members = result_rows(
+        result, ids, {code: inspector.id for code, inspector in by_code.items()}
+    )
     session.add(draw)
     for t in result.targets:
         checked_this_year[ids[t.code]] += 1
