@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -35,11 +35,9 @@ from db.engine import Database
 from db.models import AuditEntry, Department, Document, Draw, Inspector, Target, Task
 from desktop.core.draw import commitment, secret_from_seed_text, sha256_hex
 from desktop.core.vocab import DocumentStatus, DocumentType, DrawStatus
-from desktop.documents.fonts import FontSet
-from desktop.documents.notice import NoticeDoc, build_notice
 from desktop.documents.official import chinese_date, title_lines
-from desktop.documents.tables import Imprint
 from desktop.services.documents import RENDERERS, DocumentError, add_draft, body_of
+from desktop.services.notices import render_office_document
 from desktop.services.office import OfficeProfile
 from desktop.services.tasks.scheme import scheme_blocks
 
@@ -415,22 +413,8 @@ def render_draw_document(session: Session, doc: Document, profile: OfficeProfile
         raise DocumentError(
             f"“{doc.title}”中还有待填写的内容（{FILL_MARK}…】）：请先修改草稿，再印发。"
         )
-    day = doc.issued_on or date.today()
-    copy_to = [c for c in doc.copy_to.replace("，", "、").split("、") if c.strip()]
-    return build_notice(
-        NoticeDoc(
-            organ_mark=profile.name,
-            number=doc.doc_number or f"{profile.doc_prefix}〔{day.year}〕  号",
-            title=title_lines(doc.title, "抽取公告|抽取记录"),
-            addressee=doc.recipients,
-            body=scheme_blocks(body),
-            signature=profile.name,
-            date=day,
-            attachments=body.get("attachments", []),
-            imprint=Imprint(printer=profile.name, printed_on=day, copy_to=copy_to),
-            fonts=FontSet.from_key(profile.font_set),
-        )
-    )
+    title = title_lines(doc.title, "抽取公告|抽取记录")
+    return render_office_document(doc, profile, title=title, body=scheme_blocks(body))
 
 
 for _kind in (DocumentType.DRAW_NOTICE, DocumentType.DRAW_PROTOCOL):

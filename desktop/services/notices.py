@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from db.models import AppSetting, Document, Meeting
 from desktop.core.vocab import Attendance, DocumentStatus, DocumentType, label
-from desktop.documents.blocks import blocks_from_text, placeholders, render_template
+from desktop.documents.blocks import Block, blocks_from_text, placeholders, render_template
 from desktop.documents.fonts import FontSet
 from desktop.documents.notice import NoticeDoc, build_notice
 from desktop.documents.official import chinese_date
@@ -177,24 +177,32 @@ def issue_notice(
         return doc.doc_number
 
 
-def render_notice(session: Session, doc: Document, profile: OfficeProfile) -> bytes:
-    body = body_of(doc)
+def render_office_document(
+    doc: Document, profile: OfficeProfile, *, title: str, body: Sequence[Block]
+) -> bytes:
+    """Any document the office issues in the 通知 format (通知, 会议通知, 实施方案, the draw
+    documents): its red header, number, signature, date, attachments and 版记."""
     day = doc.issued_on or date.today()
     copy_to = [c for c in doc.copy_to.replace("，", "、").split("、") if c.strip()]
     return build_notice(
         NoticeDoc(
             organ_mark=profile.name,
             number=doc.doc_number or f"{profile.doc_prefix}〔{day.year}〕  号",
-            title=doc.title,
+            title=title,
             addressee=doc.recipients,
-            body=blocks_from_text(body.get("text", "")),
+            body=body,
             signature=profile.name,
             date=day,
-            attachments=body.get("attachments", []),
+            attachments=body_of(doc).get("attachments", []),
             imprint=Imprint(printer=profile.name, printed_on=day, copy_to=copy_to),
             fonts=FontSet.from_key(profile.font_set),
         )
     )
+
+
+def render_notice(session: Session, doc: Document, profile: OfficeProfile) -> bytes:
+    text = body_of(doc).get("text", "")
+    return render_office_document(doc, profile, title=doc.title, body=blocks_from_text(text))
 
 
 for _kind in (DocumentType.NOTICE, DocumentType.MEETING_NOTICE):

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -28,13 +27,11 @@ from db.engine import Database
 from db.models import Document
 from desktop.core.vocab import DocumentStatus, DocumentType
 from desktop.documents.blocks import Block, Heading, Paragraph, Table, blocks_from_text
-from desktop.documents.fonts import FontSet
-from desktop.documents.notice import NoticeDoc, build_notice
 from desktop.documents.official import title_lines
-from desktop.documents.tables import Imprint
 from desktop.services import audit
 from desktop.services.calendar import load_calendar
 from desktop.services.documents import RENDERERS, body_of
+from desktop.services.notices import render_office_document
 from desktop.services.office import OfficeProfile, get_profile
 from desktop.services.tasks.common import get_task
 from desktop.services.tasks.scheme_body import (
@@ -132,26 +129,8 @@ def scheme_blocks(body: Mapping[str, Any]) -> list[Block]:
 
 
 def render_scheme(session: Session, doc: Document, profile: OfficeProfile) -> bytes:
-    body = body_of(doc)
-    day = doc.issued_on or date.today()
-    return build_notice(
-        NoticeDoc(
-            organ_mark=profile.name,
-            number=doc.doc_number or f"{profile.doc_prefix}〔{day.year}〕  号",
-            title=title_lines(doc.title, "实施方案"),
-            addressee=doc.recipients,
-            body=scheme_blocks(body),
-            signature=profile.name,
-            date=day,
-            attachments=body.get("attachments", []),
-            imprint=Imprint(printer=profile.name, printed_on=day, copy_to=_copy_to(doc)),
-            fonts=FontSet.from_key(profile.font_set),
-        )
-    )
-
-
-def _copy_to(doc: Document) -> list[str]:
-    return [c for c in doc.copy_to.replace("，", "、").split("、") if c.strip()]
+    title = title_lines(doc.title, "实施方案")
+    return render_office_document(doc, profile, title=title, body=scheme_blocks(body_of(doc)))
 
 
 RENDERERS[DocumentType.SCHEME.value] = render_scheme
