@@ -31,6 +31,9 @@ class InspectionRecord(CreatedMixin, Base):
     refusal_witness: Mapped[str] = mapped_column(String(100), default="")
     officers: Mapped[str] = mapped_column(String(300), default="")  # signing officers
     measures: Mapped[str] = mapped_column(Text, default="")  # I4 on-site measures
+    credentials_shown: Mapped[bool] = mapped_column(Boolean, default=True)  # I3
+    target_signer: Mapped[str] = mapped_column(String(100), default="")  # I3 who signed
+    recorded_by: Mapped[str] = mapped_column(String(50), default="")
 
     target: Mapped[Target] = relationship()
     items: Mapped[list[RecordItem]] = relationship(cascade="all, delete-orphan")
@@ -49,6 +52,7 @@ class RecordItem(Base):
     checklist_item_id: Mapped[int | None] = mapped_column(ForeignKey("checklist_items.id"))
     method: Mapped[str] = mapped_column(String(16), default="on_site")  # CheckMethod
     findings: Mapped[str] = mapped_column(Text, default="")
+    agency: Mapped[str] = mapped_column(String(200), default="")  # I1 commissioned body
 
 
 class Result(CreatedMixin, Base):
@@ -72,6 +76,8 @@ class Result(CreatedMixin, Base):
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("results.id"))  # X5
     correction_reason: Mapped[str] = mapped_column(Text, default="")
     signed_off_by: Mapped[str] = mapped_column(String(50), default="")  # department head
+    published_by: Mapped[str] = mapped_column(String(50), default="")
+    late_note: Mapped[str] = mapped_column(Text, default="")  # A3: why it was late
 
     record: Mapped[InspectionRecord] = relationship()
     department: Mapped[Department] = relationship()
@@ -90,6 +96,8 @@ class FollowUp(CreatedMixin, Base):
     status: Mapped[str] = mapped_column(String(16), default="open")  # FollowUpStatus
     closed_on: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")
+    opened_by: Mapped[str] = mapped_column(String(50), default="")
+    closing_note: Mapped[str] = mapped_column(Text, default="")
 
     result: Mapped[Result] = relationship()
 
