@@ -38,6 +38,7 @@ from desktop.services.tasks import (
     TaskError,
     TaskItemEntry,
 )
+from desktop.services.tasks.flow import carried_target_ids
 
 ACTOR = "办公室"
 SIGNER = "刘建国"
@@ -308,6 +309,7 @@ def test_t2_status_moves_one_step_forward_never_back(demo_db: Database) -> None:
         tasks.advance_task(demo_db, pending, TaskStatus.INSPECTING, actor=ACTOR)
     drawn = _task_id(demo_db, "2026-JYJ-01")
     tasks.advance_task(demo_db, drawn, TaskStatus.INSPECTING, actor=ACTOR)
+    _end_every_check(demo_db, drawn)
     tasks.advance_task(demo_db, drawn, "pending_publication", actor=ACTOR)
     assert _status(demo_db, drawn) == TaskStatus.PENDING_PUBLICATION
     with pytest.raises(TaskError, match="已经是“待公示”"):
@@ -339,10 +341,25 @@ def test_t2_completed_needs_every_target_checked_and_published(demo_db: Database
         )
     tasks.advance_task(demo_db, task_id, TaskStatus.COMPLETED, actor=ACTOR)
     assert _status(demo_db, task_id) == TaskStatus.COMPLETED
-    unchecked = _task_id(demo_db, "2026-WJW-01")  # 检查中, two targets not yet visited
-    tasks.advance_task(demo_db, unchecked, TaskStatus.PENDING_PUBLICATION, actor=ACTOR)
-    with pytest.raises(TaskError, match="户抽中的检查对象没有检查记录"):
-        tasks.advance_task(demo_db, unchecked, TaskStatus.COMPLETED, actor=ACTOR)
+    unchecked = _task_id(demo_db, "2026-WJW-01")  # 检查中, some targets not yet visited
+    with pytest.raises(TaskError, match="户抽中的检查对象没有检查结束的记录"):
+        tasks.advance_task(demo_db, unchecked, TaskStatus.PENDING_PUBLICATION, actor=ACTOR)
+
+
+def _end_every_check(database: Database, task_id: int) -> None:
+    """Records with a check end for every drawn target, as the records tab would save."""
+    with database.session() as session:
+        task = session.get(Task, task_id)
+        assert task is not None
+        for target_id in carried_target_ids(session, task):
+            session.add(
+                InspectionRecord(
+                    task_id=task_id,
+                    target_id=target_id,
+                    checked_on=date(2026, 11, 18),
+                    check_ended_on=date(2026, 11, 18),
+                )
+            )
 
 
 # T3 — a drawn list handed down ------------------------------------------------------------

@@ -100,7 +100,9 @@ def generate_demo(
             progress(0.9, "公开抽取")
             draws = demo_draws.add_draws(session, rng, seed, tasks, inspectors)
             progress(0.95, "检查结果与公示")
-            results.add_results(session, rng, tasks, draws, departments, load_calendar(database))
+            results.add_results(
+                session, rng, tasks, draws, departments, load_calendar(database), today
+            )
             results.add_publications(session, year_plans, tasks, draws)
             session.add_all(
                 [

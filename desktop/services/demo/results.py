@@ -12,10 +12,12 @@ from db.models import (
     Draw,
     FollowUp,
     InspectionRecord,
+    Inspector,
     Plan,
     Publication,
     RecordItem,
     Result,
+    Target,
     Task,
 )
 from desktop.core.vocab import (
@@ -65,6 +67,7 @@ def add_results(
     draws: dict[int, Draw],
     departments: dict[str, Department],
     calendar: WorkdayCalendar,
+    today: date,
 ) -> None:
     codes = {d.id: code for code, d in departments.items()}
     corrected_one = False
@@ -72,14 +75,17 @@ def add_results(
         draw = draws.get(task.id)
         if draw is None or spec.status in (TaskStatus.DRAWN,):
             continue
+        officers = _group_officers(session, draw)
         finished = spec.status in (TaskStatus.COMPLETED, TaskStatus.PENDING_PUBLICATION)
         for drawn in sorted(draw.targets, key=lambda t: t.code):
             if drawn.group_no is None:
                 continue
             if not finished and rng.random() < 0.5:
                 continue  # inspecting: about half the targets visited so far
-            span = (spec.ends_on - spec.starts_on).days
+            span = (min(spec.ends_on, today) - spec.starts_on).days
             checked = spec.starts_on + timedelta(days=rng.randrange(span + 1))
+            signed = rng.random() > 0.03
+            target = session.get(Target, drawn.target_id)
             record = InspectionRecord(
                 task_id=task.id,
                 target_id=drawn.target_id,
@@ -88,8 +94,13 @@ def add_results(
                 check_ended_on=spec.ends_on if finished else None,
                 precheck_note="已比对名录库登记信息",
                 notified=True,
-                target_signed=rng.random() > 0.03,
-                officers=f"第{drawn.group_no}组",
+                credentials_shown=True,
+                target_signed=signed,
+                target_signer=(target.legal_rep if target else "") if signed else "",
+                refusal_note="" if signed else "负责人拒绝在记录表上签字，检查人员已注明并签名",
+                refusal_witness="" if signed else "社区网格员",
+                officers=officers.get(drawn.group_no, ""),
+                recorded_by=f"第{drawn.group_no}组",
             )
             record.items = [
                 RecordItem(
@@ -102,8 +113,9 @@ def add_results(
             session.add(record)
             if not finished:
                 continue
-            for link in task.departments:
-                dept_code = codes[link.department_id]
+            # 谁检查、谁录入 (X2): each department enters a result for each of its items.
+            for department_id, item_id in _slot_keys(task):
+                dept_code = codes[department_id]
                 category = _category(rng)
                 entered = calendar.add_working_days(spec.ends_on, rng.randrange(2, 12)).due
                 published = None
@@ -114,19 +126,46 @@ def add_results(
                     published = _at(calendar.add_working_days(entered, lag).due, 16)
                 result = Result(
                     record=record,
-                    department_id=link.department_id,
+                    department_id=department_id,
+                    checklist_item_id=item_id,
                     category=category,
                     detail="" if category == R.NO_PROBLEM else "详见检查情况记录表",
                     evidence="现场照片及邻居证言" if category == R.UNREACHABLE else "",
                     entered_at=_at(entered, 10),
                     entered_by=f"{dept_code}录入员",
                     published_at=published,
+                    published_by=f"{dept_code}录入员" if published else "",
+                    late_note="监测数据复核耗时，延后公示"
+                    if lag_is_late(published, spec, calendar)
+                    else "",
                 )
                 session.add(result)
                 _follow_up(session, rng, result, category, entered, departments, calendar)
                 if published and not corrected_one and category == R.NOT_PUBLICISED:
                     _correct(session, result, published, calendar)
                     corrected_one = True
+
+
+def _group_officers(session: Session, draw: Draw) -> dict[int, str]:
+    names: dict[int, list[str]] = {}
+    for member in sorted(draw.members, key=lambda m: (m.group_no, not m.is_leader, m.id or 0)):
+        inspector = session.get(Inspector, member.inspector_id)
+        names.setdefault(member.group_no, []).append(inspector.name if inspector else "")
+    return {group: "、".join(n for n in people if n) for group, people in names.items()}
+
+
+def _slot_keys(task: Task) -> list[tuple[int, int | None]]:
+    """The task's (department, item) pairs, as the inspection services count them."""
+    keys = [(i.department_id, i.checklist_item_id) for i in task.items]
+    with_items = {d for d, _ in keys}
+    keys += [(d.department_id, None) for d in task.departments if d.department_id not in with_items]
+    return sorted(set(keys), key=lambda k: (k[0], k[1] or 0))
+
+
+def lag_is_late(published: datetime | None, spec: TaskSpec, calendar: WorkdayCalendar) -> bool:
+    return (
+        published is not None and published.date() > calendar.add_working_days(spec.ends_on, 20).due
+    )
 
 
 def _follow_up(
@@ -175,11 +214,13 @@ def _correct(
         Result(
             record_id=wrong.record_id,
             department_id=wrong.department_id,
+            checklist_item_id=wrong.checklist_item_id,
             category=R.NO_PROBLEM,
             detail="经复核，该企业已按规定公示年度报告，原结果录入有误。",
             entered_at=_at(later, 9),
             entered_by=wrong.entered_by,
             published_at=_at(later, 15),
+            published_by=wrong.published_by,
             corrects_id=wrong.id,
             correction_reason="录入错误，经复核更正",
             signed_off_by="部门负责人",

@@ -83,8 +83,29 @@ def _step_condition(session: Session, task: Task, wanted: TaskStatus) -> str | N
         carried = source_draw(session, task) if not task.draws_inspectors else None
         if draw is None and carried is None:
             return "还没有完成抽取：“已抽取”由抽取产生，请先在“随机抽取”中完成本任务的抽取。"
+    if wanted == TaskStatus.PENDING_PUBLICATION:
+        return _not_ended(session, task)
     if wanted == TaskStatus.COMPLETED:
         return _unfinished(session, task)
+    return None
+
+
+def _not_ended(session: Session, task: Task) -> str | None:
+    """检查结束 means every drawn target's check has ended (its record says when; X2)."""
+    ended = set(
+        session.scalars(
+            select(InspectionRecord.target_id).where(
+                InspectionRecord.task_id == task.id,
+                InspectionRecord.check_ended_on.is_not(None),
+            )
+        )
+    )
+    missing = len(set(carried_target_ids(session, task)) - ended)
+    if missing:
+        return (
+            f"还有 {missing} 户抽中的检查对象没有检查结束的记录：请在“检查记录”中填写其记录表"
+            "和检查结束日期（无法联系的对象也要记录，X4）。"
+        )
     return None
 
 
@@ -114,14 +135,33 @@ def _unfinished(session: Session, task: Task) -> str | None:
             f"还有 {unpublished} 条检查结果没有公示；已检查未公示的视为未完成抽查（X6），"
             "请公示后再办结。"
         )
-    without_result = session.scalar(
-        select(func.count(InspectionRecord.id)).where(
-            InspectionRecord.task_id.in_(task_ids),
-            ~select(Result.id).where(Result.record_id == InspectionRecord.id).exists(),
+    # Imported here: the inspection services build on this module.
+    from desktop.services.inspection.slots import slot_keys
+
+    keys = slot_keys(session, task_ids)
+    entered = {
+        (record_id, dept, item)
+        for record_id, dept, item in session.execute(
+            select(Result.record_id, Result.department_id, Result.checklist_item_id)
+            .join(InspectionRecord, Result.record_id == InspectionRecord.id)
+            .where(InspectionRecord.task_id.in_(task_ids))
         )
+    }
+    records = session.execute(
+        select(InspectionRecord.id, InspectionRecord.task_id).where(
+            InspectionRecord.task_id.in_(task_ids)
+        )
+    ).all()
+    without_result = sum(
+        (record_id, dept, item) not in entered
+        for record_id, task_id in records
+        for dept, item in keys.get(task_id, [])
     )
     if without_result:
-        return f"还有 {without_result} 份检查记录没有录入检查结果，请录入并公示后再办结。"
+        return (
+            f"还有 {without_result} 条检查结果没有录入（每个部门对其每个事项录入一条），"
+            "请录入并公示后再办结。"
+        )
     return None
 
 

@@ -1,0 +1,86 @@
+"""What the inspection services share: their error, the task's drawn targets, deadlines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import DrawTarget, InspectionRecord, Result, Task
+from desktop.core.result_rules import RESULT_DEADLINE_WORKING_DAYS
+from desktop.core.vocab import TaskStatus, label
+from desktop.core.workdays import Deadline, WorkdayCalendar
+from desktop.services.tasks.common import get_task
+from desktop.services.tasks.flow import carried_target_ids, source_draw
+
+# T2: records are kept from the moment a task has its list until it is completed.
+RECORDING_STATUSES = frozenset(
+    {TaskStatus.DRAWN, TaskStatus.INSPECTING, TaskStatus.PENDING_PUBLICATION}
+)
+
+
+class InspectionError(ValueError):
+    """What the rules do not allow, in Chinese, with what to do."""
+
+
+def task_for_records(session: Session, task_id: int) -> Task:
+    """The task, refused with the reason when records cannot be kept for it now."""
+    try:
+        task = get_task(session, task_id)
+    except ValueError as error:
+        raise InspectionError(str(error)) from error
+    if task.status not in RECORDING_STATUSES:
+        raise InspectionError(
+            f"任务 {task.code} 当前为“{label(task.status, 'TaskStatus')}”，不能录入检查记录："
+            + (
+                "请先完成抽取。"
+                if task.status == TaskStatus.PENDING_DRAW
+                else "任务已办结，记录和结果已归档。"
+            )
+        )
+    return task
+
+
+@dataclass(frozen=True)
+class DrawnTarget:
+    target_id: int
+    group_no: int | None
+
+
+def drawn_targets(session: Session, task: Task) -> dict[int, DrawnTarget]:
+    """The targets the task checks (its own draw or the list handed down to it, T3)."""
+    ids = set(carried_target_ids(session, task))
+    draw = source_draw(session, task)
+    groups: dict[int, int | None] = {}
+    if draw is not None:
+        groups = dict(
+            session.execute(
+                select(DrawTarget.target_id, DrawTarget.group_no).where(
+                    DrawTarget.draw_id == draw.id
+                )
+            ).all()
+        )
+    return {i: DrawnTarget(i, groups.get(i)) for i in sorted(ids)}
+
+
+def record_of(session: Session, task_id: int, target_id: int) -> InspectionRecord | None:
+    return session.scalar(
+        select(InspectionRecord).where(
+            InspectionRecord.task_id == task_id, InspectionRecord.target_id == target_id
+        )
+    )
+
+
+def result_due(calendar: WorkdayCalendar, ended: date | None) -> Deadline | None:
+    """X2: None while the check of the target has not ended."""
+    if ended is None:
+        return None
+    return calendar.add_working_days(ended, RESULT_DEADLINE_WORKING_DAYS)
+
+
+def current_results(results: list[Result]) -> list[Result]:
+    """The results still in force: every entry that no later entry corrects (X5)."""
+    corrected = {r.corrects_id for r in results if r.corrects_id is not None}
+    return [r for r in results if r.id not in corrected]

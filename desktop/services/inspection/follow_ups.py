@@ -1,0 +1,177 @@
+"""Follow-ups of a result (X3, X7): transfer, abnormal list, case, judicial referral,
+joint punishment, each with its status and closing date.
+
+A transfer to another department is due 7 working days after the result was formed (X3),
+counted from the day the result was entered; the other measures carry the due date the
+office gives them, if any. Follow-ups are closed, never deleted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from db.engine import Database
+from db.models import Department, FollowUp, InspectionRecord, Result, Target, Task
+from desktop.core.result_rules import TRANSFER_DEADLINE_WORKING_DAYS, validate_follow_up
+from desktop.core.vocab import FollowUpKind, FollowUpStatus, label
+from desktop.services import audit
+from desktop.services.calendar import load_calendar
+from desktop.services.inspection.common import InspectionError
+
+
+@dataclass(frozen=True)
+class FollowUpRow:
+    id: int
+    result_id: int
+    task_code: str
+    target_name: str
+    from_department: str
+    kind: str  # Chinese label
+    kind_value: str
+    to_department: str
+    due_on: date | None
+    status: str  # Chinese label
+    is_open: bool
+    closed_on: date | None
+    note: str
+    closing_note: str
+    opened_by: str
+    overdue: bool  # open and past its due day (X3)
+
+
+def transfer_due(database: Database, formed: date) -> date:
+    return load_calendar(database).add_working_days(formed, TRANSFER_DEADLINE_WORKING_DAYS).due
+
+
+def add_follow_up(
+    database: Database,
+    result_id: int,
+    kind: str,
+    *,
+    to_department_code: str | None,
+    note: str,
+    actor: str,
+    due_on: date | None = None,
+) -> int:
+    """Open a follow-up; a transfer's due day is X3's, whatever *due_on* says."""
+    problems = validate_follow_up(kind, to_department_code, note)
+    if problems:
+        raise InspectionError("后续处置不能保存：\n" + "\n".join(problems))
+    with database.session() as session:
+        result = session.get(Result, result_id)
+        if result is None:
+            raise InspectionError("找不到该检查结果，可能已被删除：请刷新列表。")
+        to_id = None
+        if to_department_code:
+            department = session.scalar(
+                select(Department).where(Department.code == to_department_code)
+            )
+            if department is None:
+                raise InspectionError(f"找不到部门“{to_department_code}”。")
+            if kind == FollowUpKind.TRANSFER and department.id == result.department_id:
+                raise InspectionError("移送的接收部门不能是作出结果的部门本身。")
+            to_id = department.id
+        if kind == FollowUpKind.TRANSFER:
+            due_on = transfer_due(database, result.entered_at.date())
+        follow_up = FollowUp(
+            result_id=result.id,
+            kind=kind,
+            to_department_id=to_id,
+            due_on=due_on,
+            status=FollowUpStatus.OPEN.value,
+            note=note.strip(),
+            opened_by=actor,
+        )
+        session.add(follow_up)
+        session.flush()
+        audit.record(
+            session,
+            actor=actor,
+            action="follow_up.open",
+            entity_type="follow_up",
+            entity_id=follow_up.id,
+            summary=f"检查结果 #{result.id} 后续处置：{label(kind, 'FollowUpKind')}",
+            after={"kind": kind, "to": to_department_code, "due_on": due_on, "note": note},
+        )
+        return follow_up.id
+
+
+def close_follow_up(
+    database: Database, follow_up_id: int, *, closed_on: date, closing_note: str, actor: str
+) -> None:
+    if not closing_note.strip():
+        raise InspectionError("请写明办结情况（如移送回执、立案文号、列入异常名录的决定书文号）。")
+    with database.session() as session:
+        follow_up = session.get(FollowUp, follow_up_id)
+        if follow_up is None:
+            raise InspectionError("找不到该后续处置，可能已被删除：请刷新列表。")
+        if follow_up.status == FollowUpStatus.CLOSED:
+            raise InspectionError("该后续处置已办结。")
+        if closed_on < follow_up.result.entered_at.date():
+            raise InspectionError("办结日期不能早于检查结果的录入日期。")
+        follow_up.status = FollowUpStatus.CLOSED.value
+        follow_up.closed_on = closed_on
+        follow_up.closing_note = closing_note.strip()
+        audit.record(
+            session,
+            actor=actor,
+            action="follow_up.close",
+            entity_type="follow_up",
+            entity_id=follow_up.id,
+            summary=f"后续处置 #{follow_up.id} 办结（{closed_on}）",
+            before={"status": FollowUpStatus.OPEN.value},
+            after={"status": FollowUpStatus.CLOSED.value, "closed_on": closed_on},
+        )
+
+
+def list_follow_ups(
+    database: Database,
+    *,
+    today: date,
+    task_id: int | None = None,
+    open_only: bool = False,
+) -> list[FollowUpRow]:
+    source = aliased(Department)
+    receiver = aliased(Department)
+    query = (
+        select(FollowUp, Task.code, Target.name, source.name, receiver.name)
+        .join(Result, FollowUp.result_id == Result.id)
+        .join(InspectionRecord, Result.record_id == InspectionRecord.id)
+        .join(Task, InspectionRecord.task_id == Task.id)
+        .join(Target, InspectionRecord.target_id == Target.id)
+        .join(source, Result.department_id == source.id)
+        .outerjoin(receiver, FollowUp.to_department_id == receiver.id)
+        .order_by(FollowUp.status, FollowUp.due_on, FollowUp.id)
+    )
+    if task_id is not None:
+        query = query.where(InspectionRecord.task_id == task_id)
+    if open_only:
+        query = query.where(FollowUp.status == FollowUpStatus.OPEN)
+    with database.session() as session:
+        return [
+            FollowUpRow(
+                id=f.id,
+                result_id=f.result_id,
+                task_code=task_code,
+                target_name=target_name,
+                from_department=from_name,
+                kind=label(f.kind, "FollowUpKind"),
+                kind_value=f.kind,
+                to_department=to_name or "",
+                due_on=f.due_on,
+                status=label(f.status, "FollowUpStatus"),
+                is_open=f.status == FollowUpStatus.OPEN,
+                closed_on=f.closed_on,
+                note=f.note,
+                closing_note=f.closing_note,
+                opened_by=f.opened_by,
+                overdue=f.status == FollowUpStatus.OPEN
+                and f.due_on is not None
+                and today > f.due_on,
+            )
+            for f, task_code, target_name, from_name, to_name in session.execute(query)
+        ]
