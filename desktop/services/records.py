@@ -10,7 +10,7 @@ from sqlalchemy import or_, select
 from db.engine import Database
 from db.models import Department, InspectionRecord, Result, Target, Task
 from desktop.core.vocab import label
-from desktop.services.common import Detail, fmt_date, yes_no
+from desktop.services.common import Detail, Section, fmt_date, yes_no
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,10 @@ class ResultRow:
     entered_by: str
 
 
-def list_results(database: Database, text: str = "", limit: int = 5000) -> list[ResultRow]:
+def list_results(
+    database: Database, text: str = "", limit: int = 5000, *, target_id: int | None = None
+) -> list[ResultRow]:
+    """Results across tasks, newest first; *target_id*: one target's history."""
     query = (
         select(Result, InspectionRecord, Target.code, Target.name, Department.name, Task.code)
         .join(InspectionRecord, Result.record_id == InspectionRecord.id)
@@ -40,6 +43,8 @@ def list_results(database: Database, text: str = "", limit: int = 5000) -> list[
         .order_by(Result.entered_at.desc(), Result.id.desc())
         .limit(limit)
     )
+    if target_id is not None:
+        query = query.where(InspectionRecord.target_id == target_id)
     if text:
         pattern = f"%{text}%"
         query = query.where(
@@ -81,5 +86,25 @@ def result_detail(row: ResultRow) -> Detail:
             ("公示时间", fmt_date(row.published_at) or "未公示"),
             ("不予公示", yes_no(row.not_for_disclosure)),
             ("更正记录", yes_no(row.is_correction)),
+        ],
+    )
+
+
+def target_history_section(database: Database, target_id: int) -> Section:
+    """The target's checks and results across tasks, for its details in the registry: the
+    results attach to the target's history (issue 7)."""
+    rows = list_results(database, target_id=target_id)
+    return Section(
+        "抽查检查记录",
+        ["任务", "检查日期", "部门", "结果", "公示"],
+        [
+            [
+                r.task_code,
+                fmt_date(r.checked_on),
+                r.department,
+                r.category + ("（更正）" if r.is_correction else ""),
+                fmt_date(r.published_at) or ("不予公示" if r.not_for_disclosure else "未公示"),
+            ]
+            for r in rows
         ],
     )

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import is_dataclass
 
+from sqlalchemy import select
+
 from db.engine import Database
+from db.models import InspectionRecord, Task
 from desktop.services import checklist, draws, meetings, plans, publication, records, statistics
 from desktop.services.registries import (
     TargetFilter,
@@ -81,6 +84,16 @@ def test_every_tab_service_returns_rows(demo_db: Database) -> None:
     assert draws.list_draws(demo_db)
     assert records.list_results(demo_db)
     assert publication.list_publications(demo_db)
+
+
+def test_results_attach_to_the_targets_history(demo_db: Database) -> None:
+    with demo_db.session() as session:
+        record = session.scalars(select(InspectionRecord).limit(1)).one()
+        target_id, task_code = record.target_id, session.get(Task, record.task_id).code  # type: ignore[union-attr]
+    section = records.target_history_section(demo_db, target_id)
+    assert section.rows and all(len(row) == len(section.headers) for row in section.rows)
+    assert task_code in {row[0] for row in section.rows}
+    assert records.target_history_section(demo_db, -1).rows == []
 
 
 def test_s1_p7_progress_shows_late_publication_and_missed_duty(demo_db: Database) -> None:

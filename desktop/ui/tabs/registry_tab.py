@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QPushButton, QWidget
 from db.engine import Database
 from desktop.documents.spreadsheets import export_inspectors, export_targets
 from desktop.paths import documents_dir
-from desktop.services import meetings, registries
+from desktop.services import meetings, records, registries
 from desktop.services.common import Detail, Option
 from desktop.services.imports import ImportKind
 from desktop.services.registries import ExpertRow, InspectorRow, TargetFilter, TargetRow
@@ -72,7 +72,7 @@ class RegistryTab(Tab):
         self.targets = PagedTableModel(TARGET_COLUMNS, self._count, self._page)
         self.target_pane = ListPane(
             self.targets,
-            registries.target_detail,
+            self._target_detail,
             placeholder="名称关键字或代码开头…",
             on_search=self._search,
         )
@@ -185,6 +185,13 @@ class RegistryTab(Tab):
             status=self.status_box.currentData() or "",
         )
         self.targets.refresh()
+
+    def _target_detail(self, row: TargetRow) -> Detail:
+        detail = registries.target_detail(row)
+        history = records.target_history_section(self.database, row.id)
+        if history.rows:
+            detail.sections.append(history)
+        return detail
 
     def refresh(self) -> None:
         self.township_box.blockSignals(True)
