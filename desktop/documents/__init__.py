@@ -18,7 +18,17 @@ the same input always giving the same bytes:
         ``Table(header, rows, widths=None, size_pt=14.0)``; ``blocks_from_text(text)``
         recognises “一、” “（一）” “1.” “（1）”; ``render_template(text, values)`` fills
         ``{占位符}`` and names an unknown one in a ValueError; ``placeholders(text)``.
+    ``record_form.build_record_forms([RecordFormDoc]) -> bytes``
+        部门联合抽查情况记录表: 小标宋 title, no red header, one bordered form; blank
+        (``facts`` None) with “□” to tick and room to sign, or filled from the record.
+    ``notification_letter.build_notification_letters([NotificationLetter]) -> bytes``
+        检查告知书: title, the target as 主送, numbered body, 署名 and date for a seal.
+        Several forms or letters in one file each start a new page numbered from 1
+        (``OfficialDocument.new_section()``).
     ``tables.Imprint(printer, printed_on, copy_to=(), copy_label="抄送")``: the 版记.
+    ``tables.Form(rows, size_pt=12)`` of ``FormRow(cells, height_mm)`` of
+        ``FormCell(text, width, label=…, merge=…)``, written by ``tables.form_table``: a
+        bordered form whose rows may split the width differently (one table, gridSpan).
     ``fonts``: ``FontSet`` (``standard()``, ``windows_fallback()``, ``from_key(key)``) — the
         user's choice in the settings, never guessed; ``missing_fonts(fontset, installed)``
         lists the names a PC lacks, for a warning before export.

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from copy import deepcopy
 from datetime import date, datetime
 from io import BytesIO
 from xml.sax.saxutils import quoteattr
@@ -154,6 +155,29 @@ class OfficialDocument:
 
     def paragraph(self, fmt: ParaFormat, runs: list[Run | E] | None = None) -> E:
         return add_paragraph(self.body, fmt, runs or [])
+
+    def new_section(self) -> None:
+        """Start the next of several documents printed from one file (letters, forms) on a
+        new page, with its own page numbers from 1: each is handed out on its own.
+
+        The part written so far becomes a section of its own, ended by its last paragraph
+        (a 1 pt one after a table), with the same page, grid and footers.
+        """
+        final = self.body.find(qn("w:sectPr"))
+        assert final is not None
+        if final.find(qn("w:pgNumType")) is None:
+            cols = final.find(qn("w:cols"))
+            assert cols is not None
+            cols.addprevious(el("w:pgNumType", {"start": 1}))
+        last = final.getprevious()
+        if last is None or last.tag != qn("w:p"):
+            tiny = self.run("body", 1)
+            last = self.paragraph(ParaFormat(snap_to_grid=False, line=pt(1), mark=tiny))
+        props = last.find(qn("w:pPr"))
+        if props is None:
+            props = el("w:pPr")
+            last.insert(0, props)
+        props.append(deepcopy(final))
 
     def to_bytes(self) -> bytes:
         """The .docx; the same document gives the same bytes (fixed zip entry times)."""

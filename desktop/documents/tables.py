@@ -33,12 +33,13 @@ from desktop.documents.ooxml import (
     add_block,
     add_paragraph,
     el,
+    mm,
     pt,
 )
 
 THICK = 8  # eighths of a point: 1 pt ≈ 0.35 mm
 THIN = 6  # 0.75 pt ≈ 0.25 mm
-_CELL_MARGIN = 108  # twips, Word's default left/right cell margin
+CELL_MARGIN = 108  # twips, Word's default left/right cell margin
 _SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")  # schema order
 
 
@@ -109,7 +110,7 @@ def body_table(doc: OfficialDocument, spec: Table) -> None:
         row = el("w:tr", {}, el("w:trPr", {}, *row_props))
         for width, text in zip(widths, values, strict=True):
             cell = _cell(width)
-            fits = text_units(text) * spec.size_pt * 20 <= width - 2 * _CELL_MARGIN
+            fits = text_units(text) * spec.size_pt * 20 <= width - 2 * CELL_MARGIN
             role = "heiti" if header else "body"
             # Flush left, not justified, when wrapped: justifying a narrow column spreads
             # its characters apart.
@@ -200,3 +201,133 @@ def _imprint_row(fmt: ParaFormat, runs: list[Run]) -> E:
     add_paragraph(cell, fmt, runs)
     row.append(cell)
     return row
+
+
+# -- forms ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FormCell:
+    """One box of a form (记录表, 登记表): a printed label or the text that fills a box.
+
+    ``width`` is relative (any unit, e.g. mm): the cells of every row of a form add up to the
+    same total, and a box spans the columns its edges fall between. ``align`` None centres
+    a text that fits on one line and sets a longer one flush left; ``v_align`` "top" suits a
+    box with a prompt to write under. ``merge`` joins a box with the one above it:
+    "restart" on the first, "continue" (no text) on each box below.
+    """
+
+    text: str = ""
+    width: float = 1.0
+    label: bool = False  # 黑体, centred: the printed captions of the form
+    align: str | None = None
+    v_align: str = "center"
+    merge: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.width <= 0:
+            raise ValueError("表格的每一格都要有正的宽度。")
+        if self.merge not in (None, "restart", "continue"):
+            raise ValueError(f"合并方式只能是 restart 或 continue，收到“{self.merge}”。")
+
+
+@dataclass(frozen=True)
+class FormRow:
+    """A row of boxes; ``height`` is the least height in mm: room to write or sign by hand."""
+
+    cells: Sequence[FormCell]
+    height: float = 0.0
+    keep_next: bool = False  # keep on the page of the next row (a caption row)
+
+
+@dataclass(frozen=True)
+class Form:
+    """A bordered form across the 版心, its rows free to split the width differently."""
+
+    rows: Sequence[FormRow]
+    size_pt: float = 12.0  # 小四
+
+    def __post_init__(self) -> None:
+        if not self.rows or any(not row.cells for row in self.rows):
+            raise ValueError("表格至少要有一行，每行至少要有一格。")
+        totals = [sum(c.width for c in row.cells) for row in self.rows]
+        if max(totals) - min(totals) > 1e-6 * max(totals):
+            raise ValueError("表格各行的格宽相加应相等：每一行都要占满整个版心的宽度。")
+
+
+FORM_PADDING = 40  # twips above and below the text of a box, so it does not touch the rules
+MIN_GRID_COLUMN = mm(5)
+
+
+def _edges(row: FormRow, total: float) -> list[int]:
+    """Where the boxes of a row end, in twips from the left edge of the 版心."""
+    edges, run = [], 0.0
+    for cell in row.cells:
+        run += cell.width
+        edges.append(round(TEXT_WIDTH * run / total))
+    return edges
+
+
+def form_table(doc: OfficialDocument, form: Form) -> None:
+    """A form as one bordered table: a 1 pt frame and 0.5 pt rules inside. The grid is every
+    edge any row has, so a row of captions over five columns and a row of two label–value
+    pairs share one frame; each box spans the grid columns between its edges."""
+    total = sum(c.width for c in form.rows[0].cells)
+    rows_edges = [_edges(row, total) for row in form.rows]
+    grid = sorted({edge for edges in rows_edges for edge in edges})
+    widths = [right - left for left, right in zip([0, *grid], grid, strict=False)]
+    if min(widths) < MIN_GRID_COLUMN:
+        # Word and LibreOffice widen a grid column narrower than its cell margins and
+        # shift every edge of the table: rows must share their edges or keep them apart.
+        raise ValueError("表格各行的竖线相距太近（不到 5 毫米）：请让各行的格边对齐或错开。")
+    line = pt(form.size_pt * 1.5)
+    inner = Border(4)
+    frame: dict[str, Border | None] = {side: Border(THICK) for side in _SIDES[:4]}
+    table = el(
+        "w:tbl",
+        {},
+        el(
+            "w:tblPr",
+            {},
+            el("w:tblW", {"w": TEXT_WIDTH, "type": "dxa"}),
+            el("w:jc", {"val": "center"}),
+            _borders("w:tblBorders", frame | {"insideH": inner, "insideV": inner}),
+            el("w:tblLayout", {"type": "fixed"}),
+            el(
+                "w:tblCellMar",
+                {},
+                el("w:top", {"w": FORM_PADDING, "type": "dxa"}),
+                el("w:left", {"w": CELL_MARGIN, "type": "dxa"}),
+                el("w:bottom", {"w": FORM_PADDING, "type": "dxa"}),
+                el("w:right", {"w": CELL_MARGIN, "type": "dxa"}),
+            ),
+        ),
+        el("w:tblGrid", {}, *(el("w:gridCol", {"w": w}) for w in widths)),
+    )
+    for spec, edges in zip(form.rows, rows_edges, strict=True):
+        row_props = [el("w:cantSplit")]
+        if spec.height:
+            row_props.append(el("w:trHeight", {"val": mm(spec.height), "hRule": "atLeast"}))
+        row = el("w:tr", {}, el("w:trPr", {}, *row_props))
+        left = 0
+        for cell, right in zip(spec.cells, edges, strict=True):
+            span = sum(1 for edge in grid if left < edge <= right)
+            props = [el("w:tcW", {"w": right - left, "type": "dxa"})]
+            if span > 1:
+                props.append(el("w:gridSpan", {"val": span}))
+            if cell.merge:
+                props.append(el("w:vMerge", {"val": cell.merge}))
+            props.append(el("w:vAlign", {"val": cell.v_align}))
+            box = el("w:tc", {}, el("w:tcPr", {}, *props))
+            room = right - left - 2 * CELL_MARGIN
+            fits = all(
+                text_units(part) * form.size_pt * 20 <= room for part in cell.text.split("\n")
+            )
+            jc = cell.align or ("center" if cell.label or fits else "left")
+            fmt = ParaFormat(style="GwTable", keep_next=spec.keep_next, line=line, jc=jc)
+            role = "heiti" if cell.label else "body"
+            add_paragraph(box, fmt, [Run(cell.text, doc.run(role, form.size_pt))])
+            row.append(box)
+            left = right
+        table.append(row)
+    add_block(doc.body, table)

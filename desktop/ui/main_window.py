@@ -13,13 +13,16 @@ from desktop.ui.settings import UiSettings
 from desktop.ui.tabs.base import Tab
 from desktop.ui.tabs.checklist_tab import ChecklistTab
 from desktop.ui.tabs.draw_tab import DrawsTab
+from desktop.ui.tabs.home_tab import HomeTab
 from desktop.ui.tabs.meeting_tab import MeetingTab
 from desktop.ui.tabs.plans_tab import PlansTab
+from desktop.ui.tabs.records_tab import RecordsTab
 from desktop.ui.tabs.registry_tab import RegistryTab
-from desktop.ui.tabs.simple_tabs import PublicationTab, RecordsTab
+from desktop.ui.tabs.simple_tabs import PublicationTab
 from desktop.ui.tabs.statistics_tab import StatisticsTab
 
 TAB_CLASSES: list[type[Tab]] = [
+    HomeTab,
     ChecklistTab,
     RegistryTab,
     MeetingTab,
@@ -73,6 +76,17 @@ class MainWindow(QMainWindow):
         quit_action = QAction("退出(&X)", self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
+
+        def open_calendar() -> None:
+            # Imported when first opened: start-up does not need the dialog.
+            from desktop.ui.dialogs.calendar_dialog import CalendarDialog
+
+            CalendarDialog(self.database, parent=self).exec()
+
+        settings_menu = self.menuBar().addMenu("设置(&S)")
+        calendar_action = QAction("节假日与工作日…", self)
+        calendar_action.triggered.connect(open_calendar)
+        settings_menu.addAction(calendar_action)
         help_menu = self.menuBar().addMenu("帮助(&H)")
         about = QAction("关于(&A)", self)
         about.triggered.connect(self._about)

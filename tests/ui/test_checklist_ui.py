@@ -10,7 +10,7 @@ from python_calamine import CalamineWorkbook
 from db.engine import Database
 from desktop.core.vocab import ItemCategory
 from desktop.services import checklist
-from desktop.ui.main_window import MainWindow
+from desktop.ui.main_window import TAB_CLASSES, MainWindow
 from desktop.ui.tabs.checklist_tab import ChecklistTab
 
 
@@ -18,7 +18,7 @@ def _tab(qtbot: QtBot, database: Database) -> tuple[MainWindow, ChecklistTab]:
     window = MainWindow(database, demo=True)
     qtbot.addWidget(window)
     window.show()
-    window.tabs.setCurrentIndex(0)
+    window.tabs.setCurrentIndex(TAB_CLASSES.index(ChecklistTab))
     tab = window.tabs.currentWidget()
     assert isinstance(tab, ChecklistTab)
     return window, tab

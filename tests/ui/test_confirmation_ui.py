@@ -11,16 +11,17 @@ from pytestqt.qtbot import QtBot
 from db.engine import Database
 from desktop.services import confirmations, meetings
 from desktop.ui.dialogs.registry_confirm import ConfirmRequest
-from desktop.ui.main_window import MainWindow
+from desktop.ui.main_window import TAB_CLASSES, MainWindow
 from desktop.ui.table_models import WARNING_COLOUR
 from desktop.ui.tabs.confirmation_pane import ConfirmationPane
+from desktop.ui.tabs.registry_tab import RegistryTab
 
 
 def _pane(qtbot: QtBot, database: Database) -> tuple[MainWindow, ConfirmationPane]:
     window = MainWindow(database, demo=True)
     qtbot.addWidget(window)
     window.show()
-    window.tabs.setCurrentIndex(1)
+    window.tabs.setCurrentIndex(TAB_CLASSES.index(RegistryTab))
     tab = window.tabs.currentWidget()
     tab.tabs.setCurrentWidget(tab.confirmation_pane)
     pane: ConfirmationPane = tab.confirmation_pane

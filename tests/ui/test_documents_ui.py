@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from db.engine import Database
 from desktop.services import documents
 from desktop.ui.dialogs.document_dialogs import DocumentEditDialog, OfficeSettingsDialog
-from desktop.ui.main_window import MainWindow
+from desktop.ui.main_window import TAB_CLASSES, MainWindow
 from desktop.ui.tabs.meeting_tab import MeetingTab
 from tests.services.test_documents import _meeting
 
@@ -25,7 +25,7 @@ def _tab(qtbot: QtBot, database: Database) -> tuple[MainWindow, MeetingTab]:
     window = MainWindow(database, demo=True)
     qtbot.addWidget(window)
     window.show()
-    window.tabs.setCurrentIndex(2)
+    window.tabs.setCurrentIndex(TAB_CLASSES.index(MeetingTab))
     tab = window.tabs.currentWidget()
     assert isinstance(tab, MeetingTab)
     tab.today = DAY

@@ -1,4 +1,5 @@
-"""The main window on the demo county: eight tabs, each filled, details, settings kept."""
+"""The main window on the demo county: the start page and eight tabs, each filled, details,
+settings kept."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from desktop.ui.list_pane import ListPane
 from desktop.ui.main_window import MainWindow
 
 TAB_TITLES = [
+    "工作台",
     "事项清单",
     "两库",
     "联席会议",
@@ -32,7 +34,7 @@ def _open(qtbot: QtBot, database: Database) -> MainWindow:
     return window
 
 
-def test_eight_tabs_each_show_demo_data(qtbot: QtBot, demo_db: Database, tmp_path: Path) -> None:
+def test_every_tab_shows_demo_data(qtbot: QtBot, demo_db: Database, tmp_path: Path) -> None:
     window = _open(qtbot, demo_db)
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
     assert titles == TAB_TITLES
@@ -60,7 +62,8 @@ def test_selecting_a_row_shows_its_details(qtbot: QtBot, demo_db: Database) -> N
 
 def test_search_filters_the_checklist(qtbot: QtBot, demo_db: Database) -> None:
     window = _open(qtbot, demo_db)
-    pane = window.tabs.widget(0).findChild(ListPane)
+    window.tabs.setCurrentIndex(TAB_TITLES.index("事项清单"))  # tabs load when first shown
+    pane = window.tabs.currentWidget().findChild(ListPane)
     before = pane.table.model().rowCount()
     pane.search.setText("特种设备")
     after = pane.table.model().rowCount()
@@ -85,10 +88,11 @@ def test_geometry_and_last_tab_are_remembered(qtbot: QtBot, demo_db: Database) -
     window = _open(qtbot, demo_db)
     assert "pytest" in window.settings._qs.fileName()  # never the user's real settings
     window.resize(701, 533)  # within the offscreen screen, which clamps larger sizes
-    window.tabs.setCurrentIndex(5)
+    records = TAB_TITLES.index("检查记录")
+    window.tabs.setCurrentIndex(records)
     window.close()
     again = _open(qtbot, demo_db)
-    assert again.tabs.currentIndex() == 5
+    assert again.tabs.currentIndex() == records
     assert again.size().width() == 701
 
 

@@ -14,7 +14,7 @@ from db.engine import Database
 from desktop.core.vocab import Attendance, MeetingRole
 from desktop.services import meetings
 from desktop.services.meeting_edit import DecisionEntry, RoleChange
-from desktop.ui.main_window import MainWindow
+from desktop.ui.main_window import TAB_CLASSES, MainWindow
 from desktop.ui.table_models import WARNING_COLOUR
 from desktop.ui.tabs.meeting_tab import MeetingTab
 
@@ -25,7 +25,7 @@ def _tab(qtbot: QtBot, database: Database) -> tuple[MainWindow, MeetingTab]:
     window = MainWindow(database, demo=True)
     qtbot.addWidget(window)
     window.show()
-    window.tabs.setCurrentIndex(2)
+    window.tabs.setCurrentIndex(TAB_CLASSES.index(MeetingTab))
     tab = window.tabs.currentWidget()
     assert isinstance(tab, MeetingTab)
     tab.today = TODAY

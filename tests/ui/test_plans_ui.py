@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from db.engine import Database
 from desktop.services import plan_views, plans, tasks
 from desktop.services.tasks import TaskDraft
-from desktop.ui.main_window import MainWindow
+from desktop.ui.main_window import TAB_CLASSES, MainWindow
 from desktop.ui.table_models import WARNING_COLOUR
 from desktop.ui.tabs.plans_tab import PlansTab
 
@@ -25,7 +25,7 @@ def _tab(qtbot: QtBot, database: Database) -> tuple[MainWindow, PlansTab]:
     window = MainWindow(database, demo=True)
     qtbot.addWidget(window)
     window.show()
-    window.tabs.setCurrentIndex(3)
+    window.tabs.setCurrentIndex(TAB_CLASSES.index(PlansTab))
     tab = window.tabs.currentWidget()
     assert isinstance(tab, PlansTab)
     tab.today = TODAY

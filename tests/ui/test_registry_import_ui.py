@@ -16,7 +16,8 @@ from desktop.services.common import Option
 from desktop.services.imports import ImportKind
 from desktop.services.registries import TargetFilter
 from desktop.ui.import_wizard import ImportWizard
-from desktop.ui.main_window import MainWindow
+from desktop.ui.main_window import TAB_CLASSES, MainWindow
+from desktop.ui.tabs.registry_tab import RegistryTab
 
 
 def _uscc(body: str) -> str:
@@ -93,7 +94,7 @@ def test_unreadable_file_is_explained_on_the_columns_page(
 def test_export_of_the_filtered_registry(qtbot: QtBot, demo_db: Database, tmp_path: Path) -> None:
     window = MainWindow(demo_db, demo=True)
     qtbot.addWidget(window)
-    window.tabs.setCurrentIndex(1)
+    window.tabs.setCurrentIndex(TAB_CLASSES.index(RegistryTab))
     tab = window.tabs.currentWidget()
     tab.credit_box.setCurrentIndex(tab.credit_box.findData("D"))
     expected = registries.count_targets(demo_db, TargetFilter(credit_class="D"))

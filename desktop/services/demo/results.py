@@ -156,7 +156,9 @@ def _group_officers(session: Session, draw: Draw) -> dict[int, str]:
 
 def _slot_keys(task: Task) -> list[tuple[int, int | None]]:
     """The task's (department, item) pairs, as the inspection services count them."""
-    keys = [(i.department_id, i.checklist_item_id) for i in task.items]
+    keys: list[tuple[int, int | None]] = [
+        (i.department_id, i.checklist_item_id) for i in task.items
+    ]
     with_items = {d for d, _ in keys}
     keys += [(d.department_id, None) for d in task.departments if d.department_id not in with_items]
     return sorted(set(keys), key=lambda k: (k[0], k[1] or 0))

@@ -96,7 +96,11 @@ def _officers(session: Session, task: Task, group_no: int | None) -> tuple[str, 
     names = session.scalars(
         select(Inspector.name)
         .join(DrawGroupMember, DrawGroupMember.inspector_id == Inspector.id)
-        .where(DrawGroupMember.draw_id == draw.id, DrawGroupMember.group_no == group_no)
+        .where(
+            DrawGroupMember.draw_id == draw.id,
+            DrawGroupMember.group_no == group_no,
+            DrawGroupMember.active.is_(True),  # D7: a replaced inspector no longer serves
+        )
         .order_by(DrawGroupMember.is_leader.desc(), DrawGroupMember.id)
     )
     return tuple(names)
@@ -175,9 +179,7 @@ def load_record_form(database: Database, task_id: int, target_id: int) -> Record
                     select(ChecklistItem.id, ChecklistItem.code).where(
                         ChecklistItem.id.in_([i.checklist_item_id for i in record.items])
                     )
-                )
-                .tuples()
-                .all()
+                ).all()
             )
             draft = _draft_of(record, codes, item_codes)
         else:
@@ -224,15 +226,15 @@ def save_record(
         reason = _lock_reason(session, record)
         if reason:
             raise InspectionError(reason)
-        departments = {d.code: d.id for d in session.scalars(select(Department))}
+        departments = {
+            d.department.code: d.department_id for d in task.departments
+        }  # only the task's departments check (X2)
         item_ids = dict(
             session.execute(
                 select(ChecklistItem.code, ChecklistItem.id).where(
                     ChecklistItem.id.in_([i.checklist_item_id for i in task.items])
                 )
-            )
-            .tuples()
-            .all()
+            ).all()
         )
         before = None
         if record is None:
@@ -243,8 +245,10 @@ def save_record(
         _apply(record, draft, drawn.group_no, actor)
         record.items = [
             RecordItem(
-                department_id=_known(departments, e.department_code, "部门"),
-                checklist_item_id=item_ids.get(e.item_code) if e.item_code else None,
+                department_id=_known(departments, e.department_code, "本任务的参加部门"),
+                checklist_item_id=_known(item_ids, e.item_code, "本任务的检查事项")
+                if e.item_code
+                else None,
                 method=e.method,
                 findings=e.findings.strip(),
                 agency=e.agency.strip(),

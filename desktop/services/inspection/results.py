@@ -36,6 +36,7 @@ from desktop.services.inspection.common import (
     result_due,
     task_for_records,
 )
+from desktop.services.inspection.slots import slot_keys
 
 DEFAULT_CHANNEL = "国家企业信用信息公示系统"
 
@@ -109,6 +110,11 @@ def enter_result(
             )
             if item_id is None:
                 raise InspectionError(f"事项“{item_code}”不属于任务 {task.code}。")
+        if (department.id, item_id) not in slot_keys(session, [task.id]).get(task.id, []):
+            raise InspectionError(
+                f"{department.name}不检查这一事项：谁检查、谁录入（X2），"
+                "请由负责该事项的部门录入结果。"
+            )
         entries = list(
             session.scalars(
                 select(Result).where(

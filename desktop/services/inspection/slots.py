@@ -113,7 +113,7 @@ def result_slots(
             task_query = task_query.where(Task.id == task_id)
         if year is not None:
             task_query = task_query.where(Task.year == year)
-        tasks = dict(session.execute(task_query).tuples().all())
+        tasks = {task_id: code for task_id, code in session.execute(task_query)}
         if not tasks:
             return []
         slots_of = slot_keys(session, list(tasks))

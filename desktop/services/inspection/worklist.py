@@ -16,10 +16,11 @@ from desktop.core.vocab import TaskStatus, label
 from desktop.services.inspection.common import drawn_targets
 from desktop.services.inspection.slots import ResultSlot, result_slots
 
+# The order tasks are offered in: those whose X2 clock is running first, completed last.
 LISTED_STATUSES = (
-    TaskStatus.DRAWN,
-    TaskStatus.INSPECTING,
     TaskStatus.PENDING_PUBLICATION,
+    TaskStatus.INSPECTING,
+    TaskStatus.DRAWN,
     TaskStatus.COMPLETED,
 )
 
@@ -39,7 +40,8 @@ class TaskChoice:
 
 
 def inspection_tasks(database: Database, year: int | None = None) -> list[TaskChoice]:
-    """Tasks that have a drawn list, the ones still being worked on first."""
+    """Tasks that have a drawn list: results to publish first, then checks under way,
+    then lists not yet visited, completed tasks last; by end date within each."""
     order = {s.value: n for n, s in enumerate(LISTED_STATUSES)}
     query = select(Task).where(Task.status.in_([s.value for s in LISTED_STATUSES]))
     if year is not None:
@@ -120,9 +122,7 @@ def task_worklist(database: Database, task_id: int, *, today: date) -> list[Work
                     Attachment.owner_id.in_([r.id for r in records.values()]),
                 )
                 .group_by(Attachment.owner_id)
-            )
-            .tuples()
-            .all()
+            ).all()
         )
         targets = session.execute(
             select(Target.id, Target.code, Target.name, Township.name)

@@ -48,16 +48,8 @@ from desktop.services.common import Option
 from desktop.services.meetings import list_departments
 from desktop.services.plan_views import current_item_infos
 from desktop.services.registries import label_options, township_options
-from desktop.ui.dialogs.plan_dialog import (
-    VALUE,
-    ItemPicker,
-    Messages,
-    day_of,
-    level_box,
-    method_boxes,
-    text_box,
-)
-from desktop.ui.dialogs.widgets import date_edit, ok_cancel
+from desktop.ui.dialogs.plan_dialog import VALUE, ItemPicker, level_box, method_boxes
+from desktop.ui.dialogs.widgets import Messages, date_edit, day_of, ok_cancel, text_box
 
 DEFAULT_PER_GROUP = 2  # D3
 NOT_SET = "（请选择）"

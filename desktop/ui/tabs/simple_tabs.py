@@ -1,4 +1,5 @@
-"""检查记录, 公示公开: one list with details each (deepened by later issues)."""
+"""公示公开: one list with details (deepened by the publication issue); the plain list of
+every result across tasks, used by the registry's target history."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from db.engine import Database
-from desktop.services import publication, records
+from desktop.services import publication
 from desktop.services.common import Detail
 from desktop.services.publication import PublicationRow
 from desktop.services.records import ResultRow
@@ -51,23 +52,6 @@ class _ListTab(Tab):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pane)
-
-
-class RecordsTab(_ListTab):
-    title = "检查记录"
-    kinds = frozenset({"records"})
-
-    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
-        super().__init__(
-            database,
-            RowTableModel(RESULT_COLUMNS),
-            records.result_detail,
-            "对象名称、代码、任务…",
-            parent,
-        )
-
-    def refresh(self) -> None:
-        self.model.set_rows(records.list_results(self.database))
 
 
 class PublicationTab(_ListTab):

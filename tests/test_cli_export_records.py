@@ -1,0 +1,80 @@
+"""`shuangsuiji export record-form|notification`: forms and letters of a task, clear refusals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from db.engine import Database
+from db.models import DrawTarget, Target, Task
+from desktop.cli import main
+from desktop.services.tasks.common import recorded_draw
+from tests.documents.docx_reading import part
+
+TASK = "2026-JYJ-01"
+
+
+def _targets(database: Database) -> list[tuple[str, str, int | None]]:
+    with database.session() as session:
+        task = session.scalars(select(Task).where(Task.code == TASK)).one()
+        draw = recorded_draw(session, task.id)
+        assert draw is not None
+        return [
+            (code, name, group)
+            for code, name, group in session.execute(
+                select(Target.code, Target.name, DrawTarget.group_no)
+                .join(DrawTarget, DrawTarget.target_id == Target.id)
+                .where(DrawTarget.draw_id == draw.id)
+            )
+        ]
+
+
+def _text(path: Path) -> str:
+    return "".join(t.text or "" for t in part(path.read_bytes(), "word/document.xml").iter())
+
+
+def test_export_record_forms_by_target_and_group(
+    demo_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = ["--db", str(demo_db.sqlite_path)]
+    (code, name, group), *_ = _targets(demo_db)
+    one = tmp_path / "记录表"  # the .docx suffix is added
+    assert main(["export", "record-form", "--task", TASK, "--target", code, str(one), *db]) == 0
+    written = one.with_suffix(".docx")
+    assert name in _text(written) and "部门联合抽查情况记录表" in _text(written)
+    assert "已导出" in capsys.readouterr().out
+    assert group is not None
+    bundle = tmp_path / "第一组.docx"
+    args = ["export", "record-form", "--task", TASK, "--group", str(group), "--out", str(bundle)]
+    assert main([*args, *db]) == 0
+    assert f"第{group}组" in capsys.readouterr().out
+    assert name in _text(bundle)
+    assert main(["export", "record-form", "--task", "NO-SUCH", str(bundle), *db]) == 2
+    assert "没有任务编号为“NO-SUCH”" in capsys.readouterr().err
+    assert main(["export", "record-form", "--task", TASK, *db]) == 2
+    assert "请指定输出的 Word 文件" in capsys.readouterr().err
+
+
+def test_export_notification_letters(
+    demo_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = ["--db", str(demo_db.sqlite_path)]
+    targets = _targets(demo_db)
+    out = tmp_path / "告知书.docx"
+    args = ["export", "notification", "--task", TASK, "--date", "2026-11-20", str(out)]
+    assert main([*args, *db]) == 0
+    assert f"检查告知书 {len(targets)} 份" in capsys.readouterr().out
+    text = _text(out)
+    assert all(name in text for _code, name, _group in targets)
+    assert "2026年11月20日" in text
+    code, name, _group = targets[0]
+    few = tmp_path / "一份.docx"
+    args = ["export", "notification", "--task", TASK, "--target", code, "--out", str(few)]
+    assert main([*args, *db]) == 0
+    assert "检查告知书 1 份" in capsys.readouterr().out
+    assert name in _text(few)
+    args = ["export", "notification", "--task", "2026-FGW-01", str(few)]
+    assert main([*args, *db]) == 2
+    assert "还没有完成抽取" in capsys.readouterr().err
