@@ -195,13 +195,20 @@ def _follow_up(
             )
         )
     elif category == R.UNREACHABLE:
+        # Most listings are decided in time; about one in eight is still open, so the
+        # 工作台 has overdue follow-ups to show without drowning in them.
+        due = calendar.add_working_days(formed, 10).due
+        still_open = rng.random() < 0.12
         session.add(
             FollowUp(
                 result=result,
                 kind=FollowUpKind.ABNORMAL_LIST,
-                due_on=calendar.add_working_days(formed, 10).due,
-                status="open",
+                due_on=due,
+                status="open" if still_open else "closed",
+                closed_on=None if still_open else due - timedelta(days=3),
                 note="依法列入经营异常名录",
+                opened_by=result.entered_by,
+                closing_note="" if still_open else "已作出列入经营异常名录决定",
             )
         )
 
