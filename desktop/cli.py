@@ -8,6 +8,8 @@ shuangsuiji import {checklist,targets,inspectors} FILE [--db PATH_OR_URL] [--dry
                    [--only-good] [--department CODE] [--report OUT.json]
 shuangsuiji export minutes --meeting ID --out FILE.docx [--db PATH_OR_URL]
 shuangsuiji export notice --document ID --out FILE.docx [--db PATH_OR_URL]
+shuangsuiji export record-form --task CODE [--target USCC | --group N] OUT.docx
+shuangsuiji export notification --task CODE [--target USCC …] [--date D] OUT.docx
 shuangsuiji plan list [--year Y] | plan show ID
 shuangsuiji draw --task ID --witness DIGITS [--witness …] [--public VALUE] --record OUT.json
 shuangsuiji verify RECORD.json
