@@ -1,4 +1,5 @@
-"""The main window: eight tabs over one database, status bar naming the database."""
+"""The main window: the start page and eight tabs over one database, status bar naming
+the database."""
 
 from __future__ import annotations
 
