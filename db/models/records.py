@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base, CreatedMixin
@@ -16,6 +25,8 @@ class InspectionRecord(CreatedMixin, Base):
     """部门联合抽查情况记录表: one per task and target (I2–I4)."""
 
     __tablename__ = "inspection_records"
+    # One record per task and target, even when two PCs save at the same moment.
+    __table_args__ = (UniqueConstraint("task_id", "target_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
@@ -32,6 +43,10 @@ class InspectionRecord(CreatedMixin, Base):
     officers: Mapped[str] = mapped_column(String(300), default="")  # signing officers
     measures: Mapped[str] = mapped_column(Text, default="")  # I4 on-site measures
     credentials_shown: Mapped[bool] = mapped_column(Boolean, default=True)  # I3
+    # X4: nobody could be reached at the registered address; the note says how that was
+    # established, and the signature and credentials of I3 do not apply.
+    target_reached: Mapped[bool] = mapped_column(Boolean, default=True)
+    unreached_note: Mapped[str] = mapped_column(Text, default="")
     target_signer: Mapped[str] = mapped_column(String(100), default="")  # I3 who signed
     recorded_by: Mapped[str] = mapped_column(String(50), default="")
 
@@ -73,7 +88,8 @@ class Result(CreatedMixin, Base):
     published_at: Mapped[datetime | None] = mapped_column(DateTime)
     not_for_disclosure: Mapped[bool] = mapped_column(Boolean, default=False)  # X8
     disclosure_note: Mapped[str] = mapped_column(Text, default="")
-    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("results.id"))  # X5
+    # X5: an entry is corrected at most once (a second correction corrects the first one).
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("results.id"), unique=True)
     correction_reason: Mapped[str] = mapped_column(Text, default="")
     signed_off_by: Mapped[str] = mapped_column(String(50), default="")  # department head
     published_by: Mapped[str] = mapped_column(String(50), default="")

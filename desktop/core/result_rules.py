@@ -75,6 +75,8 @@ class RecordDraft:
     refusal_note: str = ""
     refusal_witness: str = ""
     measures: str = ""
+    target_reached: bool = True  # X4: False when nobody could be reached
+    unreached_note: str = ""
 
 
 def validate_record(draft: RecordDraft, *, is_joint: bool, today: date) -> list[str]:
@@ -100,6 +102,13 @@ def validate_record(draft: RecordDraft, *, is_joint: bool, today: date) -> list[
             problems.append("委托检验检测的事项须填写受委托的机构名称（I1）。")
     if len(officer_names(draft.officers)) < MIN_OFFICERS:
         problems.append("请填写至少两名检查人员的姓名（I3），用顿号分隔。")
+    if not draft.target_reached:
+        if not draft.unreached_note.strip():
+            problems.append(
+                "未能联系到检查对象的，请写明如何确认（如登记住所无此单位、电话无人接听、"
+                "物业或邻居证明；X4）。"
+            )
+        return problems  # nobody to show credentials to or to sign (I3 does not apply)
     if not draft.credentials_shown:
         problems.append("检查人员须向检查对象出示执法证件（I3）；出示后再保存记录。")
     if not draft.notified and not draft.notice_withheld_reason.strip():
@@ -123,13 +132,18 @@ class ResultDraft:
     late_note: str = ""
 
 
-def validate_result(draft: ResultDraft, *, late: bool) -> list[str]:
-    """Every problem with a result; *late*: entered after its X2 deadline."""
+def validate_result(draft: ResultDraft, *, late: bool, target_reached: bool = True) -> list[str]:
+    """Every problem with a result; *late*: entered after its X2 deadline;
+    *target_reached*: False when the record says nobody could be reached (X4)."""
     problems: list[str] = []
     try:
         category = ResultCategory(draft.category)
     except ValueError:
         return [f"检查结果“{draft.category}”不是规定的结果类型（X1），请从列表中选择。"]
+    if not target_reached and category != ResultCategory.UNREACHABLE:
+        problems.append(
+            "记录表记载未能联系到检查对象，结果只能是“通过登记的住所（经营场所）无法联系”（X4）。"
+        )
     if category not in PLAIN_CATEGORIES and not draft.detail.strip():
         problems.append("请写明发现的问题或处理情况。")
     if category in DIRECT_CATEGORIES and not draft.evidence.strip():

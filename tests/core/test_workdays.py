@@ -126,3 +126,24 @@ def test_working_days_between_inverts_add_working_days(start: date, n: int) -> N
     assert CAL.working_days_between(start, due) == n
     if n:
         assert CAL.is_workday(due)
+
+
+def test_x2_working_days_between_agrees_with_walking_day_by_day() -> None:
+    """The counting cache (running counts per year) gives the same answer as walking the
+    days, across years, overrides and the fallback beyond the package's years."""
+    import random
+
+    cal = WorkdayCalendar(overrides={date(2026, 10, 12): False, date(2027, 2, 20): True})
+
+    def walked(start: date, end: date) -> int:
+        count, day = 0, start
+        while day < end:
+            day += timedelta(days=1)
+            count += cal.is_workday(day)
+        return count
+
+    rng = random.Random(7)
+    for _ in range(500):
+        start = date(1998, 1, 1) + timedelta(days=rng.randrange(12_000))
+        end = start + timedelta(days=rng.randrange(-30, 800))
+        assert cal.working_days_between(start, end) == walked(start, end), (start, end)

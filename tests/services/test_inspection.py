@@ -901,3 +901,129 @@ def test_i4_record_items_are_the_tasks_items(demo_db: Database) -> None:
         except InspectionError:
             refused += 1
     assert refused == 2
+
+
+# --- found in review -----------------------------------------------------------------------
+
+
+def test_x2_check_dates_are_fixed_once_a_result_is_entered(demo_db: Database) -> None:
+    """Moving the check end after results exist would move the X2 deadline and hide lateness."""
+    task_id = _task_id(demo_db, JYJ)
+    target = _drawn(demo_db, task_id)[0]
+    record_id = _check(demo_db, task_id, target, checked_on=TODAY, ended_on=TODAY)
+    _enter(demo_db, _slots(demo_db, task_id, record_id=record_id)[0], now=NOW)
+    form = load_record_form(demo_db, task_id, target)
+    assert form.dates_locked
+    with pytest.raises(InspectionError, match="检查结束日期不能再改"):
+        save_record(
+            demo_db,
+            task_id,
+            target,
+            replace(form.draft, check_ended_on=None),
+            actor=ACTOR,
+            today=TODAY,
+        )
+    # Everything else on the form may still be completed.
+    save_record(
+        demo_db, task_id, target, replace(form.draft, measures="现场记录"), actor=ACTOR, today=TODAY
+    )
+
+
+def test_x5_a_signed_correction_is_not_rewritten_by_entering_again(demo_db: Database) -> None:
+    task_id = _task_id(demo_db, ZJJ)  # 待公示: publish, then correct
+    publish_results(demo_db, task_id, actor=ACTOR, now=NOW)
+    slot = next(s for s in _slots(demo_db, task_id) if s.published_at is not None)
+    assert slot.result_id is not None
+    withheld = _draft(ResultCategory.CORRECTED, not_for_disclosure=True, disclosure_note="依法")
+    new_id = correct_result(
+        demo_db,
+        slot.result_id,
+        withheld,
+        reason="复核",
+        signed_off_by="局长",
+        actor=ACTOR,
+        now=NOW,
+    )
+    with pytest.raises(InspectionError, match="更正记录，不能直接修改"):
+        _enter(demo_db, slot, now=NOW, draft=_draft(ResultCategory.UNQUALIFIED))
+    # A further correction of the (withheld, unpublished) correction is the way.
+    again = correct_result(
+        demo_db,
+        new_id,
+        _draft(ResultCategory.CORRECTED),
+        reason="再次复核",
+        signed_off_by="局长",
+        actor=ACTOR,
+        now=NOW,
+    )
+    assert _result(demo_db, again).corrects_id == new_id
+
+
+def test_x4_unreached_target_needs_no_signature_and_only_the_unreachable_result(
+    demo_db: Database,
+) -> None:
+    task_id = _task_id(demo_db, JYJ)
+    target = _drawn(demo_db, task_id)[0]
+    form = load_record_form(demo_db, task_id, target)
+    draft = replace(
+        form.draft,
+        checked_on=TODAY,
+        check_ended_on=TODAY,
+        target_reached=False,
+        target_signed=False,
+        credentials_shown=False,
+        unreached_note="",
+    )
+    with pytest.raises(InspectionError, match="如何确认"):
+        save_record(demo_db, task_id, target, draft, actor=ACTOR, today=TODAY)
+    record_id = save_record(
+        demo_db,
+        task_id,
+        target,
+        replace(draft, unreached_note="登记住所无此单位，物业证明"),
+        actor=ACTOR,
+        today=TODAY,
+    )
+    slot = _slots(demo_db, task_id, record_id=record_id)[0]
+    with pytest.raises(InspectionError, match="无法联系"):
+        _enter(demo_db, slot, now=NOW, draft=_draft(ResultCategory.NO_PROBLEM))
+    _enter(demo_db, slot, now=NOW, draft=_draft(ResultCategory.UNREACHABLE))
+
+
+def test_t3_targets_handed_down_are_checked_by_the_lower_level_only(demo_db: Database) -> None:
+    from desktop.services.tasks.flow import hand_down
+
+    task_id = _task_id(demo_db, JYJ)
+    child_id = hand_down(demo_db, task_id, "金沙镇人民政府", actor=ACTOR, draws_inspectors=False)
+    handed = set(_drawn(demo_db, child_id))
+    assert handed
+    own = [t for t in _drawn(demo_db, task_id) if t not in handed]
+    with pytest.raises(InspectionError, match="不在任务"):
+        load_record_form(demo_db, task_id, next(iter(handed)))
+    advance_task(demo_db, task_id, TaskStatus.INSPECTING, actor=ACTOR)
+    for target in own:
+        _check(demo_db, task_id, target, checked_on=TODAY, ended_on=TODAY)
+    advance_task(demo_db, task_id, TaskStatus.PENDING_PUBLICATION, actor=ACTOR)  # not blocked
+
+
+def test_x3_a_follow_up_cannot_be_closed_in_the_future(demo_db: Database) -> None:
+    task_id = _task_id(demo_db, ZJJ)
+    slot = _slots(demo_db, task_id)[0]
+    assert slot.result_id is not None
+    follow_up = add_follow_up(
+        demo_db,
+        slot.result_id,
+        FollowUpKind.CASE_FILED.value,
+        to_department_code=None,
+        note="立案",
+        actor=ACTOR,
+    )
+    with pytest.raises(InspectionError, match="不能晚于今天"):
+        close_follow_up(
+            demo_db,
+            follow_up,
+            closed_on=date(2026, 12, 1),
+            closing_note="已立案",
+            actor=ACTOR,
+            today=TODAY,
+        )

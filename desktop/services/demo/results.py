@@ -36,7 +36,6 @@ CATEGORY_WEIGHTS = [
     (R.NO_PROBLEM, 0.72),
     (R.CORRECTED, 0.08),
     (R.NOT_PUBLICISED, 0.04),
-    (R.UNREACHABLE, 0.05),
     (R.NO_ACTIVITY, 0.05),
     (R.PENDING_FOLLOW_UP, 0.04),
     (R.FALSE_PUBLICITY, 0.01),
@@ -84,7 +83,9 @@ def add_results(
                 continue  # inspecting: about half the targets visited so far
             span = (min(spec.ends_on, today) - spec.starts_on).days
             checked = spec.starts_on + timedelta(days=rng.randrange(span + 1))
-            signed = rng.random() > 0.03
+            # X4: about one target in twenty cannot be reached; all its results say so.
+            reached = rng.random() > 0.05
+            signed = reached and rng.random() > 0.03
             target = session.get(Target, drawn.target_id)
             record = InspectionRecord(
                 task_id=task.id,
@@ -95,10 +96,14 @@ def add_results(
                 precheck_note="已比对名录库登记信息",
                 notified=True,
                 credentials_shown=True,
+                target_reached=reached,
+                unreached_note="" if reached else "登记住所无此单位，电话无人接听，物业出具证明",
                 target_signed=signed,
                 target_signer=(target.legal_rep if target else "") if signed else "",
-                refusal_note="" if signed else "负责人拒绝在记录表上签字，检查人员已注明并签名",
-                refusal_witness="" if signed else "社区网格员",
+                refusal_note=""
+                if signed or not reached
+                else "负责人拒绝在记录表上签字，检查人员已注明并签名",
+                refusal_witness="" if signed or not reached else "社区网格员",
                 officers=officers.get(drawn.group_no, ""),
                 recorded_by=f"第{drawn.group_no}组",
             )
@@ -116,7 +121,7 @@ def add_results(
             # 谁检查、谁录入 (X2): each department enters a result for each of its items.
             for department_id, item_id in _slot_keys(task):
                 dept_code = codes[department_id]
-                category = _category(rng)
+                category = _category(rng) if reached else R.UNREACHABLE
                 entered = calendar.add_working_days(spec.ends_on, rng.randrange(2, 12)).due
                 published = None
                 if spec.status == TaskStatus.COMPLETED:

@@ -50,8 +50,11 @@ class DrawnTarget:
 
 
 def drawn_targets(session: Session, task: Task) -> dict[int, DrawnTarget]:
-    """The targets the task checks (its own draw or the list handed down to it, T3)."""
+    """The targets the task itself checks: its own draw or the list handed down to it,
+    less what it handed down to lower levels, whose tasks check those (T3)."""
     ids = set(carried_target_ids(session, task))
+    for child in session.scalars(select(Task).where(Task.parent_task_id == task.id)):
+        ids -= set(carried_target_ids(session, child))
     draw = source_draw(session, task)
     groups: dict[int, int | None] = {}
     if draw is not None:

@@ -101,8 +101,18 @@ def add_follow_up(
 
 
 def close_follow_up(
-    database: Database, follow_up_id: int, *, closed_on: date, closing_note: str, actor: str
+    database: Database,
+    follow_up_id: int,
+    *,
+    closed_on: date,
+    closing_note: str,
+    actor: str,
+    today: date | None = None,
 ) -> None:
+    """Close a follow-up on the day it was done; a transfer closed after its X3 day stays
+    marked late in the trail (A3)."""
+    if closed_on > (today or date.today()):
+        raise InspectionError("办结日期不能晚于今天：请在办结后登记实际办结的日期。")
     if not closing_note.strip():
         raise InspectionError("请写明办结情况（如移送回执、立案文号、列入异常名录的决定书文号）。")
     with database.session() as session:
@@ -124,7 +134,12 @@ def close_follow_up(
             entity_id=follow_up.id,
             summary=f"后续处置 #{follow_up.id} 办结（{closed_on}）",
             before={"status": FollowUpStatus.OPEN.value},
-            after={"status": FollowUpStatus.CLOSED.value, "closed_on": closed_on},
+            after={
+                "status": FollowUpStatus.CLOSED.value,
+                "closed_on": closed_on,
+                "closing_note": closing_note.strip(),
+                "late": follow_up.due_on is not None and closed_on > follow_up.due_on,
+            },
         )
 
 

@@ -67,6 +67,7 @@ class RecordForm:
     draft: RecordDraft
     choices: tuple[ItemChoice, ...]
     locked_reason: str | None  # why the form can only be read
+    dates_locked: str | None  # why the check dates can no longer change (X2)
 
 
 def _choices(session: Session, task: Task) -> list[ItemChoice]:
@@ -132,6 +133,8 @@ def _draft_of(
         refusal_note=record.refusal_note,
         refusal_witness=record.refusal_witness,
         measures=record.measures,
+        target_reached=record.target_reached,
+        unreached_note=record.unreached_note,
     )
 
 
@@ -156,6 +159,20 @@ def _lock_reason(session: Session, record: InspectionRecord | None) -> str | Non
     if published is None:
         return None
     return "本记录的检查结果已公示，记录表不能再修改；确有错误的，请对结果进行更正（X5）。"
+
+
+def _dates_lock(session: Session, task: Task, record: InspectionRecord | None) -> str | None:
+    """X2: once results are entered, or the task's checks are declared ended, the dates the
+    20 working days count from are fixed; moving them would hide lateness."""
+    if record is None:
+        return None
+    entered = session.scalar(select(Result.id).where(Result.record_id == record.id).limit(1))
+    if entered is None and task.status != TaskStatus.PENDING_PUBLICATION:
+        return None
+    return (
+        "已录入检查结果或任务已检查结束，检查日期和检查结束日期不能再改："
+        "20 个工作日的录入公示期限从检查结束之日起算（X2）。"
+    )
 
 
 def load_record_form(database: Database, task_id: int, target_id: int) -> RecordForm:
@@ -201,6 +218,7 @@ def load_record_form(database: Database, task_id: int, target_id: int) -> Record
             draft=draft,
             choices=tuple(choices),
             locked_reason=_lock_reason(session, record),
+            dates_locked=_dates_lock(session, task, record),
         )
 
 
@@ -226,6 +244,14 @@ def save_record(
         reason = _lock_reason(session, record)
         if reason:
             raise InspectionError(reason)
+        dates_reason = _dates_lock(session, task, record)
+        if (
+            record is not None
+            and dates_reason
+            and (draft.checked_on, draft.check_ended_on)
+            != (record.checked_on, record.check_ended_on)
+        ):
+            raise InspectionError(dates_reason)
         departments = {
             d.department.code: d.department_id for d in task.departments
         }  # only the task's departments check (X2)
@@ -303,17 +329,28 @@ def _apply(record: InspectionRecord, draft: RecordDraft, group_no: int | None, a
     record.refusal_witness = "" if draft.target_signed else draft.refusal_witness.strip()
     record.officers = draft.officers.strip()
     record.measures = draft.measures.strip()
+    record.target_reached = draft.target_reached
+    record.unreached_note = "" if draft.target_reached else draft.unreached_note.strip()
     record.recorded_by = actor
 
 
 def _audit_view(record: InspectionRecord) -> dict[str, object]:
+    """Everything the form holds, so the trail shows any change before and after (A2)."""
     return {
         "checked_on": record.checked_on,
         "check_ended_on": record.check_ended_on,
+        "precheck_note": record.precheck_note,
         "notified": record.notified,
+        "notice_withheld_reason": record.notice_withheld_reason,
+        "credentials_shown": record.credentials_shown,
         "target_signed": record.target_signed,
+        "target_signer": record.target_signer,
+        "refusal_note": record.refusal_note,
+        "refusal_witness": record.refusal_witness,
         "officers": record.officers,
         "measures": record.measures,
+        "target_reached": record.target_reached,
+        "unreached_note": record.unreached_note,
         "items": [
             (i.department_id, i.checklist_item_id, i.method, i.findings) for i in record.items
         ],

@@ -372,11 +372,7 @@ def _follow_up_items(
 def task_targets(session: Session, task: Task) -> dict[int, DrawnTarget]:
     """The drawn targets a task itself must check: its list (own draw or handed down, T3),
     less what it handed down to lower levels, which their tasks owe."""
-    targets = drawn_targets(session, task)
-    for child in session.scalars(select(Task).where(Task.parent_task_id == task.id)):
-        for target_id in drawn_targets(session, child):
-            targets.pop(target_id, None)
-    return targets
+    return drawn_targets(session, task)
 
 
 def checked_target_ids(session: Session, task_ids: Iterable[int]) -> set[int]:

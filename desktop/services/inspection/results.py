@@ -92,7 +92,11 @@ def enter_result(
                 "请先在记录表中填写检查结束日期：结果在检查结束后录入，"
                 "20 个工作日的期限从这一天起算（X2）。"
             )
-        problems = validate_result(draft, late=_is_late(database, record, now.date()))
+        problems = validate_result(
+            draft,
+            late=_is_late(database, record, now.date()),
+            target_reached=record.target_reached,
+        )
         if problems:
             raise InspectionError("检查结果不能保存：\n" + "\n".join(problems))
         department = session.scalar(select(Department).where(Department.code == department_code))
@@ -128,6 +132,10 @@ def enter_result(
         )
         in_force = current_results(entries)
         existing = in_force[-1] if in_force else None
+        if existing is not None and existing.corrects_id is not None:
+            raise InspectionError(
+                "这是经部门负责人签批的更正记录，不能直接修改（X5）：如仍有错误，请再次更正。"
+            )
         if existing is not None and existing.published_at is not None:
             raise InspectionError(
                 "该结果已公示，不能修改（X5）：确有错误的，请选择“更正”，写明理由并经部门负责人签批。"
@@ -246,7 +254,7 @@ def correct_result(
         old = session.get(Result, result_id)
         if old is None:
             raise InspectionError("找不到要更正的结果，可能已被删除：请刷新列表。")
-        if old.published_at is None:
+        if old.published_at is None and old.corrects_id is None:
             raise InspectionError("该结果尚未公示，可直接修改，无需更正。")
         if session.scalar(select(Result.id).where(Result.corrects_id == old.id)) is not None:
             raise InspectionError("该结果已有更正记录：请对最新的一条进行更正。")

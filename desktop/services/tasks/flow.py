@@ -91,7 +91,10 @@ def _step_condition(session: Session, task: Task, wanted: TaskStatus) -> str | N
 
 
 def _not_ended(session: Session, task: Task) -> str | None:
-    """检查结束 means every drawn target's check has ended (its record says when; X2)."""
+    """检查结束 means every target the task itself checks has a record with the day its
+    check ended (X2); targets handed down to a lower level are that level's (T3)."""
+    from desktop.services.inspection.common import drawn_targets  # builds on this module
+
     ended = set(
         session.scalars(
             select(InspectionRecord.target_id).where(
@@ -100,7 +103,7 @@ def _not_ended(session: Session, task: Task) -> str | None:
             )
         )
     )
-    missing = len(set(carried_target_ids(session, task)) - ended)
+    missing = len(set(drawn_targets(session, task)) - ended)
     if missing:
         return (
             f"还有 {missing} 户抽中的检查对象没有检查结束的记录：请在“检查记录”中填写其记录表"
@@ -121,6 +124,13 @@ def _unfinished(session: Session, task: Task) -> str | None:
     missing = len(drawn - checked)
     if missing:
         return f"还有 {missing} 户抽中的检查对象没有检查记录，检查完成并录入后才能办结。"
+    not_ended = session.scalar(
+        select(func.count(InspectionRecord.id)).where(
+            InspectionRecord.task_id.in_(task_ids), InspectionRecord.check_ended_on.is_(None)
+        )
+    )
+    if not_ended:
+        return f"还有 {not_ended} 份检查记录没有填写检查结束日期（X2 期限从这一天起算）。"
     unpublished = session.scalar(
         select(func.count(Result.id))
         .join(InspectionRecord, Result.record_id == InspectionRecord.id)

@@ -74,6 +74,10 @@ class RecordDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.messages)
         layout.addWidget(self.buttons)
+        if form.dates_locked and not form.locked_reason:
+            for widget in (self.checked_on, self.ended, self.ended_on):
+                widget.setEnabled(False)
+            self.messages.show_advice([form.dates_locked])
         if form.locked_reason:
             self.messages.show_advice([form.locked_reason])
             for index in range(3):  # the record is read-only; attachments may still be added
@@ -121,6 +125,12 @@ class RecordDialog(QDialog):
         self.withheld_reason.setPlaceholderText("未告知的理由：告知会影响检查效果的情形")
         self.withheld_reason.setEnabled(not draft.notified)
         self.notified.toggled.connect(lambda on: self.withheld_reason.setEnabled(not on))
+        self.unreached = QCheckBox("未能联系到检查对象（X4：登记的住所或经营场所无法联系）")
+        self.unreached.setChecked(not draft.target_reached)
+        self.unreached_note = QLineEdit(draft.unreached_note)
+        self.unreached_note.setPlaceholderText(
+            "如何确认无法联系：登记住所无此单位、电话无人接听、物业或邻居证明等"
+        )
         form.addRow("检查日期", self.checked_on)
         form.addRow("", _wrap(ended_row))
         form.addRow("检查人员", self.officers)
@@ -130,6 +140,8 @@ class RecordDialog(QDialog):
         form.addRow("预查比对", self.precheck)
         form.addRow("", self.notified)
         form.addRow("不告知理由", self.withheld_reason)
+        form.addRow("", self.unreached)
+        form.addRow("确认情况", self.unreached_note)
         return page
 
     def _items_page(self, draft: RecordDraft) -> QWidget:
@@ -203,7 +215,21 @@ class RecordDialog(QDialog):
         form.addRow("拒签情况", self.refusal_note)
         form.addRow("见证人", self.witness)
         self._signature_mode(self.signed.isChecked())
+        self.unreached.toggled.connect(self._reached_mode)
+        self._reached_mode(self.unreached.isChecked())
         return page
+
+    def _reached_mode(self, unreached: bool) -> None:
+        """X4: with nobody reached there is nobody to show credentials to or to sign."""
+        self.unreached_note.setEnabled(unreached)
+        self.credentials.setEnabled(not unreached)
+        for widget in (self.signed, self.refused):
+            widget.setEnabled(not unreached)
+        if unreached:
+            for widget in (self.signer, self.refusal_note, self.witness):
+                widget.setEnabled(False)
+        else:
+            self._signature_mode(self.signed.isChecked())
 
     def _toggle_measure(self, phrase: str, on: bool) -> None:
         text = self.measures.toPlainText().strip()
@@ -251,6 +277,8 @@ class RecordDialog(QDialog):
             refusal_note=self.refusal_note.text(),
             refusal_witness=self.witness.text(),
             measures=self.measures.toPlainText(),
+            target_reached=not self.unreached.isChecked(),
+            unreached_note=self.unreached_note.text(),
         )
 
     def accept(self) -> None:

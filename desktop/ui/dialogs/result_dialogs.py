@@ -129,6 +129,7 @@ class ResultsDialog(QDialog):
         self.resize(760, 620)
         self._save = save
         self.editors: list[tuple[ResultSlot, ResultEditor]] = []
+        self.loaded: dict[int, ResultDraft | None] = {}  # by position in ``editors``
         page = QWidget()
         column = QVBoxLayout(page)
         for slot in slots:
@@ -143,6 +144,7 @@ class ResultsDialog(QDialog):
             late = slot.due is not None and today > slot.due
             draft = drafts.get(slot.result_id) if slot.result_id else None
             editor = ResultEditor(slot_title(slot), draft, late=late)
+            self.loaded[len(self.editors)] = draft
             self.editors.append((slot, editor))
             column.addWidget(editor)
         column.addStretch(1)
@@ -181,13 +183,22 @@ class ResultsDialog(QDialog):
         for _slot, editor in self.editors:
             editor.category.setCurrentIndex(max(0, editor.category.findData(value)))
 
+    def changed(self) -> list[tuple[ResultSlot, ResultEditor]]:
+        """Only what the person entered or changed is saved: re-saving an unchanged result
+        would re-stamp its entry time (X2, X3) and fill the trail with noise."""
+        return [
+            (slot, editor)
+            for n, (slot, editor) in enumerate(self.editors)
+            if not editor.is_blank() and editor.draft() != _as_loaded(self.loaded[n], editor)
+        ]
+
     def accept(self) -> None:
-        chosen = [(s, e) for s, e in self.editors if not e.is_blank()]
+        chosen = self.changed()
         problems = []
         for slot, editor in chosen:
             for problem in validate_result(editor.draft(), late=editor.late):
                 problems.append(f"{slot_title(slot)}：{problem}")
-        if not chosen:
+        if not chosen and not any(not e.is_blank() for _s, e in self.editors):
             problems.append("还没有选择任何检查结果。")
         if problems:
             self.messages.show_problems(problems)
@@ -359,6 +370,21 @@ class CloseFollowUpDialog(QDialog):
             self.messages.show_problems(str(error).splitlines())
             return
         super().accept()
+
+
+def _as_loaded(draft: ResultDraft | None, editor: ResultEditor) -> ResultDraft | None:
+    """The loaded draft as the editor would return it unchanged (evidence only kept for
+    the X4 categories, the late note only when it is asked for)."""
+    if draft is None:
+        return None
+    return ResultDraft(
+        category=draft.category,
+        detail=draft.detail,
+        evidence=draft.evidence if draft.category in DIRECT_CATEGORIES else "",
+        not_for_disclosure=draft.not_for_disclosure,
+        disclosure_note=draft.disclosure_note,
+        late_note=draft.late_note if editor.late else "",
+    )
 
 
 def _holder(layout: QHBoxLayout) -> QWidget:

@@ -6,7 +6,6 @@ Late rows are red. The details pane shows the full explanation of the selected r
 
 from __future__ import annotations
 
-from datetime import date
 from typing import cast
 
 from PySide6.QtWidgets import (
@@ -27,6 +26,7 @@ from desktop.services.accountability import DepartmentDuty, InspectorDuty
 from desktop.services.common import Detail, Section
 from desktop.ui.list_pane import ListPane
 from desktop.ui.table_models import Column, RowTableModel
+from desktop.ui.tabs.base import Today
 
 
 def _one_line(why: str) -> str:
@@ -97,11 +97,10 @@ def inspector_detail(row: InspectorDuty) -> Detail:
     return Detail(title=row.name, fields=fields, sections=_why_section(row.why_lines))
 
 
-class AccountabilityPane(QWidget):
+class AccountabilityPane(Today, QWidget):
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.database = database
-        self.today = date.today()
         self.year_box = QComboBox()
         self.year_box.currentIndexChanged.connect(self._load)
         self.by_department = QPushButton("按部门")

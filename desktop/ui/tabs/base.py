@@ -2,9 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from db.engine import Database
+
+
+class Today:
+    """The day deadlines are judged on and entries are stamped with: the real date, read
+    when asked (a PC left on overnight must not judge by yesterday), unless a test or a
+    walk-through fixes one by setting ``today``."""
+
+    _fixed_today: date | None = None
+
+    @property
+    def today(self) -> date:
+        return self._fixed_today or date.today()
+
+    @today.setter
+    def today(self, value: date) -> None:
+        self._fixed_today = value
+
+    def now(self) -> datetime:
+        if self._fixed_today is None:
+            return datetime.now().replace(microsecond=0)
+        return datetime.combine(self._fixed_today, datetime.now().time().replace(microsecond=0))
 
 
 class Tab(QWidget):

@@ -8,7 +8,6 @@ department selected, everyone's.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import cast
 
 from PySide6.QtCore import QItemSelection, Qt
@@ -33,7 +32,7 @@ from desktop.services.inspection.overdue import (
 )
 from desktop.ui.list_pane import ListPane
 from desktop.ui.table_models import Column, RowTableModel
-from desktop.ui.tabs.base import Tab
+from desktop.ui.tabs.base import Tab, Today
 
 DEPARTMENT_COLUMNS: list[Column[DepartmentOverdue]] = [
     Column("部门", lambda r: r.department, width=200),
@@ -94,13 +93,12 @@ def _department_detail(row: DepartmentOverdue) -> Detail:
     return Detail(title=row.department)
 
 
-class HomeTab(Tab):
+class HomeTab(Today, Tab):
     title = "工作台"
     kinds = frozenset({"records", "tasks", "calendar", "draws", "publications"})
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(database, parent)
-        self.today = date.today()
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -7,8 +7,6 @@ database itself.
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 from PySide6.QtWidgets import QCheckBox, QMessageBox, QVBoxLayout, QWidget
 
 from db.engine import Database
@@ -26,6 +24,7 @@ from desktop.ui.document_actions import ACTOR
 from desktop.ui.hub import hub
 from desktop.ui.list_pane import ListPane
 from desktop.ui.table_models import Column, RowTableModel
+from desktop.ui.tabs.base import Today
 
 SLOT_COLUMNS: list[Column[ResultSlot]] = [
     Column("检查对象", lambda r: r.target_name, width=190),
@@ -50,16 +49,11 @@ FOLLOW_UP_COLUMNS: list[Column[FollowUpRow]] = [
 ]
 
 
-class RecordPane(QWidget):
+class RecordPane(Today, QWidget):
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.database = database
-        self.today = date.today()
         self.task_id: int | None = None
-
-    def now(self) -> datetime:
-        """Entries are stamped with the pane's day (tests set ``today``) at the clock's time."""
-        return datetime.combine(self.today, datetime.now().time().replace(microsecond=0))
 
     def _place(self, pane: ListPane) -> None:  # type: ignore[type-arg]
         layout = QVBoxLayout(self)
@@ -242,7 +236,12 @@ class FollowUpsPane(RecordPane):
             f"{row.kind}：{row.target_name}",
             today=self.today,
             save=lambda day, note: inspection.close_follow_up(
-                self.database, row.id, closed_on=day, closing_note=note, actor=ACTOR
+                self.database,
+                row.id,
+                closed_on=day,
+                closing_note=note,
+                actor=ACTOR,
+                today=self.today,
             ),
             parent=self,
         )

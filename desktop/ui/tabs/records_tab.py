@@ -46,7 +46,7 @@ class RecordsTab(Tab):
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(database, parent)
-        self._today = date.today()
+        self._today: date | None = None
         self.choices: list[TaskChoice] = []
         self.task_box = QComboBox()
         self.task_box.setMinimumContentsLength(24)
@@ -99,7 +99,7 @@ class RecordsTab(Tab):
 
     @property
     def today(self) -> date:
-        return self._today
+        return self._today or date.today()
 
     @today.setter
     def today(self, value: date) -> None:
@@ -164,6 +164,8 @@ class RecordsTab(Tab):
             status in (TaskStatus.INSPECTING, TaskStatus.PENDING_PUBLICATION)
         )
         self.step_buttons["complete"].setEnabled(status == TaskStatus.PENDING_PUBLICATION)
+        # A completed task's records are archived: forms open read-only, results are closed.
+        self.targets.buttons["results"].setEnabled(status != TaskStatus.COMPLETED)
 
     # --- the task's steps ----------------------------------------------------------------
     def _advance(self, title: str, status: TaskStatus) -> bool:

@@ -129,8 +129,13 @@ class TargetsPane(RecordPane):
         row = self._selected("录入检查结果")
         if row is None:
             return False
-        if row.record_id is None:
-            QMessageBox.information(self, "录入检查结果", "请先填写该对象的检查记录表。")
+        if row.record_id is None or row.check_ended_on is None:
+            QMessageBox.information(
+                self,
+                "录入检查结果",
+                "请先在该对象的检查记录表中填写检查结束日期：结果在检查结束后录入，"
+                "20 个工作日的期限从这一天起算（X2）。",
+            )
             return False
         slots = [
             s
