@@ -67,8 +67,39 @@ def upgrade_to_head(database: Database, backup_dir: Path | None = None) -> Path 
     if path is not None and path.exists() and inspect(database.engine).get_table_names():
         folder = backup_dir or path.parent / "backups"
         backup = backup_sqlite_file(path, folder, f"before-{head}")
-    with database.engine.begin() as connection:
-        config = alembic_config(database)
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    config = alembic_config(database)
+    if not database.is_sqlite:
+        with database.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+        return backup
+    _upgrade_sqlite(database, config)
     return backup
+
+
+def _upgrade_sqlite(database: Database, config: Config) -> None:
+    """All of the upgrade or none of it, on SQLite.
+
+    Two things SQLite does not do by itself: (1) Python's sqlite3 module opens no
+    transaction before DDL, so a migration failing half-way would leave its work (e.g. a
+    ``_alembic_tmp_…`` table) behind — an explicit BEGIN makes the whole upgrade one
+    transaction; (2) a batch migration rebuilds a table by copying it and dropping the
+    original, which foreign keys from other tables forbid — so they are switched off for
+    the upgrade (possible only outside a transaction) and every reference is checked with
+    ``PRAGMA foreign_key_check`` before the commit.
+    """
+    with database.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"数据库升级后有 {len(broken)} 处引用不一致，已撤销升级。")
+            connection.commit()
+        except BaseException:
+            connection.rollback()
+            raise
+        finally:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")

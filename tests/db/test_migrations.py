@@ -109,3 +109,61 @@ def test_foreign_keys_are_enforced(empty_db: Database) -> None:
                 " VALUES ('X-1', '某', 999, 'civil_servant', '', '', '', '', '', 0, 1)"
             )
         )
+
+
+def _demo_at_0005(demo_file: Path, tmp_path: Path) -> Path:
+    """A copy of the demo county taken back to revision 0005 (before the record constraints)."""
+    import shutil
+
+    path = tmp_path / "old.sqlite"
+    shutil.copy(demo_file, path)
+    database = Database(path)
+    command.downgrade(alembic_config(database), "0005")
+    database.dispose()
+    return path
+
+
+def test_upgrade_rebuilds_referenced_tables_with_their_data(
+    demo_file: Path, tmp_path: Path
+) -> None:
+    """0006 rebuilds inspection_records, which results and record items refer to: foreign
+    keys must not stop the rebuild, and every reference must still hold afterwards."""
+    path = _demo_at_0005(demo_file, tmp_path)
+    before = sqlite3.connect(path).execute("select count(*) from inspection_records").fetchone()
+    database = Database(path)
+    upgrade_to_head(database)
+    assert current_revision(database) == head_revision(database)
+    database.dispose()
+    with sqlite3.connect(path) as check:
+        assert check.execute("select count(*) from inspection_records").fetchone() == before
+        assert check.execute("pragma foreign_key_check").fetchall() == []
+        assert check.execute("pragma foreign_keys").fetchone() == (0,)  # a fresh connection
+
+
+def test_a_failing_upgrade_leaves_the_database_as_it_was(demo_file: Path, tmp_path: Path) -> None:
+    """Two records for one task and target break 0006's unique constraint half-way: the
+    whole upgrade is undone, no ``_alembic_tmp_`` table is left, the data is untouched."""
+    path = _demo_at_0005(demo_file, tmp_path)
+    with sqlite3.connect(path) as raw:
+        columns = [r[1] for r in raw.execute("pragma table_info(inspection_records)")]
+        names = ", ".join(c for c in columns if c != "id")
+        raw.execute(
+            f"insert into inspection_records ({names}) select {names} from inspection_records "
+            "order by id limit 1"
+        )
+        count = raw.execute("select count(*) from inspection_records").fetchone()
+    database = Database(path)
+    try:
+        upgrade_to_head(database)
+    except Exception:
+        pass
+    else:
+        raise AssertionError("the upgrade should have failed on the duplicate record")
+    assert current_revision(database) == "0005"
+    database.dispose()
+    with sqlite3.connect(path) as check:
+        leftovers = check.execute(
+            "select name from sqlite_master where name like '_alembic_tmp%'"
+        ).fetchall()
+        assert leftovers == []
+        assert check.execute("select count(*) from inspection_records").fetchone() == count
