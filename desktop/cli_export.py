@@ -1,7 +1,9 @@
 """`shuangsuiji export minutes --meeting ID --out FILE.docx`,
 `shuangsuiji export notice --document ID --out FILE.docx`,
 `shuangsuiji export record-form --task CODE [--target USCC | --group N] OUT.docx` and
-`shuangsuiji export notification --task CODE [--target USCC …] [--date D] OUT.docx`.
+`shuangsuiji export notification --task CODE [--target USCC …] [--date D] OUT.docx`,
+`shuangsuiji export bulletin --year 2026 [--from D --to D] OUT.docx` (工作通报, S1) and
+`shuangsuiji export figures --year 2026 [--from D --to D] OUT.xlsx` (统计数据, S2).
 
 An issued document is written exactly as it was issued (the stored bytes); a draft is
 rendered afresh and says so. Record forms (部门联合抽查情况记录表) are filled where the
@@ -24,7 +26,7 @@ from desktop.cli_common import add_db_option, open_for_command
 def add_export_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     command = commands.add_parser(
         "export",
-        help="导出公文（Word）：会议纪要、通知、检查记录表、检查告知书",
+        help="导出公文（Word）：会议纪要、通知、检查记录表、检查告知书、工作通报；统计数据表",
         description="把会议纪要或通知导出为 Word 文件（已印发的公文导出印发时存档的原文件），"
         "或为抽查任务导出部门联合抽查情况记录表和检查告知书。",
     )
@@ -63,6 +65,40 @@ def add_export_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
         )
         parser.add_argument("--out", type=Path, metavar="OUT.docx", help="输出文件（也可写在最后）")
         add_db_option(parser)
+    bulletin = kinds.add_parser(
+        "bulletin",
+        help="工作通报（Word）：各部门抽查进展、图表和逾期情况",
+        description="按记录的数据生成部门联合抽查工作进展情况通报；逾期录入公示的视为未完成。",
+    )
+    figures = kinds.add_parser(
+        "figures",
+        help="统计数据（Excel）：各部门完成情况、覆盖率、结果类型、按月趋势",
+        description="导出统计数据表，供政府绩效考核使用。",
+    )
+    for parser, suffix in ((bulletin, "docx"), (figures, "xlsx")):
+        parser.add_argument("--year", type=int, required=True, help="年度，如 2026")
+        parser.add_argument(
+            "--from",
+            dest="date_from",
+            type=_day,
+            metavar="YYYY-MM-DD",
+            help="统计期间开始（检查结束日期），含当日",
+        )
+        parser.add_argument(
+            "--to",
+            dest="date_to",
+            type=_day,
+            metavar="YYYY-MM-DD",
+            help="统计期间结束（检查结束日期），含当日",
+        )
+        parser.add_argument(
+            "--today", type=_day, metavar="YYYY-MM-DD", help="统计截至日期（默认今天）"
+        )
+        parser.add_argument(
+            "out_file", nargs="?", type=Path, metavar=f"OUT.{suffix}", help="输出文件"
+        )
+        parser.add_argument("--out", type=Path, metavar=f"OUT.{suffix}", help="输出文件")
+        add_db_option(parser)
 
 
 def _day(text: str) -> date:
@@ -79,6 +115,8 @@ def _docx(path: Path) -> Path:
 def run_export(args: argparse.Namespace) -> int:
     if args.export_kind in ("record-form", "notification"):
         return _run_task_documents(args)
+    if args.export_kind in ("bulletin", "figures"):
+        return _run_statistics(args)
     from desktop.services import documents
 
     database = open_for_command(args)
@@ -136,6 +174,44 @@ def _run_task_documents(args: argparse.Namespace) -> int:
             print(f"已导出任务 {args.task} {scope}的部门联合抽查情况记录表到：{out}")
     except (records.RecordDocumentError, OSError) as error:
         print(f"错误：{error}", file=sys.stderr)
+        return 2
+    finally:
+        database.dispose()
+    return 0
+
+
+def _run_statistics(args: argparse.Namespace) -> int:
+    from desktop.services.statistics import StatisticsFilter
+
+    suffix = ".docx" if args.export_kind == "bulletin" else ".xlsx"
+    target = args.out or args.out_file
+    if target is None:
+        print(f"错误：请指定输出文件（--out 文件名{suffix}，或写在命令最后）。", file=sys.stderr)
+        return 2
+    out = Path(target)
+    out = out if out.suffix.lower() == suffix else out.with_suffix(suffix)
+    try:
+        chosen = StatisticsFilter(year=args.year, date_from=args.date_from, date_to=args.date_to)
+    except ValueError as error:
+        print(f"错误：{error}", file=sys.stderr)
+        return 2
+    database = open_for_command(args)
+    if database is None:
+        return 2
+    today = args.today or date.today()
+    try:
+        if args.export_kind == "bulletin":
+            from desktop.services.statistics.bulletin import export_bulletin
+
+            export_bulletin(database, chosen, out, today=today)
+            print(f"已导出 {args.year} 年工作通报（统计截至 {today}，文号待填）到：{out}")
+        else:
+            from desktop.services.statistics.workbook import export_figures_xlsx
+
+            export_figures_xlsx(database, chosen, out, today=today)
+            print(f"已导出 {args.year} 年统计数据表（统计截至 {today}）到：{out}")
+    except OSError as error:
+        print(f"错误：无法写入 {out}：{error}", file=sys.stderr)
         return 2
     finally:
         database.dispose()

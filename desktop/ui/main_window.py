@@ -17,9 +17,9 @@ from desktop.ui.tabs.draw_tab import DrawsTab
 from desktop.ui.tabs.home_tab import HomeTab
 from desktop.ui.tabs.meeting_tab import MeetingTab
 from desktop.ui.tabs.plans_tab import PlansTab
+from desktop.ui.tabs.publication_tab import PublicationTab
 from desktop.ui.tabs.records_tab import RecordsTab
 from desktop.ui.tabs.registry_tab import RegistryTab
-from desktop.ui.tabs.simple_tabs import PublicationTab
 from desktop.ui.tabs.statistics_tab import StatisticsTab
 
 TAB_CLASSES: list[type[Tab]] = [

@@ -14,9 +14,11 @@ from desktop.ui.tabs.checklist_tab import COLUMNS as CHECKLIST_COLUMNS
 from desktop.ui.tabs.draw_tab import DRAW_COLUMNS
 from desktop.ui.tabs.meeting_tab import DEPARTMENT_COLUMNS, MEETING_COLUMNS, ROLE_COLUMNS
 from desktop.ui.tabs.plans_tab import PLAN_COLUMNS
+from desktop.ui.tabs.publication_tab import PUBLICATION_COLUMNS
+from desktop.ui.tabs.record_panes import FOLLOW_UP_COLUMNS, SLOT_COLUMNS
 from desktop.ui.tabs.registry_tab import EXPERT_COLUMNS, INSPECTOR_COLUMNS, TARGET_COLUMNS
-from desktop.ui.tabs.simple_tabs import PUBLICATION_COLUMNS, RESULT_COLUMNS
 from desktop.ui.tabs.statistics_tab import COLUMNS as STATISTICS_COLUMNS
+from desktop.ui.tabs.targets_pane import WORK_COLUMNS
 from desktop.ui.tabs.tasks_pane import TASK_COLUMNS
 
 
@@ -47,10 +49,10 @@ def test_every_tab_model_passes_the_model_tester(qtmodeltester, demo_db: Databas
     from desktop.services import (
         checklist,
         draws,
+        inspection,
         meetings,
         plans,
         publication,
-        records,
         registries,
         statistics,
     )
@@ -65,13 +67,22 @@ def test_every_tab_model_passes_the_model_tester(qtmodeltester, demo_db: Databas
         (PLAN_COLUMNS, plans.list_plans(demo_db)),
         (TASK_COLUMNS, plans.list_tasks(demo_db)),
         (DRAW_COLUMNS, draws.list_draws(demo_db)),
-        (RESULT_COLUMNS, records.list_results(demo_db)[:300]),
+        (SLOT_COLUMNS, inspection.result_slots(demo_db, today=date(2026, 11, 20))[:300]),
+        (WORK_COLUMNS, inspection.task_worklist(demo_db, _zjj(demo_db), today=date(2026, 11, 20))),
+        (FOLLOW_UP_COLUMNS, inspection.list_follow_ups(demo_db, today=date(2026, 11, 20))),
         (PUBLICATION_COLUMNS, publication.list_publications(demo_db)),
         (STATISTICS_COLUMNS, statistics.department_progress(demo_db, 2026)),
     ]
     for columns, rows in cases:
         assert rows, columns[0].header
         qtmodeltester.check(RowTableModel(columns, rows))  # type: ignore[arg-type]
+
+
+def _zjj(database: Database) -> int:
+    """A task with checked targets (待公示 in the demo)."""
+    from desktop.services.inspection import inspection_tasks
+
+    return next(t.id for t in inspection_tasks(database) if t.code == "2026-ZJJ-01")
 
 
 def _paged(database: Database, f: TargetFilter | None = None) -> PagedTableModel:  # type: ignore[type-arg]

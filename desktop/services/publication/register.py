@@ -1,4 +1,5 @@
-"""The publication register (P4, D10, X2): what was published, when, where, by whom."""
+"""The publication register (P4, D10, X2): what was published, when, where, by whom, and
+the package that was handed to the website, with its SHA-256."""
 
 from __future__ import annotations
 
@@ -16,12 +17,15 @@ from desktop.services.common import Detail, fmt_date
 @dataclass(frozen=True)
 class PublicationRow:
     id: int
-    kind: str
+    kind: str  # label
     title: str
     channel: str
     published_at: datetime
     published_by: str
     package_sha256: str
+    kind_value: str = ""  # PublicationKind
+    ref_id: int = 0
+    package_path: str = ""
 
 
 def list_publications(database: Database) -> list[PublicationRow]:
@@ -35,8 +39,13 @@ def list_publications(database: Database) -> list[PublicationRow]:
                 p.published_at,
                 p.published_by,
                 p.package_sha256,
+                kind_value=p.kind,
+                ref_id=p.ref_id,
+                package_path=p.package_path,
             )
-            for p in session.scalars(select(Publication).order_by(Publication.published_at.desc()))
+            for p in session.scalars(
+                select(Publication).order_by(Publication.published_at.desc(), Publication.id.desc())
+            )
         ]
 
 
@@ -48,6 +57,7 @@ def publication_detail(row: PublicationRow) -> Detail:
             ("公示渠道", row.channel),
             ("公示时间", fmt_date(row.published_at)),
             ("经办人", row.published_by),
+            ("公示包位置", row.package_path or "（未生成公示包）"),
             ("公示包 SHA-256", row.package_sha256 or "（未生成公示包）"),
         ],
     )

@@ -1,0 +1,304 @@
+"""Writing a publication package and entering it in the register (P4, D10, X2, X6).
+
+A package is a folder (and the same files as a .zip beside it) named after what is
+published and the day: the Word notice in the office's format, the table as .xlsx, a static
+page (index.html), for a draw the record and the verifier, and ``manifest.json`` with the
+SHA-256 of every other file. The manifest's own SHA-256 is the package's, stored in the
+register. Everything is built from the preview (same function, same rows), and the same
+preview, channel and day give the same bytes: building again the same day finds the entry
+already in the register and adds none.
+
+Results are marked published through :func:`publish_results` (X2, X6); the register entry
+it makes is the one that receives the package.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from db.engine import Database
+from db.models import Document, Publication
+from desktop.core.vocab import DocumentStatus, DocumentType, PublicationKind, label
+from desktop.documents.blocks import Block, Paragraph, Table
+from desktop.documents.official import TEXT_WIDTH
+from desktop.documents.publication_page import (
+    PublishedTable,
+    html_page,
+    text_width,
+    write_table_xlsx,
+)
+from desktop.documents.tables import CELL_MARGIN
+from desktop.services import audit
+from desktop.services.inspection.results import publish_results
+from desktop.services.notices import render_office_document
+from desktop.services.office import OfficeProfile, get_profile
+from desktop.services.publication.previews import PublicationError, PublicationPreview, preview
+
+NOTICE_FILE = "公示通知.docx"
+TABLE_FILE = "公示表.xlsx"
+PAGE_FILE = "index.html"
+MANIFEST_FILE = "manifest.json"
+GENERATOR = "shuangsuiji 双随机工作台"
+
+
+@dataclass(frozen=True)
+class PackageResult:
+    folder: Path
+    zip_path: Path
+    files: tuple[tuple[str, str], ...]  # (name, SHA-256) of every file but the manifest
+    package_sha256: str  # of manifest.json
+    publication_id: int
+    new_entry: bool  # False: the same package was already in the register
+    results_published: int  # results marked published now (kind results)
+    rows: int
+
+
+def _safe(name: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("._")[:80] or "公示"
+
+
+def package_name(p: PublicationPreview, day: datetime) -> str:
+    return _safe(f"{day:%Y%m%d}_{p.kind_label}_{p.title}")
+
+
+def _notes(p: PublicationPreview) -> list[str]:
+    notes = [
+        "依据《国务院关于在市场监管领域全面推行部门联合“双随机、一公开”监管的意见》公示。"
+        "个人身份证号码、电话号码已部分隐去；个体工商户的住所只公示到乡镇（街道）。"
+    ]
+    for extra in p.extra_files:
+        notes.append(f"附：{extra.name}——{extra.note}。")
+    return notes
+
+
+def _table(
+    p: PublicationPreview, profile: OfficeProfile, channel: str, day: datetime
+) -> PublishedTable:
+    return PublishedTable(
+        title=p.title,
+        office=profile.name,
+        published_on=day.date(),
+        channel=channel,
+        intro=p.intro,
+        columns=p.columns,
+        rows=p.rows,
+        facts=p.facts,
+        notes=_notes(p),
+    )
+
+
+def _widths(p: PublicationPreview, size_pt: float) -> list[float]:
+    """Column widths (twips) for the notice's table across the 版心. Columns of codes,
+    dates and numbers (no Chinese) get their full width, so they never break inside a
+    code; the others share what is left by the length of their text, at least two
+    characters each."""
+    char = size_pt * 20  # twips per Chinese character
+    room = TEXT_WIDTH - 2 * CELL_MARGIN * len(p.columns)
+    need = [
+        max([text_width(row[col]) for row in p.rows] + [text_width(header) / 2, 1.0])
+        for col, header in enumerate(p.columns)
+    ]
+    atomic = [
+        all(ord(ch) < 0x2E80 for row in p.rows for ch in row[col]) and need[col] <= 11
+        for col in range(len(p.columns))
+    ]
+    # Latin letters and digits of 仿宋 run a little wider than half a character.
+    need = [n * 0.66 / 0.55 if a else n for n, a in zip(need, atomic, strict=True)]
+    fixed = sum(n * char for n, a in zip(need, atomic, strict=True) if a)
+    flexible = [min(n, 16.0) for n, a in zip(need, atomic, strict=True) if not a]
+    left = max(room - fixed, 2 * char * len(flexible))
+    share = iter([max(2 * char, left * f / sum(flexible)) for f in flexible] if flexible else [])
+    return [
+        n * char + 2 * CELL_MARGIN if a else next(share) + 2 * CELL_MARGIN
+        for n, a in zip(need, atomic, strict=True)
+    ]
+
+
+def notice_bytes(
+    p: PublicationPreview, profile: OfficeProfile, channel: str, day: datetime
+) -> bytes:
+    """The 公示 notice in the office format: the intro, the facts, the table, the notes."""
+    body: list[Block] = [Paragraph(p.intro)]
+    body += [Paragraph(f"{k}：{v}") for k, v in p.facts]
+    body.append(Paragraph(f"公示渠道：{channel}。公示内容如下表（共 {len(p.rows)} 条）。"))
+    # 四号 for a few columns, 小四 up to six, 五号 up to seven, 小五 beyond (a wide list).
+    size = {4: 14.0, 5: 12.0, 6: 12.0, 7: 10.5}.get(
+        len(p.columns), 14.0 if len(p.columns) < 4 else 9.0
+    )
+    body.append(Table(p.columns, p.rows, widths=_widths(p, size), size_pt=size))
+    body += [Paragraph(n) for n in _notes(p)]
+    doc = Document(
+        doc_type=DocumentType.NOTICE.value,
+        year=day.year,
+        title=f"{p.title}公示",
+        status=DocumentStatus.DRAFT.value,
+        body=json.dumps({"attachments": []}),
+        recipients="",
+        copy_to="",
+        # A 公示 is not numbered in the office's 发文字号 series: a blank number line.
+        doc_number=" ",
+        issued_on=day.date(),
+    )
+    return render_office_document(doc, profile, title=f"{p.title}公示", body=body)
+
+
+def _manifest(
+    p: PublicationPreview,
+    profile: OfficeProfile,
+    channel: str,
+    day: datetime,
+    files: list[tuple[str, bytes]],
+) -> bytes:
+    data = {
+        "generator": GENERATOR,
+        "kind": p.kind,
+        "kind_label": p.kind_label,
+        "ref_id": p.ref_id,
+        "title": p.title,
+        "office": profile.name,
+        "channel": channel,
+        "published_on": day.date().isoformat(),
+        "rows": len(p.rows),
+        "files": [
+            {"name": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+            for name, data in files
+        ],
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _write_zip(path: Path, files: list[tuple[str, bytes]], day: datetime) -> None:
+    stamp = (day.year, day.month, day.day, 0, 0, 0)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files:
+            info = zipfile.ZipInfo(f"{path.stem}/{name}", date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.flag_bits |= 0x800  # UTF-8 names, so 公示表.xlsx unpacks as such on Windows
+            archive.writestr(info, data)
+
+
+def package_files(
+    p: PublicationPreview, profile: OfficeProfile, channel: str, day: datetime, folder: Path
+) -> list[tuple[str, bytes]]:
+    """Every file of the package but the manifest, in the manifest's order."""
+    table = _table(p, profile, channel, day)
+    xlsx = folder / TABLE_FILE
+    write_table_xlsx(table, xlsx)
+    files = [
+        (NOTICE_FILE, notice_bytes(p, profile, channel, day)),
+        (TABLE_FILE, xlsx.read_bytes()),
+        (PAGE_FILE, html_page(table).encode("utf-8")),
+    ]
+    files += [(extra.name, extra.data) for extra in p.extra_files]
+    return files
+
+
+def build_package(
+    database: Database,
+    kind: str,
+    ref_id: int,
+    folder: Path | str,
+    *,
+    actor: str,
+    channel: str,
+    now: datetime,
+) -> PackageResult:
+    """Write the package of ``kind``/``ref_id`` under ``folder`` and enter it in the
+    register (unless the very same package is there already); returns where and what."""
+    channel = channel.strip()
+    if not channel:
+        raise PublicationError("请填写公示渠道（如政府网站、国家企业信用信息公示系统）。")
+    p = preview(database, kind, ref_id)
+    if not p.rows:
+        reasons = "；".join(sorted({o.reason for o in p.left_out})) or "没有内容"
+        raise PublicationError(f"“{p.title}”没有可公示的内容：{reasons}。")
+    profile = get_profile(database)
+    target = Path(folder) / package_name(p, now)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        files = package_files(p, profile, channel, now, target)
+        manifest = _manifest(p, profile, channel, now, files)
+        for name, data in [*files, (MANIFEST_FILE, manifest)]:
+            (target / name).write_bytes(data)
+        zip_path = target.with_suffix(".zip")
+        _write_zip(zip_path, [*files, (MANIFEST_FILE, manifest)], now)
+    except OSError as error:
+        raise PublicationError(
+            f"公示包写不进“{target}”：{error.strerror or error}。请换一个有写入权限的文件夹。"
+        ) from error
+    digest = hashlib.sha256(manifest).hexdigest()
+    published = 0
+    publication_id: int | None = None
+    if p.kind == PublicationKind.RESULTS and p.to_publish:
+        outcome = publish_results(database, ref_id, actor=actor, now=now, channel=channel)
+        published, publication_id = outcome.published, outcome.publication_id
+    with database.session() as session:
+        existing = session.scalar(
+            select(Publication).where(
+                Publication.kind == p.kind,
+                Publication.ref_id == ref_id,
+                Publication.channel == channel,
+                Publication.package_sha256 == digest,
+            )
+        )
+        if existing is not None and publication_id is None:
+            return _result(target, zip_path, files, digest, existing.id, False, 0, p)
+        entry = session.get(Publication, publication_id) if publication_id else None
+        if entry is None:
+            entry = Publication(
+                kind=p.kind, ref_id=ref_id, channel=channel, published_at=now, published_by=actor
+            )
+            session.add(entry)
+        entry.title = p.title
+        entry.package_path = str(target)
+        entry.package_sha256 = digest
+        session.flush()
+        audit.record(
+            session,
+            actor=actor,
+            action="publication.package",
+            entity_type="publication",
+            entity_id=entry.id,
+            summary=f"生成公示包：{label(p.kind, 'PublicationKind')} {p.title}（{channel}，"
+            f"{len(p.rows)} 条）",
+            after={
+                "kind": p.kind,
+                "ref_id": ref_id,
+                "package_path": str(target),
+                "package_sha256": digest,
+                "files": dict((name, hashlib.sha256(data).hexdigest()) for name, data in files),
+                "results_published": published,
+            },
+            at=now,
+        )
+        return _result(target, zip_path, files, digest, entry.id, True, published, p)
+
+
+def _result(
+    folder: Path,
+    zip_path: Path,
+    files: list[tuple[str, bytes]],
+    digest: str,
+    publication_id: int,
+    new_entry: bool,
+    published: int,
+    p: PublicationPreview,
+) -> PackageResult:
+    return PackageResult(
+        folder=folder,
+        zip_path=zip_path,
+        files=tuple((name, hashlib.sha256(data).hexdigest()) for name, data in files),
+        package_sha256=digest,
+        publication_id=publication_id,
+        new_entry=new_entry,
+        results_published=published,
+        rows=len(p.rows),
+    )

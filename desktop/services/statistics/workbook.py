@@ -1,0 +1,160 @@
+"""The figures as an .xlsx for government performance evaluation (S2): one sheet per
+figure set, headers in Chinese, rates as numbers formatted as percentages.
+
+Written with xlsxwriter into memory, with fixed document properties, so the same figures
+give the same file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from db.engine import Database
+from desktop.services.statistics.figures import Figures, compute_figures
+from desktop.services.statistics.filters import StatisticsFilter
+
+DEPARTMENT_HEADERS = (
+    "部门",
+    "参与任务",
+    "结果条数",
+    "应录入",
+    "按期完成",
+    "逾期完成",
+    "逾期未完成",
+    "未到期",
+    "完成率（X6）",
+    "按时率",
+    "按期完成率（通报口径）",
+    "年度职责",
+    "发起",
+    "参与",
+    "职责完成情况",
+)
+SHEETS = ("说明", "各部门完成情况", "覆盖率", "结果类型", "按月趋势")
+
+
+def _rate(value: float | None) -> float | str:
+    return "" if value is None else value
+
+
+def _write(
+    book: Any,
+    name: str,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    percent_columns: set[int],
+) -> None:
+    sheet = book.add_worksheet(name)
+    head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
+    pct = book.add_format({"num_format": "0.0%"})
+    for col, title in enumerate(headers):
+        sheet.set_column(col, col, max(10, 2 * len(title) + 2))
+    sheet.write_row(0, 0, list(headers), head)
+    sheet.freeze_panes(1, 1)
+    for r, values in enumerate(rows, start=1):
+        for c, value in enumerate(values):
+            if value == "" or value is None:
+                continue
+            if isinstance(value, str):
+                sheet.write_string(r, c, value)
+            else:
+                sheet.write_number(r, c, value, pct if c in percent_columns else None)
+
+
+def figures_xlsx_bytes(fig: Figures) -> bytes:
+    out = BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book.set_properties(
+        {"title": "抽查工作统计数据", "author": "双随机工作台", "created": datetime(2026, 1, 1)}
+    )
+    t = fig.totals
+    notes = [
+        ["统计范围", fig.scope],
+        ["统计截至", fig.today.isoformat()],
+        ["应录入", "检查结束之日起 20 个工作日的期限已到、或已录入公示的检查结果（每户每项一条）"],
+        ["完成率（X6）", "已公示或依法不予公示 ÷ 应录入，按期与否都算"],
+        ["按时率", "20 个工作日内完成 ÷ 已完成"],
+        ["按期完成率（通报口径）", "按期完成 ÷ 应录入：逾期录入公示的视为未完成（S1）"],
+        ["覆盖率", "已检查的在营检查对象户数 ÷ 名录库在营户数"],
+        ["应录入合计", str(t.required)],
+        ["按期完成合计", str(t.on_time)],
+        ["逾期合计", str(t.late)],
+    ]
+    _write(book, SHEETS[0], ("项目", "内容"), notes, set())
+    book.worksheets()[0].set_column(1, 1, 80)
+    departments = [
+        [
+            r.department,
+            r.tasks,
+            r.slots,
+            r.required,
+            r.on_time,
+            r.late_done,
+            r.overdue,
+            r.pending,
+            _rate(r.completion_rate),
+            _rate(r.timeliness),
+            _rate(r.on_time_rate),
+            r.duty or "",
+            r.initiated,
+            r.participated,
+            r.duty_text,
+        ]
+        for r in fig.departments
+    ]
+    departments.append(
+        [
+            "合计",
+            fig.tasks,
+            t.slots,
+            t.required,
+            t.on_time,
+            t.late_done,
+            t.overdue,
+            t.pending,
+            _rate(t.completion_rate),
+            _rate(t.timeliness),
+            _rate(t.on_time_rate),
+            "",
+            "",
+            "",
+            "",
+        ]
+    )
+    _write(book, SHEETS[1], DEPARTMENT_HEADERS, departments, {8, 9, 10})
+    _write(
+        book,
+        SHEETS[2],
+        ("乡镇（街道）", "名录库在营户数", "已检查户数", "覆盖率"),
+        [[r.township, r.active_targets, r.checked_targets, _rate(r.rate)] for r in fig.coverage],
+        {3},
+    )
+    _write(
+        book,
+        SHEETS[3],
+        ("检查结果类型", "条数", "占比"),
+        [[c.category, c.count, _rate(c.share)] for c in fig.categories],
+        {2},
+    )
+    _write(
+        book,
+        SHEETS[4],
+        ("月份", "检查户次", "公示结果条数", "其中逾期公示"),
+        [[m.month.strftime("%Y-%m"), m.checks, m.published, m.published_late] for m in fig.months],
+        set(),
+    )
+    book.close()
+    return out.getvalue()
+
+
+def export_figures_xlsx(
+    database: Database, f: StatisticsFilter, path: Path, *, today: date
+) -> Path:
+    path.write_bytes(figures_xlsx_bytes(compute_figures(database, f, today=today)))
+    return path
