@@ -98,7 +98,7 @@ def generate_demo(
                 session, departments, items, year_plans, {t.name: t.id for t in towns}
             )
             progress(0.9, "公开抽取")
-            draws = demo_draws.add_draws(session, rng, seed, tasks, inspectors)
+            draws = demo_draws.add_draws(session, rng, seed, tasks, inspectors, today)
             progress(0.95, "检查结果与公示")
             results.add_results(
                 session, rng, tasks, draws, departments, load_calendar(database), today

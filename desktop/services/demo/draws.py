@@ -10,7 +10,7 @@ import hashlib
 import json
 import random
 from collections import Counter
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -62,6 +62,7 @@ def add_draws(
     seed: int,
     tasks: list[tuple[TaskSpec, Task]],
     inspectors: dict[str, list[Inspector]],
+    today: date,
 ) -> dict[int, Draw]:
     """Draw every task that is past 待抽取, in date order, honouring P8 across tasks."""
     checked_this_year: Counter[int] = Counter()
@@ -70,7 +71,7 @@ def add_draws(
     for spec, task in sorted(tasks, key=lambda pair: pair[0].starts_on):
         if spec.status == TaskStatus.PENDING_DRAW:
             continue
-        draw = _draw_task(session, rng, seed, spec, task, inspectors, checked_this_year)
+        draw = _draw_task(session, rng, seed, spec, task, inspectors, checked_this_year, today)
         # R3: the registry state when the inputs were frozen, as a real draw records it.
         state = confirmations.registry_state(
             session,
@@ -91,6 +92,7 @@ def _draw_task(
     task: Task,
     inspectors: dict[str, list[Inspector]],
     checked_this_year: Counter[int],
+    today: date,
 ) -> Draw:
     scope = json.loads(task.scope_json)
     query = select(Target.id, Target.code, Target.credit_class, Target.status).where(
@@ -148,7 +150,10 @@ def _draw_task(
     seed_str = seed_text(params.draw_id, inputs.params, digits, public, secret)
     key = draw_key(seed_str)
     result = run_draw(inputs, key)
-    drawn_at = datetime.combine(spec.starts_on - timedelta(days=3), time(9, 30))
+    # A few days before the checks start, and never after the demo's today.
+    drawn_at = datetime.combine(
+        min(spec.starts_on - timedelta(days=3), today - timedelta(days=1)), time(9, 30)
+    )
     record = build_record(
         inputs,
         commitment(secret),
