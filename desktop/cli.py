@@ -10,6 +10,8 @@ shuangsuiji export minutes --meeting ID --out FILE.docx [--db PATH_OR_URL]
 shuangsuiji export notice --document ID --out FILE.docx [--db PATH_OR_URL]
 shuangsuiji export record-form --task CODE [--target USCC | --group N] OUT.docx
 shuangsuiji export notification --task CODE [--target USCC …] [--date D] OUT.docx
+shuangsuiji export bulletin --year Y [--from D --to D] OUT.docx
+shuangsuiji export figures --year Y [--from D --to D] OUT.xlsx
 shuangsuiji plan list [--year Y] | plan show ID
 shuangsuiji draw --task ID --witness DIGITS [--witness …] [--public VALUE] --record OUT.json
 shuangsuiji verify RECORD.json
