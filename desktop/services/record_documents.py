@@ -27,10 +27,8 @@ from db.engine import Database
 from db.models import (
     ChecklistItem,
     Department,
-    DrawGroupMember,
     DrawTarget,
     InspectionRecord,
-    Inspector,
     Result,
     Target,
     Task,
@@ -53,6 +51,7 @@ from desktop.documents.record_form import (
     build_record_forms,
 )
 from desktop.services.documents import DocumentError
+from desktop.services.inspection.common import current_results, record_of, serving_officers
 from desktop.services.office import get_profile
 from desktop.services.tasks.common import recorded_draw
 from desktop.services.tasks.flow import carried_target_ids, source_draw
@@ -153,25 +152,11 @@ def _context(session: Session, task_id: int, fonts: FontSet) -> _Context:
 def _officers(
     session: Session, draw_id: int
 ) -> tuple[dict[int, list[Officer]], dict[str, Officer]]:
-    """The officers still in each group of the draw (leader first, then by department), and
-    all of them by name."""
+    """The officers still in each group of the draw, in the form's order, and all of them
+    by name."""
     officers: dict[int, list[Officer]] = defaultdict(list)
     by_name: dict[str, Officer] = {}
-    rows = session.execute(
-        select(DrawGroupMember.group_no, Inspector, Department.name)
-        .join(Inspector, DrawGroupMember.inspector_id == Inspector.id)
-        .join(Department, Inspector.department_id == Department.id)
-        .where(DrawGroupMember.draw_id == draw_id, DrawGroupMember.active.is_(True))
-        .order_by(
-            DrawGroupMember.group_no,
-            DrawGroupMember.is_leader.desc(),
-            Department.sort_order,
-            Department.id,
-            DrawGroupMember.rank,
-            Inspector.code,
-        )
-    )
-    for group_no, inspector, dept_name in rows:
+    for group_no, inspector, dept_name in serving_officers(session, draw_id):
         officer = Officer(inspector.name, dept_name, inspector.certificate_no)
         officers[group_no].append(officer)
         by_name.setdefault(inspector.name, officer)
@@ -220,23 +205,6 @@ def _target(context: _Context, target_id: int) -> Target:
     )
 
 
-def _record(session: Session, task_id: int, target_id: int) -> InspectionRecord | None:
-    return session.scalar(
-        select(InspectionRecord).where(
-            InspectionRecord.task_id == task_id, InspectionRecord.target_id == target_id
-        )
-    )
-
-
-def _current_results(session: Session, record_id: int) -> list[Result]:
-    """The results in force: every entry no later entry corrects (X5)."""
-    results = list(
-        session.scalars(select(Result).where(Result.record_id == record_id).order_by(Result.id))
-    )
-    corrected = {r.corrects_id for r in results if r.corrects_id is not None}
-    return [r for r in results if r.id not in corrected]
-
-
 def _result_text(result: Result | None) -> str:
     if result is None:
         return ""
@@ -260,7 +228,10 @@ def _filled_items(session: Session, record: InspectionRecord) -> list[FormItem]:
     names = dict(session.execute(select(Department.id, Department.name)).all())
     order = dict(session.execute(select(Department.id, Department.sort_order)).all())
     results: dict[tuple[int, int | None], Result] = {}
-    for result in _current_results(session, record.id):
+    stored = session.scalars(
+        select(Result).where(Result.record_id == record.id).order_by(Result.id)
+    )
+    for result in current_results(list(stored)):
         results[(result.department_id, result.checklist_item_id)] = result
     entries = []
     for entry in record.items:
@@ -318,7 +289,7 @@ def _form(session: Session, context: _Context, target: Target) -> RecordFormDoc:
         created=task.starts_on or date(task.year, 1, 1),
         fonts=context.fonts,
     )
-    record = _record(session, task.id, target.id)
+    record = record_of(session, task.id, target.id)
     if record is None:
         return blank
     group = record.group_no if record.group_no is not None else group

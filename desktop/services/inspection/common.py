@@ -8,7 +8,15 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import DrawTarget, InspectionRecord, Result, Task
+from db.models import (
+    Department,
+    DrawGroupMember,
+    DrawTarget,
+    InspectionRecord,
+    Inspector,
+    Result,
+    Task,
+)
 from desktop.core.result_rules import RESULT_DEADLINE_WORKING_DAYS
 from desktop.core.vocab import TaskStatus, label
 from desktop.core.workdays import Deadline, WorkdayCalendar
@@ -66,6 +74,27 @@ def drawn_targets(session: Session, task: Task) -> dict[int, DrawnTarget]:
             ).all()
         )
     return {i: DrawnTarget(i, groups.get(i)) for i in sorted(ids)}
+
+
+def serving_officers(session: Session, draw_id: int) -> list[tuple[int, Inspector, str]]:
+    """(group, inspector, department name) of everyone still serving in the draw's groups
+    (D7: a replaced inspector no longer does), leader first, then by department: the order
+    the record form prefills and the printed form lists them."""
+    rows = session.execute(
+        select(DrawGroupMember.group_no, Inspector, Department.name)
+        .join(Inspector, DrawGroupMember.inspector_id == Inspector.id)
+        .join(Department, Inspector.department_id == Department.id)
+        .where(DrawGroupMember.draw_id == draw_id, DrawGroupMember.active.is_(True))
+        .order_by(
+            DrawGroupMember.group_no,
+            DrawGroupMember.is_leader.desc(),
+            Department.sort_order,
+            Department.id,
+            DrawGroupMember.rank,
+            Inspector.code,
+        )
+    )
+    return [(group_no, inspector, name) for group_no, inspector, name in rows]
 
 
 def record_of(session: Session, task_id: int, target_id: int) -> InspectionRecord | None:

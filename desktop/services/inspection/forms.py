@@ -18,9 +18,7 @@ from db.engine import Database
 from db.models import (
     ChecklistItem,
     Department,
-    DrawGroupMember,
     InspectionRecord,
-    Inspector,
     RecordItem,
     Result,
     Target,
@@ -33,6 +31,7 @@ from desktop.services.inspection.common import (
     InspectionError,
     drawn_targets,
     record_of,
+    serving_officers,
     task_for_records,
 )
 from desktop.services.tasks.flow import source_draw
@@ -94,17 +93,9 @@ def _officers(session: Session, task: Task, group_no: int | None) -> tuple[str, 
     draw = source_draw(session, task)
     if draw is None or group_no is None:
         return ()
-    names = session.scalars(
-        select(Inspector.name)
-        .join(DrawGroupMember, DrawGroupMember.inspector_id == Inspector.id)
-        .where(
-            DrawGroupMember.draw_id == draw.id,
-            DrawGroupMember.group_no == group_no,
-            DrawGroupMember.active.is_(True),  # D7: a replaced inspector no longer serves
-        )
-        .order_by(DrawGroupMember.is_leader.desc(), DrawGroupMember.id)
+    return tuple(
+        i.name for group, i, _dept in serving_officers(session, draw.id) if group == group_no
     )
-    return tuple(names)
 
 
 def _draft_of(

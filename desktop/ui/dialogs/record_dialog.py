@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from desktop.core.result_rules import RecordDraft, RecordItemEntry, validate_record
 from desktop.core.vocab import CheckMethod, label
 from desktop.services.inspection.forms import RecordForm
-from desktop.ui.dialogs.widgets import Messages, date_edit, day_of, ok_cancel, text_box
+from desktop.ui.dialogs.widgets import Messages, date_edit, day_of, ok_cancel, row_widget, text_box
 
 ITEM_COLUMNS = ("检查部门", "检查事项", "检查方式", "受委托机构", "检查情况")
 MEASURE_PHRASES = ("现场记录", "调取证据", "责令停止违法行为", "责令限期改正")  # I4
@@ -132,7 +132,7 @@ class RecordDialog(QDialog):
             "如何确认无法联系：登记住所无此单位、电话无人接听、物业或邻居证明等"
         )
         form.addRow("检查日期", self.checked_on)
-        form.addRow("", _wrap(ended_row))
+        form.addRow("", row_widget(ended_row))
         form.addRow("检查人员", self.officers)
         if drawn:
             form.addRow("", _hint(f"本组抽中的检查人员：{drawn}"))
@@ -208,7 +208,7 @@ class RecordDialog(QDialog):
         self.witness.setPlaceholderText("有见证人的，填写见证人姓名及身份")
         self.signed.toggled.connect(self._signature_mode)
         form.addRow("现场处置措施", self.measures)
-        form.addRow("", _wrap(phrases))
+        form.addRow("", row_widget(phrases))
         form.addRow("", self.signed)
         form.addRow("签字人", self.signer)
         form.addRow("", self.refused)
@@ -300,10 +300,3 @@ def _hint(text: str) -> QLabel:
     hint.setWordWrap(True)
     hint.setStyleSheet("color: #555")
     return hint
-
-
-def _wrap(layout: QHBoxLayout) -> QWidget:
-    holder = QWidget()
-    layout.setContentsMargins(0, 0, 0, 0)
-    holder.setLayout(layout)
-    return holder

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -42,7 +41,7 @@ from desktop.core.result_rules import (
 from desktop.core.vocab import FollowUpKind, ResultCategory, label
 from desktop.services.common import Option, fmt_date
 from desktop.services.inspection.slots import ResultSlot
-from desktop.ui.dialogs.widgets import Messages, date_edit, day_of, ok_cancel
+from desktop.ui.dialogs.widgets import Messages, date_edit, day_of, ok_cancel, row_widget
 
 NOT_CHOSEN = "（请选择检查结果）"
 
@@ -81,7 +80,7 @@ class ResultEditor(QGroupBox):
         withheld = QHBoxLayout()
         withheld.addWidget(self.withheld)
         withheld.addWidget(self.basis, 1)
-        form.addRow("", _holder(withheld))
+        form.addRow("", row_widget(withheld))
         if late:
             form.addRow("逾期原因", self.late_note)
         self.category.currentIndexChanged.connect(self._category_changed)
@@ -301,7 +300,7 @@ class FollowUpDialog(QDialog):
         due_row.addWidget(self.has_due)
         due_row.addWidget(self.due)
         due_row.addWidget(self.due_hint, 1)
-        form.addRow("", _holder(due_row))
+        form.addRow("", row_widget(due_row))
         form.addRow("说明", self.note)
         self.messages = Messages()
         layout = QVBoxLayout(self)
@@ -385,20 +384,3 @@ def _as_loaded(draft: ResultDraft | None, editor: ResultEditor) -> ResultDraft |
         disclosure_note=draft.disclosure_note,
         late_note=draft.late_note if editor.late else "",
     )
-
-
-def _holder(layout: QHBoxLayout) -> QWidget:
-    holder = QWidget()
-    layout.setContentsMargins(0, 0, 0, 0)
-    holder.setLayout(layout)
-    return holder
-
-
-__all__ = [
-    "CloseFollowUpDialog",
-    "CorrectionDialog",
-    "FollowUpDialog",
-    "Qt",
-    "ResultEditor",
-    "ResultsDialog",
-]

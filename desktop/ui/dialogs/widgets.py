@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QScrollArea,
@@ -110,3 +111,11 @@ class Messages(QScrollArea):
         target.setVisible(bool(lines))
         self.setVisible(bool(self.problems.text() or self.advice.text()))
         self.updateGeometry()
+
+
+def row_widget(layout: QHBoxLayout) -> QWidget:
+    """A row of widgets as one widget, for a form row without a label of its own."""
+    holder = QWidget()
+    layout.setContentsMargins(0, 0, 0, 0)
+    holder.setLayout(layout)
+    return holder
