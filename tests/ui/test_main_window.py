@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QTableView, QTabWidget
 from pytestqt.qtbot import QtBot
 
 from db.engine import Database
@@ -43,6 +43,10 @@ def test_every_tab_shows_demo_data(qtbot: QtBot, demo_db: Database, tmp_path: Pa
         page = window.tabs.currentWidget()
         panes = page.findChildren(ListPane)
         assert panes, titles[index]
+        # Inner tabs may load when they are looked at (履职情况): look at each one.
+        for inner in page.findChildren(QTabWidget):
+            for sub in range(inner.count()):
+                inner.setCurrentIndex(sub)
         for pane in panes:
             # Some panes (名录库确认) load off the GUI thread: give them a moment.
             qtbot.waitUntil(lambda pane=pane: pane.table.model().rowCount() > 0, timeout=10_000)

@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
@@ -104,8 +104,10 @@ def result_slots(
     task_id: int | None = None,
     department_id: int | None = None,
     year: int | None = None,
+    target_id: int | None = None,
 ) -> list[ResultSlot]:
-    """Every slot of the checked targets, by task, target, department and item."""
+    """Every slot of the checked targets, by task, target, department and item;
+    *target_id*: one target's slots (a row's details need no more)."""
     calendar = load_calendar(database)
     with database.session() as session:
         task_query = select(Task.id, Task.code)
@@ -126,17 +128,20 @@ def result_slots(
                 )
             )
         }
+        in_scope: list[ColumnElement[bool]] = [InspectionRecord.task_id.in_(tasks)]
+        if target_id is not None:
+            in_scope.append(InspectionRecord.target_id == target_id)
         records = session.execute(
             select(InspectionRecord, Target.code, Target.name)
             .join(Target, InspectionRecord.target_id == Target.id)
-            .where(InspectionRecord.task_id.in_(tasks))
+            .where(*in_scope)
             .order_by(InspectionRecord.task_id, Target.code)
         ).all()
         results: dict[int, list[Result]] = defaultdict(list)
         for entry in session.scalars(
             select(Result)
             .join(InspectionRecord, Result.record_id == InspectionRecord.id)
-            .where(InspectionRecord.task_id.in_(tasks))
+            .where(*in_scope)
             .order_by(Result.id)
         ):
             results[entry.record_id].append(entry)

@@ -86,6 +86,8 @@ class RecordsTab(Tab):
         self.inner.addTab(self.results, "检查结果")
         self.inner.addTab(self.follow_ups, "后续处置")
         self.inner.addTab(self.accountability, "履职情况")
+        # 履职情况 covers the year, not the chosen task: counted when it is looked at.
+        self.inner.currentChanged.connect(self._inner_shown)
 
         top = QHBoxLayout()
         top.addWidget(QLabel("抽查任务"))
@@ -121,6 +123,11 @@ class RecordsTab(Tab):
         self.task_box.setCurrentIndex(index if index >= 0 else (0 if self.choices else -1))
         self.task_box.blockSignals(False)
         self._task_changed()
+        self._inner_shown()  # records changed: the year's figures too, if on view
+
+    def _inner_shown(self, _index: int = -1) -> None:
+        if self.inner.currentWidget() is self.accountability:
+            self.accountability.refresh()
 
     def current_task(self) -> TaskChoice | None:
         task_id = self.task_box.currentData()
@@ -138,7 +145,6 @@ class RecordsTab(Tab):
         for pane in self.panes:
             pane.task_id = task.id if task else None
             pane.refresh()
-        self.accountability.refresh()
         self._show_progress(task)
 
     def _show_progress(self, task: TaskChoice | None) -> None:

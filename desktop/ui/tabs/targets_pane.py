@@ -67,11 +67,9 @@ class TargetsPane(RecordPane):
         self.model.set_rows(rows)
 
     def _detail(self, row: WorkRow) -> Detail:
-        slots = [
-            s
-            for s in inspection.result_slots(self.database, today=self.today, task_id=self.task_id)
-            if s.target_id == row.target_id
-        ]
+        slots = inspection.result_slots(
+            self.database, today=self.today, task_id=self.task_id, target_id=row.target_id
+        )
         return Detail(
             title=row.target_name,
             fields=[
@@ -137,11 +135,9 @@ class TargetsPane(RecordPane):
                 "20 个工作日的期限从这一天起算（X2）。",
             )
             return False
-        slots = [
-            s
-            for s in inspection.result_slots(self.database, today=self.today, task_id=self.task_id)
-            if s.record_id == row.record_id
-        ]
+        slots = inspection.result_slots(
+            self.database, today=self.today, task_id=self.task_id, target_id=row.target_id
+        )
         if not slots:
             return False
         drafts = {
