@@ -46,6 +46,20 @@ class Database:
         if self.is_sqlite:
             event.listen(self.engine, "connect", _set_sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Handed to every session's ``info``: who is working (see ``bound``).
+        self.session_info: dict[str, Any] = {}
+
+    def bound(self, **info: Any) -> Database:
+        """The same database (same engine and pool) whose sessions carry ``info``.
+
+        The program binds the signed-in person here once (``principal=...``); the services
+        read it from ``session.info`` to check what that person may do and to name them in
+        the audit trail. The db layer does not know what the values mean.
+        """
+        copy = object.__new__(Database)
+        copy.__dict__.update(self.__dict__)
+        copy.session_info = {**self.session_info, **info}
+        return copy
 
     @property
     def is_sqlite(self) -> bool:
@@ -68,7 +82,7 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A short unit of work: committed when the block ends, rolled back on error."""
-        session = self._sessions()
+        session = self._sessions(info=dict(self.session_info))
         try:
             yield session
             session.commit()

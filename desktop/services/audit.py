@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import AuditEntry
+from desktop.services.access import audit_actor
 
 
 def _canonical(value: Any) -> str:
@@ -56,6 +57,7 @@ def record(
     at: datetime | None = None,
 ) -> AuditEntry:
     """Append one entry inside the caller's transaction, so it commits with the change."""
+    actor = audit_actor(session, actor)
     last = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).first()
     entry = AuditEntry(
         at=at or datetime.now(),

@@ -1,0 +1,59 @@
+"""Checking what the signed-in person may do, inside the services (issue 9).
+
+The program binds the signed-in ``Principal`` to its ``Database`` once
+(``database.bound(principal=...)``); every session then carries it in ``session.info``.
+A service calls ``require`` before it changes anything. A database with no principal bound
+is used by code that holds the database file itself (the demo generator, tests, the
+command line on a database with no accounts): the file is the boundary there, and the
+audit trail names the ``actor`` the caller passed.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from desktop.core.roles import PERMISSION_LABELS, Permission, Principal
+from desktop.core.vocab import label
+
+PRINCIPAL_KEY = "principal"
+
+
+class AccessDenied(ValueError):
+    """The signed-in person may not do this; the message says why, in Chinese."""
+
+
+def principal_of(session: Session) -> Principal | None:
+    value = session.info.get(PRINCIPAL_KEY)
+    return value if isinstance(value, Principal) else None
+
+
+def require(
+    session: Session,
+    permission: Permission,
+    *,
+    department_id: int | None = None,
+    department_name: str = "",
+) -> None:
+    """Refuse with ``AccessDenied`` unless the bound person may do this work."""
+    principal = principal_of(session)
+    if principal is None or principal.may(permission, department_id):
+        return
+    work = PERMISSION_LABELS[permission]
+    role = label(principal.role, "UserRole")
+    if principal.holds(permission):
+        whose = department_name or "其他部门或办公室"
+        raise AccessDenied(
+            f"{principal.display_name}（{role}）只能处理本部门"
+            f"（{principal.department_name or '未指定部门'}）的数据，"
+            f"这条数据属于{whose}。请由该部门的操作员或办公室管理员办理。"
+        )
+    raise AccessDenied(
+        f"{principal.display_name}（{role}）没有“{work}”的权限。"
+        "如需办理，请联系办公室管理员分配相应角色。"
+    )
+
+
+def audit_actor(session: Session, fallback: str) -> str:
+    """Who the audit trail names: the signed-in person if any, else the caller's name."""
+    principal = principal_of(session)
+    return principal.audit_name if principal is not None else fallback
