@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-from datetime import datetime
 from pathlib import Path
 
 from alembic import command
@@ -12,7 +10,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
-from db.engine import Database
+from db.backup import take_backup
+from db.engine import MANUAL_BEGIN, Database
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -36,20 +35,9 @@ def current_revision(database: Database) -> str | None:
 
 
 def backup_sqlite_file(source: Path, backup_dir: Path, label: str) -> Path:
-    """Copy a live SQLite file with the online backup API (consistent even in WAL mode)."""
-    backup_dir.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = backup_dir / f"{source.stem}-{stamp}-{label}.sqlite"
-    src = sqlite3.connect(source)
-    try:
-        dst = sqlite3.connect(target)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    return target
+    """Copy a live SQLite file with the online backup API (consistent even in WAL mode),
+    written atomically: see ``db.backup``."""
+    return take_backup(source, backup_dir, label)
 
 
 def upgrade_to_head(database: Database, backup_dir: Path | None = None) -> Path | None:
@@ -88,7 +76,8 @@ def _upgrade_sqlite(database: Database, config: Config) -> None:
     the upgrade (possible only outside a transaction) and every reference is checked with
     ``PRAGMA foreign_key_check`` before the commit.
     """
-    with database.engine.connect() as connection:
+    # MANUAL_BEGIN: this connection sends its own BEGIN (the pragma must run outside one).
+    with database.engine.connect().execution_options(**MANUAL_BEGIN) as connection:
         connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
         try:
             connection.exec_driver_sql("BEGIN IMMEDIATE")

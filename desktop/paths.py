@@ -1,25 +1,56 @@
 """Where the program keeps its data on the office PC.
 
 Windows: ``%LOCALAPPDATA%\\shuangsuiji`` (from platformdirs); elsewhere the platform's
-equivalent. ``SHUANGSUIJI_DATA_DIR`` overrides it (tests, portable use).
+equivalent. Two things change that, the first that applies wins:
+
+1. ``SHUANGSUIJI_DATA_DIR`` names the folder (tests, a shared drive, trying things out);
+2. portable mode: a file named ``portable.txt`` beside the installed program's executable
+   (the frozen ``shuangsuiji.exe``) keeps everything — database, backups, demo, logs and
+   the interface settings — in a ``data`` folder beside it, so the program and its data
+   travel together on a USB stick. Running from source is never portable.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from platformdirs import user_data_dir
 
 APP_NAME = "shuangsuiji"
 DATA_DIR_ENV = "SHUANGSUIJI_DATA_DIR"
+PORTABLE_MARKER = "portable.txt"
+PORTABLE_DATA = "data"
+
+
+def program_dir() -> Path | None:
+    """The folder of the frozen program's executable; None when running from source."""
+    if not getattr(sys, "frozen", False):
+        return None
+    return Path(sys.executable).resolve().parent
+
+
+def portable() -> bool:
+    """Portable mode: the marker file sits beside the frozen executable."""
+    folder = program_dir()
+    return folder is not None and (folder / PORTABLE_MARKER).is_file()
 
 
 def data_dir() -> Path:
     override = os.environ.get(DATA_DIR_ENV)
     if override:
         return Path(override).expanduser()
+    folder = program_dir()
+    if folder is not None and (folder / PORTABLE_MARKER).is_file():
+        return folder / PORTABLE_DATA
     return Path(user_data_dir(APP_NAME, appauthor=False, roaming=False))
+
+
+def settings_dir() -> Path | None:
+    """Where the interface settings go as an ini file, or None for the platform's own
+    place (the registry on Windows): beside the data in portable mode only."""
+    return data_dir() / "settings" if portable() else None
 
 
 def default_database() -> Path:

@@ -1,11 +1,17 @@
-"""Test set-up: Qt offscreen, settings and data kept in temporary folders, a demo county."""
+"""Test set-up: Qt offscreen, settings and data kept in temporary folders, a demo county.
+
+Every test that needs a database gets its own: a SQLite file in ``tmp_path``, or, with
+``SHUANGSUIJI_TEST_DATABASE_URL`` set, a new database on that PostgreSQL server
+(``tests/databases.py``). Tests about SQLite files themselves are marked ``sqlite_only``.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,9 +20,21 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from db.engine import Database
 from desktop.services.database import open_database
+from tests.databases import NewDatabase, Server, server_url
 
 DEMO_TARGETS = 3_000  # big enough for every task to draw, small enough to build in seconds
 DEMO_SEED = 7
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL, the tests about SQLite files are deselected (as ``-m "not sqlite_only"``
+    would), so the run's summary counts them."""
+    if not server_url():
+        return
+    left_out = [item for item in items if item.get_closest_marker("sqlite_only")]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if not item.get_closest_marker("sqlite_only")]
 
 
 @pytest.fixture(autouse=True)
@@ -32,15 +50,82 @@ def _isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
         QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "qt"))
 
 
+@pytest.fixture(autouse=True)
+def _closed_widgets_deleted() -> Iterator[None]:
+    """Widgets a test showed are gone before the next test starts. pytest-qt closes them and
+    asks for their deletion, which waits for an event loop; until then a main window would
+    still answer the app-wide hub's signals, reading a database that was the last test's."""
+    yield
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    if QCoreApplication.instance() is not None:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[Server | None]:
+    """The PostgreSQL server of this run, or None when the tests run on SQLite."""
+    url = server_url()
+    if not url:
+        yield None
+        return
+    server = Server(url)
+    yield server
+    server.close()
+
+
 @pytest.fixture
-def empty_db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(tmp_path / "empty.sqlite").database
+def new_database(pg_server: Server | None, tmp_path: Path) -> Iterator[NewDatabase]:
+    """Makes new, empty (not yet migrated) databases for a test: a file path in ``tmp_path``
+    on SQLite, a new database's URL on PostgreSQL (dropped after the test)."""
+    made: list[str] = []
+
+    def make(name: str = "test") -> str:
+        if pg_server is None:
+            return str(tmp_path / f"{name}.sqlite")
+        made.append(pg_server.create())
+        return made[-1]
+
+    yield make
+    if pg_server is not None:
+        for url in made:
+            pg_server.drop(url)
+
+
+def _template(pg_server: Server, build: Callable[[str], object]) -> str:
+    """A database built once per session for ``CREATE DATABASE … TEMPLATE``; its name."""
+    url = pg_server.create()
+    build(url)
+    name = url.rsplit("/", 1)[-1]
+    return name
+
+
+@pytest.fixture(scope="session")
+def empty_template(pg_server: Server | None) -> str | None:
+    if pg_server is None:
+        return None
+    return _template(pg_server, lambda url: open_database(url).database.dispose())
+
+
+@pytest.fixture
+def empty_db(
+    pg_server: Server | None, empty_template: str | None, tmp_path: Path
+) -> Iterator[Database]:
+    if pg_server is None or empty_template is None:
+        database = open_database(tmp_path / "empty.sqlite").database
+        yield database
+        database.dispose()
+        return
+    url = pg_server.create(empty_template)
+    database = open_database(url).database
     yield database
     database.dispose()
+    pg_server.drop(url)
 
 
 @pytest.fixture(scope="session")
 def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo county as a SQLite file (for the tests about SQLite files)."""
     from desktop.services.demo import generate_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
@@ -48,11 +133,71 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def demo_template(pg_server: Server | None) -> str | None:
+    if pg_server is None:
+        return None
+    from desktop.services.demo import generate_demo
+
+    return _template(
+        pg_server, lambda url: generate_demo(url, targets=DEMO_TARGETS, seed=DEMO_SEED)
+    )
+
+
 @pytest.fixture
-def demo_db(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
+def demo_db(
+    request: pytest.FixtureRequest, pg_server: Server | None, tmp_path: Path
+) -> Iterator[Database]:
     """A private copy of the demo county, so a test may change it freely."""
-    copy = tmp_path / "demo.sqlite"
-    shutil.copyfile(demo_file, copy)
-    database = open_database(copy).database
+    if pg_server is None:
+        copy = tmp_path / "demo.sqlite"
+        shutil.copyfile(request.getfixturevalue("demo_file"), copy)
+        database = open_database(copy).database
+        yield database
+        database.dispose()
+        return
+    url = pg_server.create(request.getfixturevalue("demo_template"))
+    database = open_database(url).database
     yield database
     database.dispose()
+    pg_server.drop(url)
+
+
+@pytest.fixture(autouse=True)
+def _audit_guard_strict(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A2: in every test, a service transaction that changes data without an audit entry
+    fails. Sessions a test module opens itself (arranging or tampering with data) are not
+    changes through the services and are exempt; sessions the services open are not."""
+    import sys
+
+    from desktop.services import audit_guard
+
+    audit_guard.install()
+    monkeypatch.setenv(audit_guard.STRICT_ENV, "1")
+    service_session = Database.session
+
+    def session(self: Database, *args: Any, **kwargs: Any) -> Any:
+        caller = str(sys._getframe(1).f_globals.get("__name__", ""))
+        if caller.startswith("tests."):
+            self = audit_guard.unaudited(self, f"测试直接写入（{caller}）")
+        return service_session(self, *args, **kwargs)
+
+    monkeypatch.setattr(Database, "session", session)
+
+
+@pytest.fixture
+def shared_archive(request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """The attachment archive of a test's ``empty_db`` or ``demo_db`` on PostgreSQL.
+
+    A SQLite file keeps its attachments in a folder beside it; a server database keeps them
+    in the shared folder the administrator sets (``set_archive_root``): here one in tmp_path.
+    """
+    from desktop.services.attachments import set_archive_root
+
+    for name in ("empty_db", "demo_db"):
+        if name in request.fixturenames:
+            database: Database = request.getfixturevalue(name)
+            if database.sqlite_path is None:
+                folder = tmp_path / "shared-archive"
+                folder.mkdir(exist_ok=True)
+                set_archive_root(database, folder, actor="管理员")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
+from db.engine import Database
+from db.models import Target
 from desktop import __version__
 from desktop.cli import main
+from tests.databases import NewDatabase
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
@@ -19,13 +22,14 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_demo_subcommand_writes_a_county(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    new_database: NewDatabase, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = tmp_path / "county.sqlite"
-    assert main(["demo", "--out", str(out), "--targets", "500", "--seed", "3"]) == 0
-    connection = sqlite3.connect(out)
-    assert connection.execute("SELECT count(*) FROM targets").fetchone() == (500,)
-    connection.close()
+    out = new_database("county")
+    assert main(["demo", "--out", out, "--targets", "500", "--seed", "3"]) == 0
+    database = Database(out)
+    with database.session() as session:
+        assert session.scalar(select(func.count()).select_from(Target)) == 500
+    database.dispose()
     assert "已生成演示县" in capsys.readouterr().err
 
 

@@ -14,6 +14,7 @@ from db.engine import Database
 from db.models import Draw, Task
 from desktop.cli import main
 from desktop.core.vocab import TaskStatus
+from tests.databases import location
 
 
 def _task_id(database: Database, code: str = "2026-RSJ-01") -> int:
@@ -30,7 +31,7 @@ def test_d9_draw_writes_the_record_and_verify_accepts_it(
     out = tmp_path / "抽取记录.json"
     args = ["draw", "--task", str(task_id), "--witness", "4711", "--witness", "0815"]
     args += ["--witness-name", "张明:人大代表", "--public", "3245.67", "--record", str(out)]
-    assert main([*args, "--db", str(demo_db.sqlite_path)]) == 0
+    assert main([*args, "--db", location(demo_db)]) == 0
     printed = capsys.readouterr().out
     assert "2026-RSJ-01-D1" in printed and "抽取记录已写入" in printed
 
@@ -51,7 +52,7 @@ def test_d9_draw_writes_the_record_and_verify_accepts_it(
 
     # D1: the task's list is frozen; a second draw is refused.
     again = ["draw", "--task", str(task_id), "--witness", "1", "--record", str(tmp_path / "b")]
-    assert main([*again, "--db", str(demo_db.sqlite_path)]) == 2
+    assert main([*again, "--db", location(demo_db)]) == 2
     assert "D1" in capsys.readouterr().err
 
 
@@ -60,7 +61,7 @@ def test_d1_verify_lists_the_differences_of_a_tampered_record(
 ) -> None:
     out = tmp_path / "record.json"
     args = ["draw", "--task", str(_task_id(demo_db)), "--witness", "123456", "--record", str(out)]
-    assert main([*args, "--db", str(demo_db.sqlite_path)]) == 0
+    assert main([*args, "--db", location(demo_db)]) == 0
     capsys.readouterr()
     record = json.loads(out.read_text(encoding="utf-8"))
 

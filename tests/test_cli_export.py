@@ -11,6 +11,7 @@ from sqlalchemy import select
 from db.engine import Database
 from db.models import Document, Meeting
 from desktop.cli import main
+from tests.databases import location
 
 
 def _ids(database: Database) -> tuple[int, int, int]:
@@ -33,7 +34,7 @@ def test_m4_export_minutes_writes_the_issued_bytes(
     meeting_id, _notice, _other = _ids(demo_db)
     out = tmp_path / "纪要.docx"
     args = ["export", "minutes", "--meeting", str(meeting_id), "--out", str(out)]
-    assert main([*args, "--db", str(demo_db.sqlite_path)]) == 0
+    assert main([*args, "--db", location(demo_db)]) == 0
     with demo_db.session() as session:
         stored = session.scalars(select(Document).where(Document.meeting_id == meeting_id)).all()
     issued = next(d for d in stored if d.doc_type == "minutes")
@@ -45,7 +46,7 @@ def test_export_notice_and_refusals(
     demo_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _meeting, notice_id, other_meeting = _ids(demo_db)
-    db = ["--db", str(demo_db.sqlite_path)]
+    db = ["--db", location(demo_db)]
     out = tmp_path / "通知"  # the .docx suffix is added
     assert main(["export", "notice", "--document", str(notice_id), "--out", str(out), *db]) == 0
     written = out.with_suffix(".docx")

@@ -11,6 +11,7 @@ from db.engine import Database
 from db.models import DrawTarget, Target, Task
 from desktop.cli import main
 from desktop.services.tasks.common import recorded_draw
+from tests.databases import location
 from tests.documents.docx_reading import part
 
 TASK = "2026-JYJ-01"
@@ -38,7 +39,7 @@ def _text(path: Path) -> str:
 def test_export_record_forms_by_target_and_group(
     demo_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = ["--db", str(demo_db.sqlite_path)]
+    db = ["--db", location(demo_db)]
     (code, name, group), *_ = _targets(demo_db)
     one = tmp_path / "记录表"  # the .docx suffix is added
     assert main(["export", "record-form", "--task", TASK, "--target", code, str(one), *db]) == 0
@@ -60,7 +61,7 @@ def test_export_record_forms_by_target_and_group(
 def test_export_notification_letters(
     demo_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = ["--db", str(demo_db.sqlite_path)]
+    db = ["--db", location(demo_db)]
     targets = _targets(demo_db)
     out = tmp_path / "告知书.docx"
     args = ["export", "notification", "--task", TASK, "--date", "2026-11-20", str(out)]

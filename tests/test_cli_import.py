@@ -16,6 +16,7 @@ from desktop.cli import main
 from desktop.services import checklist
 from desktop.services.checklist_exchange import export_checklist
 from desktop.services.database import open_database
+from tests.databases import NewDatabase, location
 from tests.fixtures_spreadsheets import (
     INSPECTOR_HEADER,
     MIXED_REJECTED,
@@ -28,15 +29,16 @@ from tests.fixtures_spreadsheets import (
 
 
 @pytest.fixture
-def db_file(tmp_path: Path) -> Path:
-    path = tmp_path / "county.sqlite"
+def db_file(new_database: NewDatabase) -> str:
+    """The county's database: a file path, or a server database's URL."""
+    path = new_database("county")
     database = open_database(path).database
     seed_county(database)
     database.dispose()
     return path
 
 
-def _targets(db_file: Path) -> int:
+def _targets(db_file: str) -> int:
     database = open_database(db_file).database
     with database.session() as session:
         count = session.scalar(select(func.count()).select_from(Target)) or 0
@@ -45,7 +47,7 @@ def _targets(db_file: Path) -> int:
 
 
 def test_r6_rejected_rows_exit_1_and_import_nothing(
-    db_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    db_file: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = mixed_targets_xlsx(tmp_path / "名录.xlsx")
     report = tmp_path / "report.json"
@@ -62,7 +64,7 @@ def test_r6_rejected_rows_exit_1_and_import_nothing(
 
 
 def test_r6_only_good_imports_the_good_rows(
-    db_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    db_file: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = mixed_targets_xlsx(tmp_path / "名录.xlsx")
     report = tmp_path / "report.json"
@@ -75,7 +77,7 @@ def test_r6_only_good_imports_the_good_rows(
 
 
 def test_r3_dry_run_writes_nothing(
-    db_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    db_file: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = write_xlsx(tmp_path / "ok.xlsx", TARGET_HEADER[:2], [[uscc("D00000001"), "甲公司"]])
     assert main(["import", "targets", str(path), "--db", str(db_file), "--dry-run"]) == 0
@@ -85,14 +87,14 @@ def test_r3_dry_run_writes_nothing(
     assert _targets(db_file) == 1
 
 
-def test_r4_inspectors_import(db_file: Path, tmp_path: Path) -> None:
+def test_r4_inspectors_import(db_file: str, tmp_path: Path) -> None:
     rows = [["张三", "市场监管局", "执法公务员", "SC-1", "2030-01-01", ""]]
     path = write_xlsx(tmp_path / "人员.xlsx", INSPECTOR_HEADER, rows)
     assert main(["import", "inspectors", str(path), "--db", str(db_file)]) == 0
 
 
 def test_unreadable_files_and_unknown_departments_exit_2(
-    db_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    db_file: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     missing = tmp_path / "没有这个文件.xlsx"
     assert main(["import", "targets", str(missing), "--db", str(db_file)]) == 2
@@ -130,7 +132,7 @@ def test_c3_c4_checklist_import_rejects_rows_then_imports_the_good_as_a_version(
 ) -> None:
     path = _checklist_file(demo_db, tmp_path / "清单.xlsx")
     before = checklist.current_version_no(demo_db)
-    db = str(demo_db.sqlite_path)
+    db = location(demo_db)
     report = tmp_path / "report.json"
     assert main(["import", "checklist", str(path), "--db", db, "--report", str(report)]) == 1
     data = json.loads(report.read_text("utf-8"))

@@ -13,10 +13,11 @@ from db.models import Department, Plan
 from desktop.cli import main
 from desktop.cli_plan import aligned, display_width
 from desktop.services.plan_edit import adjust_plan, plan_draft, save_plan
+from tests.databases import location
 
 
 def _db(database: Database) -> list[str]:
-    return ["--db", str(database.sqlite_path)]
+    return ["--db", location(database)]
 
 
 def _scjg_plan(database: Database) -> int:

@@ -50,7 +50,6 @@ def _package_is_workday(d: date) -> bool:
 
 _NO_OVERRIDES: Mapping[date, bool] = MappingProxyType({})
 _ONE_DAY = timedelta(days=1)
-_ORIGIN_YEAR = 2000  # any fixed year: counts are differences
 
 
 @dataclass(frozen=True)
@@ -78,6 +77,9 @@ class WorkdayCalendar:
         # Counting caches (the calendar is immutable, so they never go stale).
         self._cumulative: dict[int, list[int]] = {}
         self._offsets: dict[int, int] = {}
+        # Counts are differences, so any year can be the origin: the first year asked
+        # about, so start-up does not tabulate every year since a fixed one (0.3 s).
+        self._origin: int | None = None
 
     def is_workday(self, d: date) -> bool:
         d = _as_date(d)
@@ -117,7 +119,7 @@ class WorkdayCalendar:
         return self._workdays_through(end) - self._workdays_through(start)
 
     def _workdays_through(self, day: date) -> int:
-        """Working days from a fixed origin through ``day``: a difference of two is a count.
+        """Working days from the origin through ``day``: a difference of two is a count.
         Lists of late results ask this thousands of times over long spans; walking day by
         day made a list of 30,000 records take seconds."""
         return self._offset(day.year) + self._year_counts(day.year)[day.timetuple().tm_yday - 1]
@@ -137,10 +139,12 @@ class WorkdayCalendar:
         """Working days from 1 January of the origin year up to the start of *year*."""
         offset = self._offsets.get(year)
         if offset is None:
-            if year >= _ORIGIN_YEAR:
+            if self._origin is None:
+                self._origin = year
+            if year >= self._origin:
                 offset = (
                     self._offset(year - 1) + self._year_counts(year - 1)[-1]
-                    if year > _ORIGIN_YEAR
+                    if year > self._origin
                     else 0
                 )
             else:

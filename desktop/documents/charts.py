@@ -25,6 +25,8 @@ from matplotlib import font_manager, rcParams
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from desktop.documents.chart_kinds import CHARTS as CHARTS  # the names live without matplotlib
+
 CJK_FONTS = (
     "Microsoft YaHei",
     "SimHei",
@@ -402,13 +404,3 @@ def trend_chart(rows: Sequence[MonthBars]) -> Figure:
     axes.tick_params(axis="y", labelsize=8.5)
     _legend(axes, 3)
     return fig
-
-
-CHARTS = (
-    ("department", "各部门完成情况"),
-    ("timeliness", "按时率"),
-    ("duty", "年度职责"),
-    ("coverage", "覆盖率"),
-    ("category", "结果类型"),
-    ("trend", "按月趋势"),
-)

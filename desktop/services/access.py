@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from db.engine import Database
+from db.models import Department
 from desktop.core.roles import PERMISSION_LABELS, Permission, Principal
 from desktop.core.vocab import label
 
@@ -22,20 +24,23 @@ class AccessDenied(ValueError):
     """The signed-in person may not do this; the message says why, in Chinese."""
 
 
-def principal_of(session: Session) -> Principal | None:
-    value = session.info.get(PRINCIPAL_KEY)
+def principal_of(source: Session | Database) -> Principal | None:
+    info = source.info if isinstance(source, Session) else source.session_info
+    value = info.get(PRINCIPAL_KEY)
     return value if isinstance(value, Principal) else None
 
 
 def require(
-    session: Session,
+    source: Session | Database,
     permission: Permission,
     *,
     department_id: int | None = None,
     department_name: str = "",
 ) -> None:
-    """Refuse with ``AccessDenied`` unless the bound person may do this work."""
-    principal = principal_of(session)
+    """Refuse with ``AccessDenied`` unless the bound person may do this work. Checked on the
+    database before any work for office-wide permissions, and on the session once the row
+    (and so its department) is known for department-scoped ones."""
+    principal = principal_of(source)
     if principal is None or principal.may(permission, department_id):
         return
     work = PERMISSION_LABELS[permission]
@@ -57,3 +62,15 @@ def audit_actor(session: Session, fallback: str) -> str:
     """Who the audit trail names: the signed-in person if any, else the caller's name."""
     principal = principal_of(session)
     return principal.audit_name if principal is not None else fallback
+
+
+def require_department(
+    session: Session, permission: Permission, department: Department | None
+) -> None:
+    """``require`` for a row that belongs to ``department`` (None: the office's own row)."""
+    require(
+        session,
+        permission,
+        department_id=department.id if department is not None else None,
+        department_name=department.name if department is not None else "",
+    )

@@ -143,7 +143,7 @@ def inspector_duties(
     done: dict[int, set[tuple[tuple[int, ...], int]]] = defaultdict(set)
     missed: dict[int, list[tuple[str, int, date | None]]] = defaultdict(list)
     task_count: dict[int, set[int]] = defaultdict(set)
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         order = {
             d_id: n
             for n, d_id in enumerate(
@@ -244,7 +244,7 @@ def department_duties(
     for item in items:
         if item.kind not in (OverdueKind.DUE_SOON,):
             matters[item.department_id].append(item)
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         departments = [
             (d.id, d.code, d.name)
             for d in session.scalars(select(Department).order_by(Department.sort_order))

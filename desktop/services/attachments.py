@@ -30,8 +30,11 @@ from pathlib import Path, PurePosixPath
 from sqlalchemy import select
 
 from db.engine import Database
-from db.models import AppSetting, Attachment
+from db.models import AppSetting, Attachment, FollowUp, InspectionRecord, Result, Task
+from desktop.core.roles import Permission
 from desktop.services import audit
+from desktop.services.access import require
+from desktop.services.inspection.common import require_in_task, require_result_department
 
 ROOT_KEY = "archive.root"
 CHUNK_SIZE = 1024 * 1024
@@ -164,7 +167,7 @@ def archive_root(database: Database) -> Path:
     sqlite_path = database.sqlite_path
     if sqlite_path is not None:
         return sqlite_path.resolve().parent / f"{sqlite_path.stem}-archive"
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         setting = session.get(AppSetting, ROOT_KEY)
     if setting is None or not setting.value.strip():
         raise AttachmentError(
@@ -178,6 +181,7 @@ def archive_root(database: Database) -> Path:
 def set_archive_root(database: Database, path: str | Path, actor: str) -> Path:
     """Set the shared archive folder of a server database; the folder must exist and be
     writable. Files already filed are not moved: copy the old folder's contents first."""
+    require(database, Permission.EDIT_SETTINGS)
     if database.sqlite_path is not None:
         raise AttachmentError(
             f"单机数据库的附件固定存放在数据库文件旁边的“{archive_root(database)}”文件夹，"
@@ -222,6 +226,34 @@ def _absolute(root: Path, archive_path: str) -> Path:
 
 
 # --- adding -------------------------------------------------------------------------------
+_OWNER_PERMISSIONS = {
+    "task": Permission.MANAGE_TASKS,
+    "draw": Permission.RUN_DRAWS,
+    "meeting": Permission.EDIT_MEETING,
+}
+
+
+def _require_owner(database: Database, owner_type: str, owner_id: int) -> None:
+    """Whoever may change the owner may file its attachments; checked before the copy."""
+    if owner_type in _OWNER_PERMISSIONS:
+        require(database, _OWNER_PERMISSIONS[owner_type])
+        return
+    with database.session(readonly=True) as session:
+        if owner_type == "record":
+            record = session.get(InspectionRecord, owner_id)
+            task = session.get(Task, record.task_id) if record is not None else None
+            if task is not None:
+                require_in_task(session, task)
+            return
+        result_id = owner_id
+        if owner_type == "follow_up":
+            follow_up = session.get(FollowUp, owner_id)
+            result_id = follow_up.result_id if follow_up is not None else 0
+        result = session.get(Result, result_id)
+        if result is not None:
+            require_result_department(session, result.department_id)
+
+
 def add_attachment(
     database: Database,
     owner_type: str,
@@ -238,6 +270,7 @@ def add_attachment(
     :class:`AttachmentCancelled` when ``is_cancelled()`` turns true; either way nothing of
     the file is left in the archive."""
     check_owner_type(owner_type)
+    _require_owner(database, owner_type, owner_id)
     source = Path(source)
     chosen = _check_kind(kind) if kind else guess_kind(source.name)
     if not source.is_file():
@@ -305,7 +338,7 @@ def _file_copy(
     temp = folder / f"{TEMP_PREFIX}{uuid.uuid4().hex}"
     try:
         digest, size = _copy(source, temp, progress, is_cancelled)
-        with database.session() as session:
+        with database.session(readonly=True) as session:
             twin = session.scalar(
                 select(Attachment).where(
                     Attachment.owner_type == owner_type,
@@ -419,7 +452,7 @@ def _row(attachment: Attachment, root: Path) -> AttachmentRow:
 def list_attachments(database: Database, owner_type: str, owner_id: int) -> list[AttachmentRow]:
     check_owner_type(owner_type)
     root = archive_root(database)
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         rows = session.scalars(
             select(Attachment)
             .where(Attachment.owner_type == owner_type, Attachment.owner_id == owner_id)
@@ -430,7 +463,7 @@ def list_attachments(database: Database, owner_type: str, owner_id: int) -> list
 
 def attachment_path(database: Database, attachment_id: int) -> Path:
     root = archive_root(database)
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         row = session.get(Attachment, attachment_id)
         if row is None:
             raise AttachmentError(f"没有编号为 {attachment_id} 的附件：请刷新附件列表。")
@@ -454,7 +487,7 @@ def verify_attachments(
         query = query.where(Attachment.owner_type == check_owner_type(owner_type))
     if owner_id is not None:
         query = query.where(Attachment.owner_id == owner_id)
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         rows = [_row(row, root) for row in session.scalars(query)]
     problems: list[AttachmentProblem] = []
     for done, row in enumerate(rows):

@@ -18,8 +18,10 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import AppSetting, CalendarOverride
+from desktop.core.roles import Permission
 from desktop.core.workdays import PACKAGE_YEARS, WorkdayCalendar
 from desktop.services import audit
+from desktop.services.access import require
 
 CONFIRMED_YEARS_KEY = "calendar.confirmed_years"  # comma-separated years the office entered
 
@@ -66,7 +68,7 @@ class YearStatus:
 
 
 def load_calendar(database: Database) -> WorkdayCalendar:
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         overrides = {o.day: o.is_workday for o in session.scalars(select(CalendarOverride))}
         years = _office_years(session)
     return WorkdayCalendar(overrides=overrides, confirmed_years=years)
@@ -88,7 +90,7 @@ def list_overrides(database: Database, year: int | None = None) -> list[Override
     query = select(CalendarOverride).order_by(CalendarOverride.day)
     if year is not None:
         query = query.where(_in_year(year))
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         return [_row(o) for o in session.scalars(query)]
 
 
@@ -101,14 +103,14 @@ def _office_years(session: Session) -> set[int]:
 
 def confirmed_years(database: Database) -> list[int]:
     """Years the office confirmed it entered in full; PACKAGE_YEARS are confirmed anyway."""
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         return sorted(_office_years(session))
 
 
 def year_status(database: Database, years: Iterable[int]) -> list[YearStatus]:
     """Where each year's calendar comes from, and how many days the office entered in it."""
     wanted = sorted(set(years))
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         office = _office_years(session)
         days = list(session.scalars(select(CalendarOverride.day)))
     counts: dict[int, int] = {}
@@ -183,6 +185,7 @@ def set_override(
     database: Database, day: date, *, is_workday: bool, source_document: str, actor: str
 ) -> OverrideRow:
     """Make *day* a working day or a holiday, replacing what the office entered before."""
+    require(database, Permission.EDIT_SETTINGS)
     day = _as_day(day)
     source, who = _clean(source_document, actor)
     with database.session() as session:
@@ -208,6 +211,7 @@ def remove_override(database: Database, day: date, *, actor: str) -> None:
 
 def remove_overrides(database: Database, days: Iterable[date], *, actor: str) -> int:
     """Forget the office's entries for *days* in one transaction: all of them or none."""
+    require(database, Permission.EDIT_SETTINGS)
     wanted = sorted({_as_day(d) for d in days})
     who = actor.strip()
     if not who:
@@ -280,6 +284,7 @@ def enter_schedule(
 
     Days already entered are replaced; the audit trail keeps what they were.
     """
+    require(database, Permission.EDIT_SETTINGS)
     source, who = _clean(source_document, actor)
     days = _schedule_days(holidays, workdays)
     now = datetime.now()
@@ -334,6 +339,7 @@ def _refuse_built_in(year: int) -> None:
 def confirm_year(database: Database, year: int, *, actor: str) -> None:
     """The office says it entered the State Council's schedule for *year*: deadlines in it
     are no longer provisional."""
+    require(database, Permission.EDIT_SETTINGS)
     _refuse_built_in(year)
     who = actor.strip()
     if not who:
@@ -367,6 +373,7 @@ def confirm_year(database: Database, year: int, *, actor: str) -> None:
 
 def unconfirm_year(database: Database, year: int, *, actor: str) -> None:
     """Take the confirmation back: deadlines touching *year* become provisional again."""
+    require(database, Permission.EDIT_SETTINGS)
     _refuse_built_in(year)
     who = actor.strip()
     if not who:

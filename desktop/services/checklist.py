@@ -47,7 +47,7 @@ def _methods_label(methods: str) -> str:
 
 
 def current_version_no(database: Database) -> int | None:
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         return session.scalar(select(func.max(ChecklistVersion.version_no)))
 
 
@@ -81,7 +81,7 @@ def list_items(
                 Department.name.like(pattern),
             )
         )
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         return [_row(item, dept_name) for item, dept_name in session.execute(query)]
 
 
@@ -107,7 +107,7 @@ def _row(item: ChecklistItem, dept_name: str) -> ChecklistItemRow:
 
 
 def list_versions(database: Database) -> list[VersionRow]:
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         versions = session.scalars(
             select(ChecklistVersion).order_by(ChecklistVersion.version_no.desc())
         ).all()

@@ -9,7 +9,7 @@ in one transaction with one audit entry, or not at all.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select
@@ -19,7 +19,9 @@ from db.engine import Database
 from db.models import ChecklistItem, ChecklistVersion, Department
 from desktop.core.checklist_rules import ItemDraft, canonical, validate_draft
 from desktop.core.codes import is_ascii_code
+from desktop.core.roles import Permission
 from desktop.services import audit
+from desktop.services.access import require
 from desktop.services.checklist import (
     VersionDiff,
     compare_versions,
@@ -89,7 +91,7 @@ def current_items(session: Session, version_no: int | None) -> dict[str, Checkli
 
 def draft_of(database: Database, code: str, version_no: int | None = None) -> ItemDraft:
     """The item as the edit dialog shows it, from the current version by default."""
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         version = version_no
         if version is None:
             version = session.scalar(select(func.max(ChecklistVersion.version_no)))
@@ -165,6 +167,7 @@ def apply_changes(
 
     ``source`` names where the batch came from (an imported file) for the audit trail.
     """
+    require(database, Permission.EDIT_CHECKLIST)
     problems: list[str] = []
     for draft in changes.created + changes.changed:
         problems += [f"“{draft.name or draft.code}”：{p}" for p in validate_draft(draft)]
@@ -210,6 +213,12 @@ def apply_changes(
                 created_by=actor,
             )
         )
+        # Field by field, what each changed item was and becomes (A2).
+        was: dict[str, dict[str, object]] = {}
+        becomes: dict[str, dict[str, object]] = {}
+        for draft in changed:
+            old = canonical(draft_of_item(current[draft.code], current[draft.code].department.code))
+            was[draft.code], becomes[draft.code] = audit.changed_fields(asdict(old), asdict(draft))
         for code in [d.code for d in changed] + changes.retired:
             current[code].retired_version = version_no
         next_seq = max((i.seq for i in current.values()), default=0) + 1
@@ -239,10 +248,12 @@ def apply_changes(
                 f"修改 {len(changed)} 项，停用 {len(changes.retired)} 项。原因：{reason.strip()}"
                 + (f"（来源：{source}）" if source else "")
             ),
+            before={"items": was, "retired": list(changes.retired)} if becomes else None,
             after={
                 "effective_on": effective_on.isoformat(),
                 "created": new_codes,
                 "changed": [d.code for d in changed],
+                "items": becomes,
                 "retired": list(changes.retired),
                 "source": source,
             },

@@ -31,6 +31,8 @@ from desktop.core.checklist_rules import (
     parse_yes_no,
     validate_draft,
 )
+from desktop.core.roles import Permission
+from desktop.services.access import require
 from desktop.services.checklist import current_version_no, list_items
 from desktop.services.checklist_edit import (
     ChangeSet,
@@ -216,7 +218,7 @@ def plan_checklist_import(database: Database, path: Path) -> ChecklistImportPlan
     path = Path(path)
     sheet = _fill_merged(read_rows(path))
     header = find_header(sheet.rows, ALIASES, REQUIRED)
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         base_version = current_version_no(database)
         current = current_items(session, base_version)
         existing = {c: canonical(draft_of_item(i, i.department.code)) for c, i in current.items()}
@@ -298,6 +300,7 @@ def apply_checklist_import(
     only_good: bool = False,
 ) -> int:
     """Save a checked plan as a new version of the list and return its number."""
+    require(database, Permission.EDIT_CHECKLIST)
     if plan.rejected and not only_good:
         raise ChecklistError(
             f"表格中有 {len(plan.rejected)} 行错误，未导入任何数据：请修正后重新检查，"
@@ -335,7 +338,7 @@ def export_checklist(database: Database, path: Path, version_no: int | None = No
     """Write a version of the list (the current one by default) as a provincial-layout
     .xlsx that ``plan_checklist_import`` reads back unchanged."""
     version = version_no if version_no is not None else current_version_no(database)
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         row = session.scalar(select(ChecklistVersion).where(ChecklistVersion.version_no == version))
         county = session.get(AppSetting, "office.county")
     if row is None:

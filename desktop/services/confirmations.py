@@ -18,8 +18,10 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import AppSetting, Department, Inspector, RegistryConfirmation, Target
+from desktop.core.roles import Permission
 from desktop.core.vocab import RegistryKind, label
 from desktop.services import audit
+from desktop.services.access import require, require_department
 from desktop.services.common import fmt_date
 
 MAX_AGE_KEY = "registry_confirmation_max_age_days"
@@ -137,6 +139,7 @@ def confirm_registry(
         department = session.scalar(select(Department).where(Department.code == department_code))
         if department is None:
             raise ValueError(f"找不到部门代码“{department_code}”：请在成员单位中核对后再确认。")
+        require_department(session, Permission.EDIT_REGISTRY, department)
         count, sha = _content(session, kind, department.id)
         confirmation = RegistryConfirmation(
             registry_kind=kind.value,
@@ -163,7 +166,7 @@ def confirm_registry(
 
 
 def get_max_age_days(database: Database) -> int:
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         setting = session.get(AppSetting, MAX_AGE_KEY)
     try:
         return int(setting.value) if setting else DEFAULT_MAX_AGE_DAYS
@@ -171,11 +174,26 @@ def get_max_age_days(database: Database) -> int:
         return DEFAULT_MAX_AGE_DAYS
 
 
-def set_max_age_days(database: Database, days: int) -> None:
+def set_max_age_days(database: Database, days: int, *, actor: str) -> None:
+    require(database, Permission.EDIT_SETTINGS)
     if days < 1:
         raise ValueError("确认有效天数至少为 1 天。")
     with database.session() as session:
+        setting = session.get(AppSetting, MAX_AGE_KEY)
+        before = setting.value if setting else str(DEFAULT_MAX_AGE_DAYS)
+        if before == str(days):
+            return
         session.merge(AppSetting(key=MAX_AGE_KEY, value=str(days)))
+        audit.record(
+            session,
+            actor=actor,
+            action="registry.max_age",
+            entity_type="setting",
+            entity_id=MAX_AGE_KEY,
+            summary=f"名录库确认的有效期：{before} 天 → {days} 天（R3）",
+            before={"days": before},
+            after={"days": str(days)},
+        )
 
 
 def _note(
@@ -265,7 +283,7 @@ def confirmation_status(
 ) -> list[ConfirmationStatusRow]:
     """One row per department that keeps rows of ``kind``, in the joint meeting's order."""
     max_age = max_age_days if max_age_days is not None else get_max_age_days(database)
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         return _department_statuses(
             session, RegistryKind(kind), as_of=_end_of(today), max_age=max_age
         )
@@ -275,7 +293,7 @@ def confirmation_history(
     database: Database, kind: RegistryKind, department_id: int
 ) -> list[ConfirmationRow]:
     """Every confirmation a department made of ``kind``, newest first."""
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         department = session.get(Department, department_id)
         name = department.name if department else ""
         rows = session.scalars(

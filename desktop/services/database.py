@@ -9,6 +9,7 @@ from sqlalchemy.exc import OperationalError
 
 from db.engine import Database
 from db.migrate import upgrade_to_head
+from desktop.services import audit_guard, storage
 
 
 class DatabaseOpenError(RuntimeError):
@@ -38,9 +39,16 @@ def open_database(path_or_url: str | Path, *, backup_dir: Path | None = None) ->
         backup = upgrade_to_head(database, backup_dir)
     except OperationalError as error:
         database.dispose()
+        known = storage.storage_error(error, where=database.describe())
+        if known is not None:  # full, read-only, not there, locked: say which
+            raise DatabaseOpenError(str(known)) from error
         raise DatabaseOpenError(
             f"无法打开数据库“{database.describe()}”：{error.orig}。"
             "请确认文件未被其他程序独占、磁盘未满且有写入权限；"
             "如果是服务器数据库，请确认地址、用户名和密码。"
         ) from error
+    # From here on a full disk, a read-only file or a held lock is a StorageError with a
+    # message for people, whichever service meets it.
+    storage.install(database)
+    audit_guard.install()  # a change without an audit entry is logged (A2)
     return OpenedDatabase(database, backup)

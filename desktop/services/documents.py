@@ -22,11 +22,14 @@ from sqlalchemy.orm import Session, undefer
 
 from db.engine import Database
 from db.models import Document
+from desktop.core.roles import Permission
 from desktop.core.vocab import DocumentStatus, DocumentType, label
 from desktop.documents.official import document_number
 from desktop.services import audit
+from desktop.services.access import require
 from desktop.services.common import Detail, fmt_date
 from desktop.services.office import OfficeProfile, get_profile
+from desktop.services.storage import write_file
 
 # How each type renders: filled in by desktop.services.minutes and .notices, which know
 # what the document says (Session, Document, profile, number) -> .docx bytes.
@@ -62,7 +65,7 @@ def body_of(doc: Document) -> dict[str, Any]:
 
 
 def list_documents(database: Database) -> list[DocumentRow]:
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         documents = session.scalars(
             select(Document).order_by(Document.issued_on.desc().nulls_first(), Document.id.desc())
         )
@@ -84,7 +87,7 @@ def list_documents(database: Database) -> list[DocumentRow]:
 
 
 def document_detail(database: Database, document_id: int) -> Detail:
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         d = session.get(Document, document_id)
         if d is None:
             return Detail(title="公文不存在")
@@ -117,7 +120,7 @@ class DraftText:
 
 
 def draft_text_of(database: Database, document_id: int) -> DraftText:
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         doc = _get(session, document_id)
         body = body_of(doc)
         return DraftText(
@@ -131,6 +134,7 @@ def draft_text_of(database: Database, document_id: int) -> DraftText:
 
 def save_draft(database: Database, document_id: int, draft: DraftText, *, actor: str) -> None:
     """Change a draft; an issued document is frozen."""
+    require(database, Permission.EDIT_MEETING)
     if not draft.title.strip() or not draft.text.strip():
         raise DocumentError("请填写标题和正文。")
     with database.session() as session:
@@ -138,12 +142,14 @@ def save_draft(database: Database, document_id: int, draft: DraftText, *, actor:
         if doc.status == DocumentStatus.ISSUED:
             raise DocumentError(f"“{doc.title}”已印发（{doc.doc_number}），不能再修改。")
         body = body_of(doc)
+        was = _draft_fields(doc, body)
         body["text"] = draft.text.strip()
         body["attachments"] = [a.strip() for a in draft.attachments if a.strip()]
         doc.title = draft.title.strip()
         doc.recipients = draft.recipients.strip()
         doc.copy_to = draft.copy_to.strip()
         doc.body = json.dumps(body, ensure_ascii=False)
+        before, after = audit.changed_fields(was, _draft_fields(doc, body))
         audit.record(
             session,
             actor=actor,
@@ -151,11 +157,24 @@ def save_draft(database: Database, document_id: int, draft: DraftText, *, actor:
             entity_type="document",
             entity_id=doc.id,
             summary=f"修改草稿：{doc.title}",
+            before=before,
+            after=after,
         )
+
+
+def _draft_fields(doc: Document, body: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "title": doc.title,
+        "recipients": doc.recipients,
+        "copy_to": doc.copy_to,
+        "text": body.get("text", ""),
+        "attachments": list(body.get("attachments", ())),
+    }
 
 
 def add_draft(session: Session, doc: Document, *, actor: str, action: str, summary: str) -> int:
     """Store a new draft with its audit entry; returns its id."""
+    require(session, Permission.EDIT_MEETING)
     session.add(doc)
     session.flush()
     audit.record(
@@ -275,9 +294,7 @@ def document_bytes(database: Database, document_id: int) -> tuple[str, bytes]:
 
 def export_document(database: Database, document_id: int, path: Path) -> Path:
     _name, data = document_bytes(database, document_id)
-    path = Path(path)
-    path.write_bytes(data)
-    return path
+    return write_file(path, data)
 
 
 def _safe(name: str) -> str:
@@ -288,7 +305,7 @@ def _safe(name: str) -> str:
 
 def minutes_document_id(database: Database, meeting_id: int) -> int:
     """The minutes of a meeting, for export by meeting."""
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         found = session.scalar(
             select(Document.id).where(
                 Document.meeting_id == meeting_id, Document.doc_type == DocumentType.MINUTES
@@ -304,7 +321,7 @@ def minutes_document_id(database: Database, meeting_id: int) -> int:
 def notice_document_id(database: Database, document_id: int) -> int:
     """A document of the office's 发文字号 series (通知, 会议通知, 实施方案 …) by its id;
     minutes are exported by meeting."""
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         doc_type = session.scalar(select(Document.doc_type).where(Document.id == document_id))
     if doc_type is None:
         raise DocumentError(f"没有编号为 {document_id} 的公文：请在“公文”列表中核对编号。")
@@ -316,5 +333,5 @@ def notice_document_id(database: Database, document_id: int) -> int:
 
 
 def document_type(database: Database, document_id: int) -> str:
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         return _get(session, document_id).doc_type

@@ -34,8 +34,10 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from db.models import AuditEntry, Department, Document, Draw, Inspector, Target, Task
 from desktop.core.draw import commitment, secret_from_seed_text, sha256_hex
+from desktop.core.roles import Permission
 from desktop.core.vocab import DocumentStatus, DocumentType, DrawStatus
 from desktop.documents.official import chinese_date, title_lines
+from desktop.services.access import require
 from desktop.services.documents import RENDERERS, DocumentError, add_draft, body_of
 from desktop.services.notices import render_office_document
 from desktop.services.office import OfficeProfile
@@ -96,7 +98,7 @@ def _existing(session: Session, draw: Draw, doc_type: DocumentType) -> Document 
 
 def draw_document_id(database: Database, draw_id: int, doc_type: DocumentType) -> int | None:
     """The draw's 抽取公告 or 抽取记录 document, drafted or issued; None before one is drafted."""
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         doc = _existing(session, _get_draw(session, draw_id), doc_type)
         return doc.id if doc else None
 
@@ -182,6 +184,7 @@ def _notice_text(session: Session, draw: Draw, task: Task) -> str:
 
 def draft_draw_notice(database: Database, draw_id: int, *, actor: str) -> int:
     """The 抽取公告 of a prepared draw, drafted the first time and returned afterwards."""
+    require(database, Permission.EDIT_MEETING)
     with database.session() as session:
         draw = _get_draw(session, draw_id)
         existing = _existing(session, draw, DocumentType.DRAW_NOTICE)
@@ -372,6 +375,7 @@ def _protocol_body(session: Session, draw: Draw, task: Task) -> dict[str, Any]:
 
 def draft_draw_protocol(database: Database, draw_id: int, *, actor: str) -> int:
     """The 抽取记录 of a done draw, drafted the first time and returned afterwards."""
+    require(database, Permission.EDIT_MEETING)
     with database.session() as session:
         draw = _get_draw(session, draw_id)
         existing = _existing(session, draw, DocumentType.DRAW_PROTOCOL)

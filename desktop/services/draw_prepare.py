@@ -45,8 +45,10 @@ from desktop.core.draw import (
     sha256_hex,
     target_counts,
 )
+from desktop.core.roles import Permission
 from desktop.core.vocab import DrawStatus, InspectorKind, TargetStatus, TaskStatus
 from desktop.services import audit, confirmations, plan_year
+from desktop.services.access import require
 from desktop.services.tasks.common import get_task, live_draw, recorded_draw
 
 SECRET_BYTES = 32
@@ -276,6 +278,7 @@ def prepare_draw(
 ) -> PreparedDraw:
     """Freeze the inputs of the task's draw, seal a new office secret and store the Draw
     as prepared with its commitment (protocol §1) and registry state (R3)."""
+    require(database, Permission.RUN_DRAWS)
     if not actor.strip():
         raise DrawServiceError("请填写经办人姓名：准备抽取须记明由谁办理（A2）。")
     now = now or datetime.now()

@@ -34,8 +34,10 @@ from desktop.core.draw import (
     next_by_ranking,
     verify_record,
 )
+from desktop.core.roles import Permission
 from desktop.core.vocab import DrawStatus, ReplacementMode, label
 from desktop.services import audit
+from desktop.services.access import require
 from desktop.services.common import Detail, Section, fmt_date
 from desktop.services.draw_prepare import DrawServiceError
 from desktop.services.draws import draw_detail
@@ -92,7 +94,7 @@ def _done_draw(session: Session, draw_id: int) -> Draw:
 
 def active_members(database: Database, draw_id: int) -> list[ActiveMember]:
     """The members still serving in a done draw, by group, department and rank."""
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         _done_draw(session, draw_id)
         rows = session.execute(
             select(DrawGroupMember, Inspector.code, Inspector.name)
@@ -108,7 +110,7 @@ def active_members(database: Database, draw_id: int) -> list[ActiveMember]:
 def manual_candidates(database: Database, draw_id: int) -> dict[str, list[tuple[str, str]]]:
     """For a manual replacement (PDS 16): per department of the draw's serving members, the
     active inspectors of that department not drawn or brought in yet, as (code, name)."""
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         draw = _done_draw(session, draw_id)
         rows = session.execute(
             select(DrawGroupMember.dept_code, DrawGroupMember.active, Inspector.code)
@@ -158,6 +160,7 @@ def replace_inspector(
 ) -> ReplacementOutcome:
     """Replace a serving inspector of a done draw (D6, D7) by ranking or manually (PDS 16),
     recording who leaves, who comes, why, the evidence and who approved (§6)."""
+    require(database, Permission.RUN_DRAWS)
     if mode not in {m.value for m in ReplacementMode}:
         raise _problem("替换方式应为“按排序递补”（ranking）或“指定替换”（manual）。")
     missing = [
@@ -361,7 +364,7 @@ def _apply_leader_rule(
 def draw_detail_with_replacements(database: Database, draw_id: int) -> Detail:
     """The draw's details (``draws.draw_detail``) and its recorded replacements (§6)."""
     detail = draw_detail(database, draw_id)
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         rows = session.scalars(
             select(DrawReplacement)
             .where(DrawReplacement.draw_id == draw_id)

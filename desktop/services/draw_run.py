@@ -38,11 +38,14 @@ from desktop.core.draw import (
     seed_text,
 )
 from desktop.core.draw.seed import check_revealed_secret
+from desktop.core.roles import Permission
 from desktop.core.task_rules import step_problem
 from desktop.core.vocab import DrawStatus, TaskStatus, label
 from desktop.services import audit
+from desktop.services.access import require
 from desktop.services.draw_prepare import DrawServiceError
 from desktop.services.office import get_profile
+from desktop.services.storage import write_file
 from desktop.services.tasks.common import get_task
 
 
@@ -106,6 +109,7 @@ def run_prepared_draw(
     """The ceremony (§2): witness numbers in the order entered, the public value (may be
     empty), the office secret revealed (checked against the commitment when typed in from
     the seal as ``revealed_secret``), then the draw, the record and the task at 已抽取."""
+    require(database, Permission.RUN_DRAWS)
     if not actor.strip():
         raise DrawServiceError("请填写经办人姓名：抽取须记明由谁办理（A2）。")
     if len(witnesses) != len(witness_digits):
@@ -233,6 +237,7 @@ def void_draw(
     prepared anew with a new draw id and commitment. A completed draw may be voided only
     while its task is at 已抽取 and nothing has been handed down from it; the task then
     returns to 待抽取 for the repeated draw."""
+    require(database, Permission.RUN_DRAWS)
     if not reason.strip():
         raise DrawServiceError("请写明作废原因：作废的抽取须连同原因一并公开（§6）。")
     if not actor.strip():
@@ -285,7 +290,7 @@ def void_draw(
 def export_record(database: Database, draw_id: int, path: Path | str) -> Path:
     """Write the published record (§7) exactly as stored; refuses a record whose bytes no
     longer match the SHA-256 stored with it."""
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         draw = _get_draw(session, draw_id)
         if not draw.record_json:
             raise DrawServiceError(f"抽取 {draw.draw_code} 还没有进行，没有抽取记录可导出。")
@@ -294,14 +299,13 @@ def export_record(database: Database, draw_id: int, path: Path | str) -> Path:
             raise DrawServiceError(
                 f"抽取 {draw.draw_code} 的记录与存档的 SHA-256 不符，可能已被改动：不予导出。"
             )
-    out = Path(path)
-    out.write_bytes(data)
-    return out
+    return write_file(path, data)
 
 
 def reveal_secret(database: Database, draw_id: int, *, actor: str = "") -> tuple[str, bool]:
     """The office secret of a prepared (or done) draw, revealed at the ceremony (§2), and
     whether it matches the commitment published beforehand. The reveal is audited."""
+    require(database, Permission.RUN_DRAWS)
     with database.session() as session:
         draw = _get_draw(session, draw_id)
         if draw.status == DrawStatus.VOIDED:
@@ -339,7 +343,7 @@ class CeremonyData:
 def ceremony_data(database: Database, draw_id: int) -> CeremonyData:
     """Read side for the projected ceremony: the stored record and registry names."""
     county = get_profile(database).county
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         draw = _get_draw(session, draw_id)
         task = get_task(session, draw.task_id)
         if draw.record_json:

@@ -40,7 +40,7 @@ def list_draws(database: Database) -> list[DrawRow]:
         )
         .order_by(Draw.prepared_at.desc())
     )
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         return [
             DrawRow(
                 id=d.id,
@@ -60,7 +60,7 @@ def list_draws(database: Database) -> list[DrawRow]:
 
 
 def draw_detail(database: Database, draw_id: int) -> Detail:
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         d = session.get(Draw, draw_id)
         if d is None:
             return Detail(title="抽取记录不存在")

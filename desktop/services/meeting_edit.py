@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,9 +24,11 @@ from db.models import (
     MeetingAttendance,
     MeetingRoleAssignment,
 )
+from desktop.core.roles import Permission
 from desktop.core.vocab import Attendance, DecisionStatus, DocumentStatus, MeetingKind, MeetingRole
 from desktop.core.vocab import label as vocab_label
 from desktop.services import audit
+from desktop.services.access import require
 
 # Roles one person holds at a time; deputies may be several, so a new deputy ends nobody.
 SINGLE_HOLDER = {MeetingRole.CONVENER, MeetingRole.OFFICE_DIRECTOR}
@@ -100,6 +103,7 @@ def validate_role_change(change: RoleChange) -> list[str]:
 
 def change_role(database: Database, change: RoleChange, *, actor: str) -> int:
     """Record a new holder of a role, ending the previous one the day before (M1, M2)."""
+    require(database, Permission.EDIT_MEETING)
     problems = validate_role_change(change)
     if problems:
         raise MeetingError("".join(problems))
@@ -206,6 +210,7 @@ def save_meeting(
     database: Database, draft: MeetingDraft, *, actor: str, meeting_id: int | None = None
 ) -> int:
     """Create a meeting, or replace the record of one whose minutes are not issued yet."""
+    require(database, Permission.EDIT_MEETING)
     if meeting_id is not None:
         with database.session() as session:
             if minutes_issued(session, meeting_id) is not None:
@@ -225,6 +230,7 @@ def save_meeting(
             raise MeetingError(f"找不到单位代码：{'、'.join(unknown)}。请在成员单位中核对。")
         agreed: set[int] = set()  # units that already agreed to the minutes keep agreeing
         followed: dict[str, Decision] = {}  # decisions already followed up keep their state
+        was: dict[str, Any] = {}
         if meeting_id is None:
             meeting = Meeting(kind=draft.kind.value, title="", held_on=draft.held_on)
             session.add(meeting)
@@ -235,6 +241,7 @@ def save_meeting(
             if minutes_issued(session, meeting_id) is not None:  # issued meanwhile elsewhere
                 raise MeetingError("该会议的纪要已印发，会议记录已冻结，不能再修改（M4）。")
             meeting = found
+            was = _meeting_fields(meeting)
             agreed = {a.department_id for a in meeting.attendance if a.agreed_minutes}
             followed = {d.text: d for d in meeting.decisions}
             # Delete the old rows first: the unit of work would insert the new ones before
@@ -258,6 +265,7 @@ def save_meeting(
             for n, d in enumerate(draft.decisions, 1)
         ]
         session.flush()
+        before, after = audit.changed_fields(was, _meeting_fields(meeting))
         audit.record(
             session,
             actor=actor,
@@ -265,9 +273,24 @@ def save_meeting(
             entity_type="meeting",
             entity_id=meeting.id,
             summary=f"{draft.held_on} {draft.title}",
-            after={"attendance": len(draft.attendance), "decisions": len(draft.decisions)},
+            before=before or None,
+            after=after,
         )
         return meeting.id
+
+
+def _meeting_fields(meeting: Meeting) -> dict[str, Any]:
+    """A meeting's record as plain data, for the audit trail's before and after."""
+    fields: dict[str, Any] = {
+        name: getattr(meeting, name)
+        for name in ("kind", "title", "held_on", "place", "chair", "called_by", "agenda")
+    }
+    fields["held_on"] = fields["held_on"].isoformat() if fields["held_on"] else ""
+    fields["attendance"] = [
+        f"{a.department.code}：{a.status} {a.names}".strip() for a in meeting.attendance
+    ]
+    fields["decisions"] = [d.text for d in meeting.decisions]
+    return fields
 
 
 def _decision(
@@ -288,6 +311,7 @@ def complete_decision(
     database: Database, decision_id: int, *, done_on: date, note: str, actor: str
 ) -> None:
     """M5: a decision followed up until done."""
+    require(database, Permission.EDIT_MEETING)
     with database.session() as session:
         decision = session.get(Decision, decision_id)
         if decision is None:
@@ -296,6 +320,11 @@ def complete_decision(
             raise MeetingError("请写明办理结果（如：已于某日印发某文件）。")
         if done_on < decision.meeting.held_on:
             raise MeetingError("办结日期不能早于会议日期。")
+        before = {
+            "status": decision.status,
+            "done_on": decision.done_on.isoformat() if decision.done_on else "",
+            "note": decision.follow_up_note,
+        }
         decision.status = DecisionStatus.DONE.value
         decision.done_on = done_on
         decision.follow_up_note = note.strip()
@@ -306,7 +335,8 @@ def complete_decision(
             entity_type="decision",
             entity_id=decision.id,
             summary=f"议定事项办结：{decision.text[:40]}",
-            after={"done_on": done_on.isoformat(), "note": note.strip()},
+            before=before,
+            after={"status": decision.status, "done_on": done_on.isoformat(), "note": note.strip()},
             at=datetime.now(),
         )
 
@@ -314,7 +344,7 @@ def complete_decision(
 def plenary_warnings(database: Database, today: date) -> list[str]:
     """M3: a plenary meeting at least once a year; one sentence per year without one,
     from the first year with any meeting up to this year."""
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         rows = session.execute(select(Meeting.held_on, Meeting.kind)).all()
     if not rows:
         return [f"{today.year} 年尚未召开联席会议全体会议（M3：每年至少召开一次）。"]
@@ -329,7 +359,7 @@ def plenary_warnings(database: Database, today: date) -> list[str]:
 
 def meeting_draft(database: Database, meeting_id: int) -> MeetingDraft:
     """The stored meeting as a draft, for the edit dialog."""
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         m = session.get(Meeting, meeting_id)
         if m is None:
             raise MeetingError("会议不存在，可能已被删除。")

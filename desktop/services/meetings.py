@@ -50,7 +50,7 @@ def _current(session: Session, role: MeetingRole) -> dict[int, MeetingRoleAssign
 
 
 def list_departments(database: Database) -> list[DepartmentRow]:
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         members = _current(session, MeetingRole.MEMBER)
         liaisons = _current(session, MeetingRole.LIAISON)
         rows = []
@@ -81,7 +81,7 @@ def list_roles(database: Database, *, current_only: bool = False) -> list[RoleRo
     )
     if current_only:
         query = query.where(MeetingRoleAssignment.end_date.is_(None))
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         return [
             RoleRow(
                 role=label(r.role, "MeetingRole"),
@@ -122,7 +122,7 @@ def _attendance_summary(meeting: Meeting) -> str:
 
 def list_meetings(database: Database, *, today: date | None = None) -> list[MeetingRow]:
     today = today or date.today()
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         meetings = session.scalars(
             select(Meeting)
             .options(selectinload(Meeting.attendance), selectinload(Meeting.decisions))
@@ -156,7 +156,7 @@ def list_meetings(database: Database, *, today: date | None = None) -> list[Meet
 
 def meeting_detail(database: Database, meeting_id: int, today: date | None = None) -> Detail:
     today = today or date.today()
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         m = session.get(Meeting, meeting_id)
         if m is None:
             return Detail(title="会议不存在")
@@ -238,7 +238,7 @@ def list_decisions(
     )
     if meeting_id is not None:
         query = query.where(Decision.meeting_id == meeting_id)
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         rows = [
             DecisionRow(
                 id=d.id,

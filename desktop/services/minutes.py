@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import Department, Document, Meeting, MeetingAttendance, MeetingRoleAssignment
+from desktop.core.roles import Permission
 from desktop.core.vocab import Attendance, DocumentStatus, DocumentType, MeetingRole
 from desktop.documents.blocks import blocks_from_text
 from desktop.documents.fonts import FontSet
@@ -19,6 +20,7 @@ from desktop.documents.minutes import MinutesDoc, build_minutes
 from desktop.documents.official import chinese_date
 from desktop.documents.tables import Imprint
 from desktop.services import audit
+from desktop.services.access import require
 from desktop.services.documents import (
     RENDERERS,
     DocumentError,
@@ -89,6 +91,7 @@ def draft_text(meeting: Meeting) -> str:
 
 def draft_minutes(database: Database, meeting_id: int, *, actor: str) -> int:
     """The meeting's minutes document, drafted from the meeting the first time."""
+    require(database, Permission.EDIT_MEETING)
     with database.session() as session:
         meeting = _meeting(session, meeting_id)
         existing = minutes_of(session, meeting_id)
@@ -109,7 +112,7 @@ def draft_minutes(database: Database, meeting_id: int, *, actor: str) -> int:
 
 def agreements(database: Database, meeting_id: int) -> list[AgreementRow]:
     """The units that attended (出席) and whether each agreed to the minutes (M4)."""
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         rows = session.execute(
             select(Department.code, Department.name, MeetingAttendance.agreed_minutes)
             .join(MeetingAttendance, MeetingAttendance.department_id == Department.id)
@@ -126,6 +129,7 @@ def record_agreement(
     database: Database, meeting_id: int, department_codes: list[str], *, actor: str
 ) -> None:
     """Units that attended say they agree to the draft minutes (M4)."""
+    require(database, Permission.EDIT_MEETING)
     with database.session() as session:
         meeting = _meeting(session, meeting_id)
         doc = minutes_of(session, meeting_id)
@@ -137,6 +141,7 @@ def record_agreement(
         unknown = [c for c in department_codes if c not in present]
         if unknown:
             raise DocumentError(f"只有出席会议的单位才能同意纪要：{'、'.join(unknown)} 未出席。")
+        agreed_before = sorted(code for code, a in present.items() if a.agreed_minutes)
         for code in department_codes:
             present[code].agreed_minutes = True
         audit.record(
@@ -146,7 +151,8 @@ def record_agreement(
             entity_type="meeting",
             entity_id=meeting_id,
             summary=f"纪要经 {len(department_codes)} 个出席单位同意",
-            after=sorted(department_codes),
+            before={"agreed": agreed_before},
+            after={"agreed": sorted(set(agreed_before) | set(department_codes))},
         )
 
 
@@ -167,6 +173,7 @@ def issue_minutes(
 ) -> str:
     """Sign off and issue; returns the document number. Every attending unit must have
     agreed and the signer must be the convener or a deputy convener (M4)."""
+    require(database, Permission.EDIT_MEETING)
     profile = get_profile(database)
     with database.session() as session:
         doc = session.get(Document, document_id)
@@ -239,5 +246,5 @@ RENDERERS[DocumentType.MINUTES.value] = render_minutes
 
 def signers_on(database: Database, day: date) -> list[str]:
     """For the sign-off dialog: who may sign off minutes on ``day`` (M4)."""
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         return signers(session, day)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import AppSetting, Document, Meeting
+from desktop.core.roles import Permission
 from desktop.core.vocab import Attendance, DocumentStatus, DocumentType, label
 from desktop.documents.blocks import Block, blocks_from_text, placeholders, render_template
 from desktop.documents.fonts import FontSet
@@ -19,6 +20,7 @@ from desktop.documents.notice import NoticeDoc, build_notice
 from desktop.documents.official import chinese_date
 from desktop.documents.tables import Imprint
 from desktop.services import audit
+from desktop.services.access import require
 from desktop.services.documents import (
     RENDERERS,
     DocumentError,
@@ -61,15 +63,19 @@ class NoticeDraft:
 
 
 def notice_template(database: Database) -> dict[str, str]:
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         setting = session.get(AppSetting, TEMPLATE_KEY)
     if setting is None:
         return dict(DEFAULT_TEMPLATE)
     return {**DEFAULT_TEMPLATE, **json.loads(setting.value)}
 
 
+_TEMPLATE_PARTS = {"title": "标题", "addressee": "主送", "text": "正文", "attachments": "附件"}
+
+
 def save_notice_template(database: Database, template: dict[str, str], *, actor: str) -> None:
     """Keep the office's own wording; a placeholder the program cannot fill is refused."""
+    require(database, Permission.EDIT_MEETING)
     unknown = sorted(
         {p for part in template.values() for p in placeholders(part)} - set(KNOWN_PLACEHOLDERS)
     )
@@ -79,6 +85,10 @@ def save_notice_template(database: Database, template: dict[str, str], *, actor:
             f"可用的占位符：{'、'.join('{' + k + '}' for k in KNOWN_PLACEHOLDERS)}。"
         )
     with database.session() as session:
+        setting = session.get(AppSetting, TEMPLATE_KEY)
+        was = {**DEFAULT_TEMPLATE, **(json.loads(setting.value) if setting else {})}
+        before, after = audit.changed_fields(was, {**DEFAULT_TEMPLATE, **template})
+        parts = "、".join(_TEMPLATE_PARTS.get(k, k) for k in after)
         session.merge(AppSetting(key=TEMPLATE_KEY, value=json.dumps(template, ensure_ascii=False)))
         audit.record(
             session,
@@ -86,7 +96,9 @@ def save_notice_template(database: Database, template: dict[str, str], *, actor:
             action="template.save",
             entity_type="setting",
             entity_id=TEMPLATE_KEY,
-            summary="修改通知模板",
+            summary=f"修改通知模板：{parts or '未改动'}",
+            before=before,
+            after=after,
         )
 
 
@@ -109,7 +121,7 @@ def draft_from_template(database: Database, values: dict[str, str]) -> NoticeDra
 
 def meeting_notice_draft(database: Database, meeting_id: int) -> NoticeDraft:
     """会议通知: when, where, who attends, what to prepare."""
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         meeting = session.get(Meeting, meeting_id)
         if meeting is None:
             raise DocumentError("会议不存在，可能已被删除。")
@@ -135,6 +147,7 @@ def meeting_notice_draft(database: Database, meeting_id: int) -> NoticeDraft:
 
 
 def create_notice(database: Database, draft: NoticeDraft, *, actor: str) -> int:
+    require(database, Permission.EDIT_MEETING)
     if not draft.title.strip() or not draft.text.strip():
         raise DocumentError("请填写通知的标题和正文。")
     with database.session() as session:
@@ -159,6 +172,7 @@ def create_notice(database: Database, draft: NoticeDraft, *, actor: str) -> int:
 def issue_notice(
     database: Database, document_id: int, *, signed_off_by: str, issued_on: date, actor: str
 ) -> str:
+    require(database, Permission.EDIT_MEETING)
     profile = get_profile(database)
     with database.session() as session:
         doc = session.get(Document, document_id)

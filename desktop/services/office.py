@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from db.engine import Database
 from db.models import AppSetting
+from desktop.services import audit
 
 FONT_SETS = {
     "standard": "标准公文字体（方正小标宋简体、仿宋_GB2312、楷体_GB2312、黑体）",
@@ -34,6 +35,12 @@ _KEYS = {
     "doc_prefix": "office.doc_prefix",
     "font_set": "documents.font_set",
 }
+_LABELS = {
+    "name": "发文机关名称",
+    "county": "县名",
+    "doc_prefix": "发文机关代字",
+    "font_set": "公文字体",
+}
 _DEFAULTS = {
     "name": "部门联合“双随机、一公开”监管工作联席会议办公室",
     "county": "",
@@ -43,7 +50,7 @@ _DEFAULTS = {
 
 
 def get_profile(database: Database) -> OfficeProfile:
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         values = {
             field: (setting.value if (setting := session.get(AppSetting, key)) else None)
             for field, key in _KEYS.items()
@@ -51,11 +58,33 @@ def get_profile(database: Database) -> OfficeProfile:
     return OfficeProfile(**{f: v or _DEFAULTS[f] for f, v in values.items()})
 
 
-def save_profile(database: Database, profile: OfficeProfile) -> None:
+def save_profile(database: Database, profile: OfficeProfile, *, actor: str) -> None:
     if not profile.name.strip() or not profile.doc_prefix.strip():
         raise ValueError("请填写发文机关名称和发文字号的机关代字：公文的版头和文号要用。")
     if profile.font_set not in FONT_SETS:
         raise ValueError(f"未知的公文字体方案“{profile.font_set}”。")
     with database.session() as session:
+        before: dict[str, str] = {}
+        after: dict[str, str] = {}
         for field, key in _KEYS.items():
-            session.merge(AppSetting(key=key, value=str(getattr(profile, field)).strip()))
+            value = str(getattr(profile, field)).strip()
+            setting = session.get(AppSetting, key)
+            old = setting.value if setting else _DEFAULTS[field]
+            if old == value:
+                continue
+            before[field], after[field] = old, value
+            if setting is None:
+                session.add(AppSetting(key=key, value=value))
+            else:
+                setting.value = value
+        if after:
+            audit.record(
+                session,
+                actor=actor,
+                action="office.profile",
+                entity_type="setting",
+                entity_id="office",
+                summary="修改公文设置：" + "、".join(_LABELS[f] for f in after),
+                before=before,
+                after=after,
+            )

@@ -13,8 +13,10 @@ from sqlalchemy import select
 
 from db.engine import Database
 from db.models import CaseCheck, Department, Target
+from desktop.core.roles import Permission
 from desktop.core.vocab import CaseTrigger, label
 from desktop.services import audit
+from desktop.services.access import require_department
 from desktop.services.plan_views import PlanError
 
 
@@ -54,6 +56,7 @@ def record_case_check(database: Database, draft: CaseDraft, actor: str) -> int:
         ).first()
         if department is None:
             raise PlanError(f"部门代码“{draft.department_code}”不是已登记的部门。")
+        require_department(session, Permission.EDIT_PLANS, department)
         target_id = None
         if draft.target_code.strip():
             code = draft.target_code.strip()
@@ -94,6 +97,9 @@ def close_case_check(database: Database, case_id: int, closed_on: date, actor: s
         case = session.get(CaseCheck, case_id)
         if case is None:
             raise PlanError(f"没有编号为 {case_id} 的案件检查记录。")
+        require_department(
+            session, Permission.EDIT_PLANS, session.get(Department, case.department_id)
+        )
         if closed_on < case.opened_on:
             raise PlanError(f"办结日期 {closed_on} 早于开始日期 {case.opened_on}。")
         before = case.closed_on

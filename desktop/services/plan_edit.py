@@ -18,13 +18,16 @@ from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from db.engine import Database
-from db.models import Plan
+from db.models import Department, Plan
 from desktop.core.plan_rules import PlanDeadlines, PlanDraft, RatioEntry
 from desktop.core.plan_rules import plan_warnings as _rule_warnings
+from desktop.core.roles import Permission
 from desktop.core.vocab import PlanKind, PlanStatus
 from desktop.services import audit
+from desktop.services.access import require_department
 from desktop.services.plan_cases import CaseDraft, close_case_check, record_case_check
 from desktop.services.plan_drafts import (
     FROZEN,
@@ -108,20 +111,33 @@ __all__ = [
 def validate_plan(database: Database, draft: PlanDraft, *, plan_id: int | None = None) -> list[str]:
     """Every problem that would stop ``save_plan``, in Chinese; empty means it may be saved.
     ``plan_id`` is the plan being edited, so it does not count as a second plan."""
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         return draft_problems(session, draft, (plan_id,) if plan_id else ())
 
 
 def plan_warnings(database: Database, draft: PlanDraft) -> list[str]:
     """Advice that does not block saving: P2 ratio order, national ratios over caps, I1."""
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         items = {code: item_info(item) for code, item in current_items(session).items()}
     return _rule_warnings(draft, items)
+
+
+def _require_plan_owner(session: Session, draft: PlanDraft, plan: Plan | None = None) -> None:
+    """A department's plan is its own business; the joint plan is the office's (P1, P4)."""
+    if draft.kind == PlanKind.JOINT or (plan is not None and plan.kind == PlanKind.JOINT):
+        require_department(session, Permission.EDIT_PLANS, None)
+        return
+    code = draft.department_code.strip()
+    department = session.scalars(select(Department).where(Department.code == code)).first()
+    require_department(session, Permission.EDIT_PLANS, department)
+    if plan is not None and plan.department_id != (department.id if department else None):
+        require_department(session, Permission.EDIT_PLANS, plan.department)
 
 
 def save_plan(database: Database, draft: PlanDraft, actor: str, plan_id: int | None = None) -> int:
     """Create a draft plan, or change one that is still a draft; returns its id."""
     with database.session() as session:
+        _require_plan_owner(session, draft)
         before = None
         if plan_id is None:
             check_draft(session, draft)
@@ -157,6 +173,7 @@ def adjust_plan(database: Database, plan_id: int, draft: PlanDraft, reason: str,
         raise PlanError("请写明调整原因（P5），如“辖区出现某类普遍性问题”或“突发风险”。")
     with database.session() as session:
         old = get_plan(session, plan_id)
+        _require_plan_owner(session, draft, old)
         if old.status != PlanStatus.PUBLISHED:
             raise PlanError("只有已公示的计划需要调整；草稿可直接修改，已报送的可由办公室退回。")
         same_identity(old, draft)
@@ -200,6 +217,7 @@ def file_temporary_check(
     draft = replace(draft, kind=PlanKind.TEMPORARY)
     at = at or datetime.now()
     with database.session() as session:
+        _require_plan_owner(session, draft)
         check_draft(session, draft)
         plan = Plan(status=PlanStatus.SUBMITTED, version=1, submitted_at=at)
         write_plan(session, plan, draft)

@@ -10,8 +10,10 @@ from sqlalchemy import select
 from db.engine import Database
 from db.models import AppSetting, Document, Plan, Publication, Task
 from desktop.core.plan_rules import deadline_on
+from desktop.core.roles import Permission
 from desktop.core.vocab import PlanKind, PlanStatus, PublicationKind, label
 from desktop.services import audit
+from desktop.services.access import require, require_department
 from desktop.services.plan_drafts import check_draft, dump_draft, plan_name
 from desktop.services.plan_views import PlanError, draft_of_plan, get_plan
 from desktop.services.plan_year import deadlines_in
@@ -24,6 +26,7 @@ def submit_plan(
     at = at or datetime.now()
     with database.session() as session:
         plan = get_plan(session, plan_id)
+        require_department(session, Permission.EDIT_PLANS, plan.department)
         if plan.kind == PlanKind.JOINT:
             raise PlanError("联合抽查计划由办公室制定，不需报送，可直接公示（P4）。")
         if plan.status != PlanStatus.DRAFT:
@@ -41,12 +44,18 @@ def submit_plan(
             entity_type="plan",
             entity_id=plan.id,
             summary=f"{plan.department.name}报送抽查计划{plan_name(plan)}{late}",
-            after={"submitted_at": at.isoformat(timespec="seconds"), "late": bool(late)},
+            before={"status": PlanStatus.DRAFT.value, "submitted_at": ""},
+            after={
+                "status": PlanStatus.SUBMITTED.value,
+                "submitted_at": at.isoformat(timespec="seconds"),
+                "late": bool(late),
+            },
         )
 
 
 def return_plan(database: Database, plan_id: int, reason: str, actor: str) -> None:
     """The office returns a submitted plan to its department for correction."""
+    require(database, Permission.EDIT_PLANS)
     if not reason.strip():
         raise PlanError("请写明退回的原因，以便部门修改。")
     with database.session() as session:
@@ -62,7 +71,11 @@ def return_plan(database: Database, plan_id: int, reason: str, actor: str) -> No
             entity_type="plan",
             entity_id=plan.id,
             summary=f"退回抽查计划{plan_name(plan)}：{reason.strip()}",
-            before={"submitted_at": before.isoformat(timespec="seconds") if before else ""},
+            before={
+                "status": PlanStatus.SUBMITTED.value,
+                "submitted_at": before.isoformat(timespec="seconds") if before else "",
+            },
+            after={"status": PlanStatus.DRAFT.value, "submitted_at": "", "reason": reason.strip()},
         )
 
 
@@ -75,6 +88,7 @@ def publish_plan(
     at: datetime | None = None,
 ) -> None:
     """The office publishes a submitted plan (or its own joint plan); it is frozen (P4)."""
+    require(database, Permission.PUBLISH)
     at = at or datetime.now()
     with database.session() as session:
         plan = get_plan(session, plan_id)
@@ -95,6 +109,7 @@ def publish_plan(
         if not channel.strip():
             county = session.get(AppSetting, "office.county")
             channel = f"{county.value}人民政府网站" if county and county.value else "政府网站"
+        was = str(plan.status)
         plan.status, plan.published_at = PlanStatus.PUBLISHED, at
         session.add(
             Publication(
@@ -113,7 +128,12 @@ def publish_plan(
             entity_type="plan",
             entity_id=plan.id,
             summary=f"公示抽查计划{plan_name(plan)}（{channel.strip()}）",
-            after={"published_at": at.isoformat(timespec="seconds"), "channel": channel.strip()},
+            before={"status": was, "published_at": ""},
+            after={
+                "status": PlanStatus.PUBLISHED.value,
+                "published_at": at.isoformat(timespec="seconds"),
+                "channel": channel.strip(),
+            },
         )
 
 
@@ -121,6 +141,8 @@ def delete_plan(database: Database, plan_id: int, actor: str) -> None:
     """Delete a draft nobody uses; deleting an adjustment brings back the published one."""
     with database.session() as session:
         plan = get_plan(session, plan_id)
+        office_plan = plan.kind == PlanKind.JOINT
+        require_department(session, Permission.EDIT_PLANS, None if office_plan else plan.department)
         if plan.status != PlanStatus.DRAFT:
             raise PlanError("只能删除草稿：已报送或已公示的计划要留档（A2）。")
         used = session.scalar(select(Task.id).where(Task.plan_id == plan.id).limit(1)) or (

@@ -20,8 +20,10 @@ from db.models import (
 )
 from desktop.core.checklist_rules import parse_methods
 from desktop.core.plan_rules import PlanDeadlines, deadline_problems, normalize_month_day
+from desktop.core.roles import Permission
 from desktop.core.vocab import CheckMethod, MeetingRole, PlanKind, PlanStatus, label
 from desktop.services import audit
+from desktop.services.access import require
 from desktop.services.plan_views import PlanError, get_plan
 from desktop.services.plan_year import DEADLINE_KEYS, deadlines_in
 
@@ -110,6 +112,7 @@ def merge_into_joint_plan(
 
     ``department_code`` is the department that issues the joint plan; by default the
     office director's (the office is housed in a member department)."""
+    require(database, Permission.EDIT_PLANS)
     if not plan_ids:
         raise PlanError("请选择要并入联合抽查计划的部门计划。")
     with database.session() as session:
@@ -130,6 +133,18 @@ def merge_into_joint_plan(
                 "不能再并入：请先用“调整计划”形成新版本，再并入（P5）。"
             )
         created = joint is None
+        before = None
+        if joint is not None:
+            already = session.scalars(
+                select(Plan.id).where(
+                    Plan.joint_plan_id == joint.id, Plan.status != PlanStatus.SUPERSEDED
+                )
+            )
+            before = {
+                "title": joint.title,
+                "department_id": joint.department_id,
+                "all": sorted(already),
+            }
         if joint is None:
             county = session.get(AppSetting, "office.county")
             joint = Plan(
@@ -164,7 +179,13 @@ def merge_into_joint_plan(
                 + "、".join(f"{p.department.short_name or p.department.name}" for p in plans)
                 + f" 的计划，共 {len(merged)} 个部门计划"
             ),
-            after={"merged": [p.id for p in plans], "all": [p.id for p in merged]},
+            before=before,
+            after={
+                "title": joint.title,
+                "department_id": joint.department_id,
+                "merged": [p.id for p in plans],
+                "all": [p.id for p in merged],
+            },
         )
         return joint.id
 
@@ -172,6 +193,7 @@ def merge_into_joint_plan(
 def set_plan_deadlines(database: Database, deadlines: PlanDeadlines, actor: str) -> PlanDeadlines:
     """Store the P3 deadlines ("MM-DD"; 02-29 means the end of February); returns them as
     stored."""
+    require(database, Permission.EDIT_PLANS)
     problems = deadline_problems(deadlines)
     if problems:
         raise PlanError("\n".join(problems))

@@ -15,7 +15,7 @@ from desktop.services.tasks import TaskDepartmentEntry, TaskDraft, TaskItemEntry
 
 
 def joint_task_draft(database: Database, proposal: OverlapProposal) -> TaskDraft:
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         lead = session.scalar(
             select(Plan.id)
             .join(Department, Plan.department_id == Department.id)

@@ -65,7 +65,7 @@ def item_info(item: ChecklistItem) -> ItemInfo:
 def current_item_infos(database: Database) -> list[ItemInfo]:
     """The current checklist's items as the plan and task dialogs list them: by
     department (the joint meeting's order), then by their number in the list."""
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         items = sorted(
             current_items(session).values(),
             key=lambda i: (i.department.sort_order, i.department.code, i.seq, i.code),
@@ -120,7 +120,7 @@ def draft_of_plan(session: Session, plan: Plan) -> PlanDraft:
 
 def plan_draft(database: Database, plan_id: int) -> PlanDraft:
     """The plan as the edit dialog fills it in (item codes of the pinned revisions)."""
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         return draft_of_plan(session, get_plan(session, plan_id))
 
 
@@ -218,7 +218,7 @@ def history_of(session: Session, plan: Plan) -> list[PlanVersionRow]:
 
 
 def plan_history(database: Database, plan_id: int) -> list[PlanVersionRow]:
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         return history_of(session, get_plan(session, plan_id))
 
 

@@ -62,7 +62,7 @@ def deadlines_in(session: Session) -> PlanDeadlines:
 
 def plan_deadlines(database: Database) -> PlanDeadlines:
     """P3 deadlines as "MM-DD" (defaults 01-31, 02-29 = end of February, 03-31)."""
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         return deadlines_in(session)
 
 
@@ -101,7 +101,7 @@ def _first_dates(session: Session, year: int, kind: PlanKind) -> dict[int, tuple
 def missing_submissions(database: Database, year: int, today: date) -> list[SubmissionRow]:
     """Member departments whose annual plan was not with the office by the deadline (P3):
     not sent (overdue, or not yet due) or sent late. On-time departments are left out."""
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         due = deadline_on(deadlines_in(session).submit, year)
         members = _members(session)
         firsts = _first_dates(session, year, PlanKind.DEPARTMENT)
@@ -133,7 +133,7 @@ class DeadlineRow:
 
 def deadline_overview(database: Database, year: int, today: date) -> list[DeadlineRow]:
     """The three P3 deadlines of a year and how they were met as of ``today``."""
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         deadlines = deadlines_in(session)
         members = _members(session)
         firsts = _first_dates(session, year, PlanKind.DEPARTMENT)
@@ -175,7 +175,7 @@ class DutyRow:
 def yearly_duties(database: Database, year: int) -> list[DutyRow]:
     """P7: what each member department initiated and joined among the year's random joint
     tasks (case checks are not tasks and never count, P10), and who is behind."""
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         members = _members(session)
         codes = dict(session.execute(select(Department.id, Department.code)).all())
         tasks = session.scalars(
@@ -226,7 +226,7 @@ def joint_check_counts(
     )
     if exclude_task_id is not None:
         query = query.where(Task.id != exclude_task_id)
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         counts = dict(session.execute(query).all())
     if target_ids is None:
         return counts
@@ -272,7 +272,7 @@ class OverlapProposal:
 
 def overlaps(database: Database, year: int) -> list[OverlapProposal]:
     """Department and temporary plans of the year (not superseded) that overlap (P9)."""
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         plans = session.scalars(
             select(Plan)
             .join(Department, Plan.department_id == Department.id)
@@ -357,7 +357,7 @@ def case_checks(database: Database, year: int) -> list[CaseRow]:
         .where(CaseCheck.year == year)
         .order_by(CaseCheck.opened_on, CaseCheck.id)
     )
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         return [
             CaseRow(
                 c.id,

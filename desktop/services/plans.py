@@ -56,7 +56,7 @@ def list_plans(database: Database, year: int | None = None) -> list[PlanRow]:
     )
     if year is not None:
         query = query.where(Plan.year == year)
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         return [
             PlanRow(
                 id=p.id,
@@ -134,7 +134,7 @@ def list_tasks(database: Database, year: int | None = None) -> list[TaskRow]:
     )
     if year is not None:
         query = query.where(Task.year == year)
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         return [
             TaskRow(
                 id=t.id,

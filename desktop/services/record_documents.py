@@ -53,6 +53,7 @@ from desktop.documents.record_form import (
 from desktop.services.documents import DocumentError
 from desktop.services.inspection.common import current_results, record_of, serving_officers
 from desktop.services.office import get_profile
+from desktop.services.storage import write_file
 from desktop.services.tasks.common import recorded_draw
 from desktop.services.tasks.flow import carried_target_ids, source_draw
 
@@ -108,7 +109,7 @@ class _Context:
 
 def task_id_of(database: Database, code: str) -> int:
     """The task with this code (e.g. 2026-JYJ-01)."""
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         found = session.scalar(select(Task.id).where(Task.code == code.strip()))
     if found is None:
         raise RecordDocumentError(f"没有任务编号为“{code}”的抽查任务：请核对任务编号。")
@@ -117,7 +118,7 @@ def task_id_of(database: Database, code: str) -> int:
 
 def target_id_of(database: Database, code: str) -> int:
     """The target with this unified social credit code (or registry code)."""
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         found = session.scalar(select(Target.id).where(Target.code == code.strip().upper()))
     if found is None:
         raise RecordDocumentError(f"名录库中没有统一社会信用代码为“{code}”的检查对象。")
@@ -333,9 +334,7 @@ def record_form_bytes(database: Database, task_id: int, target_id: int) -> bytes
 
 
 def export_record_form(database: Database, task_id: int, target_id: int, path: Path) -> Path:
-    path = Path(path)
-    path.write_bytes(record_form_bytes(database, task_id, target_id))
-    return path
+    return write_file(path, record_form_bytes(database, task_id, target_id))
 
 
 def record_forms_bytes(database: Database, task_id: int, group_no: int | None = None) -> bytes:
@@ -361,9 +360,7 @@ def record_forms_bytes(database: Database, task_id: int, group_no: int | None = 
 def export_record_forms(
     database: Database, task_id: int, path: Path, group_no: int | None = None
 ) -> Path:
-    path = Path(path)
-    path.write_bytes(record_forms_bytes(database, task_id, group_no))
-    return path
+    return write_file(path, record_forms_bytes(database, task_id, group_no))
 
 
 # ---------------------------------------------------------------- notification letters
@@ -461,5 +458,5 @@ def export_notification_letters(
 ) -> LettersResult:
     """Write the letters to ``path``; the result says how many and who was left out."""
     result = notification_letters_bytes(database, task_id, target_ids, dated=dated)
-    Path(path).write_bytes(result.data)
+    write_file(path, result.data)
     return result

@@ -50,7 +50,7 @@ def list_results(
         query = query.where(
             or_(Target.name.like(pattern), Target.code.like(pattern), Task.code.like(pattern))
         )
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         return [
             ResultRow(
                 id=r.id,

@@ -161,7 +161,7 @@ def _filtered(query: SelectT, f: TargetFilter, database: Database | None = None)
 
 
 def count_targets(database: Database, f: TargetFilter = TargetFilter()) -> int:
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         return session.scalar(_filtered(select(func.count(Target.id)), f, database)) or 0
 
 
@@ -196,7 +196,7 @@ def page_targets(
     # not on every row OFFSET skips (deep pages stay as quick as the first).
     ids = _filtered(select(Target.id), f, database).order_by(*order).offset(offset).limit(limit)
     query = _rows_query().where(Target.id.in_(ids)).order_by(*order)
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         return [_target_row(t, town, owner) for t, town, owner in session.execute(query)]
 
 
@@ -211,7 +211,7 @@ def iter_targets(
     last = ""
     while True:
         query = _filtered(_rows_query(), f, database).where(Target.code > last)
-        with database.session() as session:
+        with database.session(readonly=True) as session:
             result = session.execute(query.order_by(Target.code).limit(chunk))
             rows = [_target_row(t, town, owner) for t, town, owner in result]
         if not rows:
@@ -273,14 +273,14 @@ def target_detail(row: TargetRow) -> Detail:
 
 
 def township_options(database: Database) -> list[Option]:
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         rows = session.execute(select(Township.id, Township.name).order_by(Township.code))
         return [Option(str(i), name) for i, name in rows]
 
 
 def industry_options(database: Database) -> list[Option]:
     """The industries present in the registry (the index on ``industry`` answers this)."""
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         query = select(Target.industry).where(Target.industry != "").distinct()
         rows = session.scalars(query.order_by(Target.industry))
         return [Option(name, name) for name in rows]
@@ -288,7 +288,7 @@ def industry_options(database: Database) -> list[Option]:
 
 def department_options(database: Database) -> list[Option]:
     """Departments for the "监管部门" filter, in the joint meeting's order."""
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         rows = session.execute(
             select(Department.id, Department.name).order_by(Department.sort_order, Department.code)
         )
@@ -357,7 +357,7 @@ def list_inspectors(
                 Inspector.specialties.like(pattern),
             )
         )
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         rows = []
         for i, dept in session.execute(query):
             valid = i.certificate_valid_until is not None and i.certificate_valid_until >= today
@@ -410,7 +410,7 @@ class ExpertRow:
 
 def list_experts(database: Database) -> list[ExpertRow]:
     """R5: experts and bodies, listed apart; they never count as enforcement officers."""
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         return [
             ExpertRow(e.id, label(e.kind, "ExpertKind"), e.name, e.organisation, e.specialties)
             for e in session.scalars(select(Expert).order_by(Expert.kind, Expert.id))

@@ -59,7 +59,13 @@ def read_rows(
         raise SpreadsheetError(f"找不到文件：{path}。请确认文件位置后重新选择。")
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
-        return SheetRows(path, path.stem, _non_blank(_csv_rows(path), progress))
+        try:
+            return SheetRows(path, path.stem, _non_blank(_csv_rows(path), progress))
+        except (csv.Error, OSError) as error:  # a cell over 128 KB, a folder, no access …
+            raise SpreadsheetError(
+                f"无法读取“{path.name}”（{error}）：文件可能已损坏、正被其他程序占用，"
+                "或不是表格文件。请在 Excel 中打开并另存为 .xlsx 后再试。"
+            ) from error
     if suffix not in EXCEL_SUFFIXES:
         raise SpreadsheetError(
             f"不支持的文件类型“{path.suffix}”：请另存为 .xlsx、.xls 或 .csv 后再导入。"

@@ -5,10 +5,11 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
 from db.engine import Database
+from desktop.paths import resource_path
 from desktop.ui.settings import APPLICATION, ORGANIZATION
 
 # Interface fonts by name with fallbacks: Windows first, then what Linux test boxes have.
@@ -30,6 +31,7 @@ def application() -> QApplication:
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("双随机工作台")
+    app.setWindowIcon(QIcon(str(resource_path("icons", "shuangsuiji.png"))))
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     translator = QTranslator(app)
     if translator.load(
@@ -50,12 +52,26 @@ def choose_ui_font(app: QApplication) -> None:
 
 
 def run_gui(database: Database, *, demo: bool = False) -> int:
+    """Sign in, then the main window; 切换用户 closes it and signs in again."""
     app = application()
+    from desktop.ui import error_handler
     from desktop.ui.main_window import MainWindow
 
-    window = MainWindow(database, demo=demo)
-    window.show()
+    error_handler.install()  # an error escaping a slot becomes a message box
+    from desktop.ui.sign_in import DEMO_HINT, sign_in
+
+    status = 0
+    single_user = True
     try:
-        return app.exec()
+        while True:
+            principal = sign_in(database, single_user=single_user, hint=DEMO_HINT if demo else "")
+            if principal is None:
+                return status
+            window = MainWindow(database.bound(principal=principal), demo=demo, principal=principal)
+            window.show()
+            status = app.exec()
+            if not window.switch_user_requested:
+                return status
+            single_user = False
     finally:
         database.dispose()

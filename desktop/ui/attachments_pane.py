@@ -46,10 +46,10 @@ from desktop.services.attachments import (
     list_attachments,
     verify_attachments,
 )
+from desktop.ui.actor import actor_of
 from desktop.ui.table_models import SORT_ROLE, Column, RowTableModel
 from desktop.ui.worker import Job, JobCancelled, run_with_progress
 
-ACTOR = "办公室"  # until accounts exist (issue 9), changes are made by the office
 STEPS = 1000  # the progress dialog counts in thousandths: Qt's int cannot hold a video's bytes
 FILE_FILTER = ";;".join(
     [
@@ -98,13 +98,13 @@ class AttachmentsPane(QWidget):
         owner_id: int | None = None,
         parent: QWidget | None = None,
         *,
-        actor: str = ACTOR,
+        actor: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.database = database
         self.owner_type = check_owner_type(owner_type)
         self.owner_id: int | None = None
-        self.actor = actor
+        self.actor = actor or actor_of(database)
         self.job: Job | None = None
         self.problems: dict[int, AttachmentProblem] = {}
         self.choose_files: Callable[[], list[Path]] = self._ask_files

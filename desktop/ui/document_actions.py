@@ -14,11 +14,10 @@ from desktop.core.vocab import DocumentType
 from desktop.paths import documents_dir
 from desktop.services import documents, minutes, notices
 from desktop.services.documents import DocumentError
+from desktop.ui.actor import actor_of
 from desktop.ui.dialogs.document_dialogs import DocumentEditDialog, IssueDialog
 from desktop.ui.hub import hub
 from desktop.ui.printing import send_to_printer, spool
-
-ACTOR = "办公室"  # until accounts exist (issue 9)
 
 
 class DocumentActions:
@@ -48,7 +47,9 @@ class DocumentActions:
         changed = dialog.draft()
         return self.run(
             "修改草稿",
-            lambda: documents.save_draft(self.database, document_id, changed, actor=ACTOR),
+            lambda: documents.save_draft(
+                self.database, document_id, changed, actor=actor_of(self.database)
+            ),
         )
 
     def issue(self, document_id: int, choice: tuple[str, date] | None = None) -> bool:
@@ -70,7 +71,13 @@ class DocumentActions:
         done = self.run(
             "签发印发",
             lambda: numbers.append(
-                issue(self.database, document_id, signed_off_by=signer, issued_on=day, actor=ACTOR)
+                issue(
+                    self.database,
+                    document_id,
+                    signed_off_by=signer,
+                    issued_on=day,
+                    actor=actor_of(self.database),
+                )
             ),
         )
         if done:

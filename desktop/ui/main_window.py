@@ -8,7 +8,8 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from db.engine import Database
-from desktop import __version__
+from desktop import __version__, paths
+from desktop.core.roles import Principal
 from desktop.ui.hub import hub
 from desktop.ui.settings import UiSettings
 from desktop.ui.tabs.base import Tab
@@ -21,6 +22,7 @@ from desktop.ui.tabs.publication_tab import PublicationTab
 from desktop.ui.tabs.records_tab import RecordsTab
 from desktop.ui.tabs.registry_tab import RegistryTab
 from desktop.ui.tabs.statistics_tab import StatisticsTab
+from desktop.ui.user_menu import add_user_menu, user_rights, user_status
 
 TAB_CLASSES: list[type[Tab]] = [
     HomeTab,
@@ -37,10 +39,18 @@ TAB_CLASSES: list[type[Tab]] = [
 
 class MainWindow(QMainWindow):
     def __init__(
-        self, database: Database, *, demo: bool = False, parent: QWidget | None = None
+        self,
+        database: Database,
+        *,
+        demo: bool = False,
+        principal: Principal | None = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.database = database
+        self.principal = principal
+        self.switch_user_requested = False
+        self.exit_backup = not demo  # an automatic copy when the window closes (issue 9)
         self.settings = UiSettings()
         title = "双随机工作台"
         self.setWindowTitle(f"{title}（演示县）" if demo else title)
@@ -58,7 +68,11 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.database_label, 1)
         if demo:
             self.statusBar().addPermanentWidget(QLabel("演示数据，仅供试用"))
+        self.user_label = QLabel(user_status(principal))
+        self.user_label.setToolTip(user_rights(principal))
+        self.statusBar().addPermanentWidget(self.user_label)
         self._build_menu()
+        add_user_menu(self)
         hub.data_changed.connect(self._data_changed)
         hub.status_message.connect(self.show_status)
 
@@ -73,6 +87,12 @@ class MainWindow(QMainWindow):
         refresh = QAction("刷新(&R)", self, shortcut=QKeySequence.StandardKey.Refresh)
         refresh.triggered.connect(lambda: hub.data_changed.emit("*"))
         file_menu.addAction(refresh)
+        backups_action = QAction("备份与恢复(&B)…", self)
+        backups_action.triggered.connect(self._open_backups)
+        file_menu.addAction(backups_action)
+        audit_action = QAction("操作记录(&L)…", self)
+        audit_action.triggered.connect(self._open_audit)
+        file_menu.addAction(audit_action)
         file_menu.addSeparator()
         quit_action = QAction("退出(&X)", self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -92,6 +112,20 @@ class MainWindow(QMainWindow):
         about = QAction("关于(&A)", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def _open_audit(self) -> None:
+        from desktop.ui.dialogs.audit_dialog import AuditDialog  # imported when first opened
+
+        AuditDialog(self.database, parent=self).exec()
+
+    def _open_backups(self) -> None:
+        from desktop.ui.dialogs.backup_dialog import BackupDialog
+
+        dialog = BackupDialog(self.database, paths.backup_dir(), parent=self)
+        dialog.exec()
+        if dialog.restored is not None:  # every tab holds the old data: start again
+            self.exit_backup = False
+            self.close()
 
     def _about(self) -> None:
         QMessageBox.about(
@@ -123,4 +157,9 @@ class MainWindow(QMainWindow):
         self.settings.window_geometry = self.saveGeometry()
         self.settings.last_tab = self.tabs.currentIndex()
         self.settings.sync()
+        if self.exit_backup:
+            from desktop.ui.dialogs.backup_dialog import exit_backup
+
+            self.exit_backup = False  # once, even if closing is asked for again
+            exit_backup(self, self.database, paths.backup_dir())
         super().closeEvent(event)

@@ -4,13 +4,25 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from desktop import paths
+
 ORGANIZATION = "shuangsuiji"
 APPLICATION = "shuangsuiji"
+PORTABLE_FILE = "shuangsuiji.ini"
+
+
+def settings_store() -> QSettings:
+    """The platform's own place (the registry on Windows), or in portable mode an ini file
+    beside the data, so they travel with the program on a USB stick."""
+    folder = paths.settings_dir()
+    if folder is None:
+        return QSettings(ORGANIZATION, APPLICATION)
+    return QSettings(str(folder / PORTABLE_FILE), QSettings.Format.IniFormat)
 
 
 class UiSettings:
     def __init__(self) -> None:
-        self._qs = QSettings(ORGANIZATION, APPLICATION)
+        self._qs = settings_store()
 
     @property
     def window_geometry(self) -> QByteArray | None:

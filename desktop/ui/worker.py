@@ -59,7 +59,10 @@ class Job(QObject):
             if _is_cancel(error):
                 self.cancelled.emit()
             elif isinstance(error, ValueError | OSError):
-                self.failed.emit(str(error))
+                # A full disk or a read-only database in Chinese, not the driver's English.
+                from desktop.services.storage import storage_error
+
+                self.failed.emit(str(storage_error(error) or error))
             else:
                 log.exception("后台任务失败")
                 self.failed.emit(f"发生意外错误：{error}。数据没有改动；请把日志发给维护人员。")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -22,10 +23,11 @@ from db.migrate import (
     head_revision,
     upgrade_to_head,
 )
+from tests.databases import NewDatabase
 
 
-def test_empty_to_head_creates_every_model_table(tmp_path: Path) -> None:
-    database = Database(tmp_path / "new.sqlite")
+def test_empty_to_head_creates_every_model_table(new_database: NewDatabase) -> None:
+    database = Database(new_database("new"))
     assert current_revision(database) is None
     backup = upgrade_to_head(database)
     assert backup is None  # a new file has nothing to lose
@@ -35,8 +37,8 @@ def test_empty_to_head_creates_every_model_table(tmp_path: Path) -> None:
     database.dispose()
 
 
-def test_head_matches_the_models(tmp_path: Path) -> None:
-    database = Database(tmp_path / "head.sqlite")
+def test_head_matches_the_models(new_database: NewDatabase) -> None:
+    database = Database(new_database("head"))
     upgrade_to_head(database)
     with database.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"include_object": include_object})
@@ -45,8 +47,8 @@ def test_head_matches_the_models(tmp_path: Path) -> None:
     database.dispose()
 
 
-def test_downgrade_and_upgrade_round_trip(tmp_path: Path) -> None:
-    database = Database(tmp_path / "round.sqlite")
+def test_downgrade_and_upgrade_round_trip(new_database: NewDatabase) -> None:
+    database = Database(new_database("round"))
     upgrade_to_head(database)
     with database.engine.begin() as connection:
         config = alembic_config(database)
@@ -58,6 +60,7 @@ def test_downgrade_and_upgrade_round_trip(tmp_path: Path) -> None:
     database.dispose()
 
 
+@pytest.mark.sqlite_only  # the backup is a copy of the file (a server is backed up by pg_dump)
 def test_migration_on_an_existing_file_takes_a_backup_first(tmp_path: Path) -> None:
     path = tmp_path / "office.sqlite"
     database = Database(path)
@@ -78,6 +81,7 @@ def test_migration_on_an_existing_file_takes_a_backup_first(tmp_path: Path) -> N
     database.dispose()
 
 
+@pytest.mark.sqlite_only  # SQLite's online backup of a file in WAL mode
 def test_backup_copy_is_consistent_in_wal_mode(tmp_path: Path) -> None:
     database = Database(tmp_path / "wal.sqlite")
     upgrade_to_head(database)
@@ -90,6 +94,7 @@ def test_backup_copy_is_consistent_in_wal_mode(tmp_path: Path) -> None:
     database.dispose()
 
 
+@pytest.mark.sqlite_only  # SQLite's pragmas
 def test_sqlite_pragmas_wal_foreign_keys_busy_timeout(empty_db: Database) -> None:
     with empty_db.engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
@@ -98,7 +103,6 @@ def test_sqlite_pragmas_wal_foreign_keys_busy_timeout(empty_db: Database) -> Non
 
 
 def test_foreign_keys_are_enforced(empty_db: Database) -> None:
-    import pytest
     from sqlalchemy.exc import IntegrityError
 
     with pytest.raises(IntegrityError), empty_db.session() as session:
@@ -106,7 +110,7 @@ def test_foreign_keys_are_enforced(empty_db: Database) -> None:
             text(
                 "INSERT INTO inspectors (code, name, department_id, kind, certificate_no,"
                 " specialties, level, id_number, phone, on_leave, active)"
-                " VALUES ('X-1', '某', 999, 'civil_servant', '', '', '', '', '', 0, 1)"
+                " VALUES ('X-1', '某', 999, 'civil_servant', '', '', '', '', '', FALSE, TRUE)"
             )
         )
 
@@ -123,6 +127,7 @@ def _demo_at_0005(demo_file: Path, tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.sqlite_only  # SQLite's batch rebuild of a table other tables refer to
 def test_upgrade_rebuilds_referenced_tables_with_their_data(
     demo_file: Path, tmp_path: Path
 ) -> None:
@@ -140,30 +145,29 @@ def test_upgrade_rebuilds_referenced_tables_with_their_data(
         assert check.execute("pragma foreign_keys").fetchone() == (0,)  # a fresh connection
 
 
-def test_a_failing_upgrade_leaves_the_database_as_it_was(demo_file: Path, tmp_path: Path) -> None:
+def test_a_failing_upgrade_leaves_the_database_as_it_was(demo_db: Database) -> None:
     """Two records for one task and target break 0006's unique constraint half-way: the
     whole upgrade is undone, no ``_alembic_tmp_`` table is left, the data is untouched."""
-    path = _demo_at_0005(demo_file, tmp_path)
-    with sqlite3.connect(path) as raw:
-        columns = [r[1] for r in raw.execute("pragma table_info(inspection_records)")]
-        names = ", ".join(c for c in columns if c != "id")
-        raw.execute(
-            f"insert into inspection_records ({names}) select {names} from inspection_records "
-            "order by id limit 1"
+    command.downgrade(alembic_config(demo_db), "0005")
+    table = "inspection_records"
+    columns = inspect(demo_db.engine).get_columns(table)
+    names = ", ".join(c["name"] for c in columns if c["name"] != "id")
+    with demo_db.engine.begin() as connection:
+        connection.execute(
+            text(
+                f"insert into {table} ({names}) select {names} from {table} "
+                f"where id = (select min(id) from {table})"
+            )
         )
-        count = raw.execute("select count(*) from inspection_records").fetchone()
-    database = Database(path)
+        count = connection.scalar(text(f"select count(*) from {table}"))
     try:
-        upgrade_to_head(database)
+        upgrade_to_head(demo_db)
     except Exception:
         pass
     else:
         raise AssertionError("the upgrade should have failed on the duplicate record")
-    assert current_revision(database) == "0005"
-    database.dispose()
-    with sqlite3.connect(path) as check:
-        leftovers = check.execute(
-            "select name from sqlite_master where name like '_alembic_tmp%'"
-        ).fetchall()
-        assert leftovers == []
-        assert check.execute("select count(*) from inspection_records").fetchone() == count
+    assert current_revision(demo_db) == "0005"
+    tables = inspect(demo_db.engine).get_table_names()
+    assert [name for name in tables if name.startswith("_alembic_tmp")] == []
+    with demo_db.engine.connect() as connection:
+        assert connection.scalar(text(f"select count(*) from {table}")) == count

@@ -14,6 +14,7 @@ from desktop.cli import main
 from desktop.services.statistics import StatisticsFilter, compute_figures
 from desktop.services.statistics.bulletin import TABLE_HEADER, bulletin_bytes, period_words
 from desktop.services.statistics.workbook import SHEETS, export_figures_xlsx, figures_xlsx_bytes
+from tests.databases import location
 from tests.documents.docx_reading import open_docx, part, part_names, q
 
 TODAY = date(2026, 11, 20)
@@ -93,7 +94,7 @@ def test_figures_workbook_reads_back(demo_db: Database, tmp_path: Path) -> None:
 
 
 def test_cli_exports_bulletin_and_figures(demo_db: Database, tmp_path: Path) -> None:
-    db = ["--db", str(demo_db.sqlite_path)]
+    db = ["--db", location(demo_db)]
     out = tmp_path / "通报"
     args = ["export", "bulletin", "--year", "2026", "--from", "2026-04-01", "--to", "2026-09-30"]
     assert main([*args, "--today", "2026-11-20", *db, str(out)]) == 0

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from db.engine import Database
+from tests.databases import location
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENS = {
@@ -29,10 +30,10 @@ def test_d9_public_draw_with_two_screens_gives_a_verifiable_record(
     config = tmp_path / "screens.json"
     config.write_text(json.dumps(SCREENS), "utf-8")
     env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}"}
-    database = demo_db.sqlite_path
-    demo_db.dispose()  # the child process opens the file itself
+    database = location(demo_db)
+    demo_db.dispose()  # the child process opens the database itself
     run = subprocess.run(
-        [sys.executable, str(ROOT / "tests/e2e/two_screen_draw.py"), str(database), str(tmp_path)],
+        [sys.executable, str(ROOT / "tests/e2e/two_screen_draw.py"), database, str(tmp_path)],
         env=env,
         cwd=ROOT,
         capture_output=True,

@@ -1,7 +1,7 @@
 """A whole public draw on the demo county with two screens (run by test_two_screens.py in its
 own process: the offscreen platform gets two virtual screens from a config file).
 
-argv: demo database path, output folder. Prints OK and writes record.json and the
+argv: the demo database (file path or URL), output folder. Prints OK and writes record.json and the
 projector's screenshot; any failed check raises."""
 
 from __future__ import annotations
@@ -27,10 +27,10 @@ def pump(ms: int) -> None:
 
 
 def main() -> None:
-    database_path, out = Path(sys.argv[1]), Path(sys.argv[2])
+    database_at, out = sys.argv[1], Path(sys.argv[2])  # a file path or a URL
     app = QApplication([])
     operator, projector_screen = app.screens()
-    database = open_database(database_path).database
+    database = open_database(database_at).database
     with database.session() as session:
         task_id = session.scalar(select(Task.id).where(Task.status == "pending_draw"))
     tab = DrawsTab(database)

@@ -24,8 +24,12 @@ from desktop.services.attachments import (
     verify_attachments,
 )
 from desktop.services.audit import verify_chain
+from desktop.services.database import open_database
+from tests.databases import NewDatabase
 
 ACTOR = "张三"
+
+pytestmark = pytest.mark.usefixtures("shared_archive")
 
 
 def _file(folder: Path, name: str, content: bytes) -> Path:
@@ -44,8 +48,11 @@ def _files(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
 
+@pytest.mark.sqlite_only  # the archive of a SQLite file is the folder beside the file
 def test_the_archive_root_is_beside_the_sqlite_file(empty_db: Database, tmp_path: Path) -> None:
     assert archive_root(empty_db) == tmp_path.resolve() / "empty-archive"
+    with pytest.raises(AttachmentError, match="无需设置"):
+        set_archive_root(empty_db, tmp_path, actor="管理员")
 
 
 def test_a_copy_is_filed_with_the_sha256_of_its_source(
@@ -240,7 +247,7 @@ def test_a_record_of_the_demo_county_gets_its_scan(demo_db: Database, tmp_path: 
     row = add_attachment(
         demo_db, "record", record_id, _file(tmp_path, "记录表.pdf", b"%PDF-1.7"), actor=ACTOR
     )
-    assert row.path.is_relative_to(tmp_path / "demo-archive")
+    assert row.path.is_relative_to(archive_root(demo_db))
     assert [r.id for r in list_attachments(demo_db, "record", record_id)] == [row.id]
     assert verify_chain(demo_db) == []
 
@@ -258,9 +265,11 @@ class _ServerDatabase(Database):
 
 
 def test_a_server_database_needs_the_shared_folder(
-    empty_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    new_database: NewDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    server = _ServerDatabase(empty_db.url.database or "")
+    where = new_database("server")
+    open_database(where).database.dispose()
+    server = _ServerDatabase(where)
     try:
         with pytest.raises(AttachmentError, match="共享"):
             archive_root(server)
@@ -283,9 +292,6 @@ def test_a_server_database_needs_the_shared_folder(
             add_attachment(server, "record", 1, _file(tmp_path, "v.mp4", b"four"), actor=ACTOR)
     finally:
         server.dispose()
-
-    with pytest.raises(AttachmentError, match="无需设置"):
-        set_archive_root(empty_db, tmp_path, actor="管理员")
 
 
 def test_a_lost_file_is_restored_by_copying_not_by_adding_again(

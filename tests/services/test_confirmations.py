@@ -98,7 +98,7 @@ def test_r3_old_confirmation_is_stale_by_setting(demo_db: Database) -> None:
     code = next(iter(_owners(demo_db, RegistryKind.INSPECTORS)))
     confirm_registry(demo_db, RegistryKind.INSPECTORS, code, by="王五", at=AT)
     assert get_max_age_days(demo_db) == DEFAULT_MAX_AGE_DAYS
-    set_max_age_days(demo_db, 7)
+    set_max_age_days(demo_db, 7, actor="王五")
     assert get_max_age_days(demo_db) == 7
     row = _status(demo_db, RegistryKind.INSPECTORS, code)
     assert row.stale and not row.changed  # type: ignore[attr-defined]
@@ -106,7 +106,7 @@ def test_r3_old_confirmation_is_stale_by_setting(demo_db: Database) -> None:
     # An explicit argument wins over the stored setting.
     assert not _status(demo_db, RegistryKind.INSPECTORS, code, max_age_days=30).stale  # type: ignore[attr-defined]
     with pytest.raises(ValueError, match="至少"):
-        set_max_age_days(demo_db, 0)
+        set_max_age_days(demo_db, 0, actor="王五")
 
 
 def test_r3_rows_changed_after_confirmation_make_it_stale(demo_db: Database) -> None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from db.base import Base
 from db.engine import Database
 from db.models import (
     ChecklistItem,
@@ -26,40 +26,45 @@ from db.models import (
 from desktop.core.codes import is_valid_uscc
 from desktop.core.draw import verify_record
 from desktop.services.demo import DemoExistsError, generate_demo
+from tests.databases import NewDatabase
 
 WALL_CLOCK_COLUMNS = {"created_at"}  # filled by the database, not by the generator
 
 
-def content_digest(path: Path) -> str:
+def content_digest(location: str) -> str:
     """SHA-256 over every table's rows, leaving out columns the clock fills."""
-    connection = sqlite3.connect(path)
+    database = Database(location)
     digest = hashlib.sha256()
-    listing = "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
-    tables = sorted(r[0] for r in connection.execute(listing))
-    for table in tables:
-        columns = [r[1] for r in connection.execute(f"PRAGMA table_info({table})")]
-        keep = [c for c in columns if c not in WALL_CLOCK_COLUMNS]
-        digest.update(table.encode())
-        for row in connection.execute(f"SELECT {', '.join(keep)} FROM {table} ORDER BY 1"):
-            digest.update(repr(row).encode())
-    connection.close()
+    with database.engine.connect() as connection:
+        for table in sorted(Base.metadata.tables.values(), key=lambda t: t.name):
+            keep = [c for c in table.c if c.name not in WALL_CLOCK_COLUMNS]
+            digest.update(table.name.encode())
+            for row in connection.execute(select(*keep).order_by(*table.primary_key)):
+                digest.update(repr(tuple(row)).encode())
+    database.dispose()
     return digest.hexdigest()
 
 
-def test_same_seed_gives_the_same_county(tmp_path: Path) -> None:
-    first = generate_demo(tmp_path / "a.sqlite", targets=600, seed=11)
-    second = generate_demo(tmp_path / "b.sqlite", targets=600, seed=11)
-    other = generate_demo(tmp_path / "c.sqlite", targets=600, seed=12)
-    assert first.targets == second.targets == 600
-    assert content_digest(first.path) == content_digest(second.path)
-    assert content_digest(first.path) != content_digest(other.path)
+def test_same_seed_gives_the_same_county(new_database: NewDatabase) -> None:
+    first, second, other = new_database("a"), new_database("b"), new_database("c")
+    assert generate_demo(first, targets=600, seed=11).targets == 600
+    assert generate_demo(second, targets=600, seed=11).targets == 600
+    generate_demo(other, targets=600, seed=12)
+    assert content_digest(first) == content_digest(second)
+    assert content_digest(first) != content_digest(other)
 
 
-def test_refuses_to_overwrite_unless_forced(tmp_path: Path) -> None:
+def test_refuses_to_write_over_a_database(new_database: NewDatabase) -> None:
+    location = new_database("x")
+    generate_demo(location, targets=200, seed=1)
+    with pytest.raises(DemoExistsError, match=r"已存在|已有数据表"):
+        generate_demo(location, targets=200, seed=1)
+
+
+@pytest.mark.sqlite_only  # replacing a file (and its -wal, -shm); server databases never are
+def test_force_replaces_a_demo_file(tmp_path: Path) -> None:
     path = tmp_path / "x.sqlite"
     generate_demo(path, targets=200, seed=1)
-    with pytest.raises(DemoExistsError, match="已存在"):
-        generate_demo(path, targets=200, seed=1)
     assert generate_demo(path, targets=300, seed=1, overwrite=True).targets == 300
 
 

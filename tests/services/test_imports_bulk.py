@@ -34,6 +34,10 @@ from tests.fixtures_spreadsheets import (
 
 NAMED_INDEXES = 13  # the secondary indexes of targets at migration 0003
 
+# SQLite's fast path (indexes read from sqlite_master, FTS5, rows straight to sqlite3);
+# other databases take the portable path, which the other import tests run on both.
+pytestmark = pytest.mark.sqlite_only
+
 
 @pytest.fixture
 def county(empty_db: Database) -> Iterator[Database]:

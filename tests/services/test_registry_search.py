@@ -111,6 +111,7 @@ def _queries(rows: list[Plain]) -> list[str]:
     ]
 
 
+@pytest.mark.sqlite_only  # the FTS5 index exists on SQLite only; the LIKE path is tested below
 def test_r2_fts_search_matches_a_plain_python_filter(
     demo_db: Database, statements: list[str]
 ) -> None:
@@ -229,6 +230,7 @@ def test_r2_short_search_pages_in_code_order(demo_db: Database) -> None:
         assert count_targets(demo_db, f) == len(expected), words
 
 
+@pytest.mark.sqlite_only  # reads SQLite's query plans (EXPLAIN QUERY PLAN)
 def test_r2_label_filters_use_their_partial_indexes(demo_db: Database) -> None:
     # The filter repeats the index's condition term for term; a different spelling of the
     # same condition (``== True``) would make SQLite scan the table without a word. With a

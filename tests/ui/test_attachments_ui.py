@@ -17,6 +17,8 @@ from desktop.ui.worker import Job
 
 Message = tuple[str, str, bool]
 
+pytestmark = pytest.mark.usefixtures("shared_archive")
+
 
 def _pane(qtbot: QtBot, database: Database, owner_id: int | None = 5) -> AttachmentsPane:
     pane = AttachmentsPane(database, "record", owner_id)

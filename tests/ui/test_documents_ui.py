@@ -107,5 +107,5 @@ def test_font_settings_name_the_fonts_this_pc_lacks(qtbot: QtBot, demo_db: Datab
     # The standard GB/T 9704 fonts are not installed on the test machine.
     assert "本机没有安装" in dialog.font_note.text() and "仿宋_GB2312" in dialog.font_note.text()
     dialog.fonts.setCurrentIndex(dialog.fonts.findData("windows"))
-    office.save_profile(demo_db, dialog.profile())
+    office.save_profile(demo_db, dialog.profile(), actor="王海燕")
     assert office.get_profile(demo_db).font_set == "windows"

@@ -52,7 +52,7 @@ def test_every_tab_shows_demo_data(qtbot: QtBot, demo_db: Database, tmp_path: Pa
             qtbot.waitUntil(lambda pane=pane: pane.table.model().rowCount() > 0, timeout=10_000)
         window.grab().save(str(tmp_path / f"tab{index}.png"))
     assert "数据库：" in window.database_label.text()
-    assert str(demo_db.sqlite_path) in window.database_label.text()
+    assert demo_db.describe() in window.database_label.text()
 
 
 def test_selecting_a_row_shows_its_details(qtbot: QtBot, demo_db: Database) -> None:

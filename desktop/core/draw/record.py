@@ -164,7 +164,13 @@ def verify_record(record: dict[str, Any]) -> list[str]:
         return [*problems, f"按记录的输入无法抽取：{error}"]
     if result_as_json(expected) != record.get("result"):
         problems.append("按协议重新计算的抽取结果与记录的结果不一致。")
-    problems += _verify_replacements(inputs, key, expected, record.get("replacements", []))
+    replacements = record.get("replacements", [])
+    if not isinstance(replacements, list) or not all(isinstance(r, dict) for r in replacements):
+        return [*problems, "记录中的替换记录（replacements）格式不对，无法核对。"]
+    try:
+        problems += _verify_replacements(inputs, key, expected, replacements)
+    except (KeyError, TypeError, ValueError) as error:  # e.g. a group number that is a list
+        problems.append(f"记录中的替换记录（replacements）格式不对，无法核对：{error!r}")
     return problems
 
 

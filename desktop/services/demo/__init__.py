@@ -1,10 +1,11 @@
 """The demo county generator: a deterministic county for trying the program and for tests.
 
-``generate_demo(path, targets=20_000, seed=2026)`` writes a new SQLite database with the 18
-member departments of a county joint meeting, about 120 checklist items, the two
-registries, a year of plans, tasks with real ``ssj-draw-1`` draws, results, one past plenary
-meeting and the publication register. The same seed always gives the same content; the
-wall clock is not consulted (the demo's "today" is ``DEMO_TODAY`` unless given).
+``generate_demo(path, targets=20_000, seed=2026)`` writes a new SQLite database (or fills a
+new, empty server database named by a URL) with the 18 member departments of a county joint
+meeting, about 120 checklist items, the two registries, a year of plans, tasks with real
+``ssj-draw-1`` draws, results, one past plenary meeting and the publication register. The
+same seed always gives the same content; the wall clock is not consulted (the demo's
+"today" is ``DEMO_TODAY`` unless given).
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
+from db.engine import Database
 from db.models import AppSetting, Draw, Result, Target, Task
 from desktop.services import audit
 from desktop.services.calendar import load_calendar
 from desktop.services.database import open_database
+from desktop.services.demo import accounts as demo_accounts
 from desktop.services.demo import county, plans, registry, results
 from desktop.services.demo import draws as demo_draws
 from desktop.services.demo.data import COUNTY, DOC_PREFIX, OFFICE_NAME
@@ -34,7 +37,7 @@ Progress = Callable[[float, str], None]
 
 @dataclass(frozen=True)
 class DemoSummary:
-    path: Path
+    location: str  # the file, or the server database without its password
     targets: int
     tasks: int
     draws: int
@@ -50,7 +53,7 @@ def _noop(_fraction: float, _message: str) -> None:
 
 
 def generate_demo(
-    path: Path,
+    path: str | Path,
     *,
     targets: int = DEFAULT_TARGETS,
     seed: int = DEFAULT_SEED,
@@ -58,21 +61,29 @@ def generate_demo(
     overwrite: bool = False,
     progress: Progress = _noop,
 ) -> DemoSummary:
-    """Write a new demo county database at ``path`` (refuses to replace a file unless told)."""
+    """Write a new demo county database at ``path`` (refuses to replace a file unless told).
+
+    ``path`` may also be the URL of a server database (PostgreSQL): it must be new and
+    empty; a database that already holds tables is never overwritten, whatever ``overwrite``.
+    """
     if targets < 100:
         raise ValueError("演示县至少需要 100 个检查对象，请把 --targets 设为 100 或以上。")
-    path = Path(path)
-    if path.exists():
-        if not overwrite:
-            raise DemoExistsError(f"文件“{path}”已存在。请换一个文件名，或加 --force 覆盖。")
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-    database = open_database(path).database
+    if "://" in str(path):
+        database = _empty_server_database(str(path))
+    else:
+        path = Path(path)
+        if path.exists():
+            if not overwrite:
+                raise DemoExistsError(f"文件“{path}”已存在。请换一个文件名，或加 --force 覆盖。")
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        database = open_database(path).database
     rng = random.Random(seed)
     try:
         with database.session() as session:
             progress(0.0, "成员单位与联席会议")
             departments = county.add_departments(session)
+            demo_accounts.add_accounts(session, departments, seed)
             county.add_roles(session, rng, departments)
             county.add_meetings(session, rng, departments)
             items = county.add_checklist(session, departments)
@@ -122,7 +133,7 @@ def generate_demo(
             )
         with database.session() as session:
             summary = DemoSummary(
-                path=path,
+                location=database.describe(),
                 targets=session.scalar(select(func.count(Target.id))) or 0,
                 tasks=session.scalar(select(func.count(Task.id))) or 0,
                 draws=session.scalar(select(func.count(Draw.id))) or 0,
@@ -132,3 +143,18 @@ def generate_demo(
         return summary
     finally:
         database.dispose()
+
+
+def _empty_server_database(url: str) -> Database:
+    """The server database at *url*, migrated, if it held no table before."""
+    database = Database(url)
+    try:
+        tables = inspect(database.engine).get_table_names()
+    finally:
+        database.dispose()
+    if tables:
+        raise DemoExistsError(
+            f"数据库“{database.describe()}”已有数据表，演示县不会写入其中。"
+            "请在服务器上新建一个空数据库，再生成演示县。"
+        )
+    return open_database(url).database

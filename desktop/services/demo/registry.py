@@ -6,7 +6,7 @@ import random
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, insert, text
 from sqlalchemy.orm import Session
 
 from db.base import Base
@@ -161,7 +161,19 @@ def add_targets(
             _flush_targets(session, rows, supervision)
             progress(target_id)
     _flush_targets(session, rows, supervision)
+    _continue_ids_after(session, _table(Target))
     progress(count)
+
+
+def _continue_ids_after(session: Session, table: Table) -> None:
+    """The rows above were given their ids; PostgreSQL numbers the next row from a sequence
+    those ids did not move, so it is set to the largest (SQLite takes max(id) + 1 itself)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    session.execute(
+        text("SELECT setval(pg_get_serial_sequence(:t, 'id'), max(id)) FROM " + table.name),
+        {"t": table.name},
+    )
 
 
 def _table(model: type[Base]) -> Table:

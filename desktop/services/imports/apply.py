@@ -21,7 +21,9 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from db.models import Department, ImportBatch, Inspector, Target, TargetChange, TargetSupervision
 from desktop.core.registry_rows import RowCheck
+from desktop.core.roles import Permission
 from desktop.services import audit
+from desktop.services.access import require_department
 from desktop.services.imports.bulk import fts_triggers_suspended, indexes_suspended, insert_rows
 from desktop.services.imports.compare import SUPERVISORS, Change, Diff, compare, table_of
 from desktop.services.imports.fields import ImportKind
@@ -64,6 +66,14 @@ INSPECTOR_DEFAULTS: dict[str, Any] = {
 }
 
 
+def _require_registry_owner(database: Database, plan: ImportPlan) -> None:
+    """R6: an operator imports only its own department's rows (an import with
+    ``--department``); a county-wide import is the office's."""
+    with database.session(readonly=True) as session:
+        department = session.get(Department, plan._department_id) if plan._department_id else None
+        require_department(session, Permission.EDIT_REGISTRY, department)
+
+
 def apply_import(
     database: Database,
     plan: ImportPlan,
@@ -89,6 +99,7 @@ def apply_import(
             f"文件“{plan.file.name}”在试导入之后被修改或移走了，没有导入任何数据。"
             "请重新试导入后再导入。"
         )
+    _require_registry_owner(database, plan)
     poll = cancelled or (lambda: False)
     # As in the plan, the collector would walk the checked rows and the diff over and over.
     with gc_paused(), database.session() as session:

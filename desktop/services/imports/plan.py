@@ -52,7 +52,7 @@ def plan_import(
         sha256 = file_sha256(path)
         header = located.header
         data_rows = located.data_rows
-        with database.session() as session:
+        with database.session(readonly=True) as session:
             department_id = _department_id(session, department_code)
             lookups = _lookups(session, header.headers, header.columns)
             checks = check_rows(kind, data_rows, header.columns, lookups, progress, cancelled)

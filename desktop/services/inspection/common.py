@@ -18,8 +18,10 @@ from db.models import (
     Task,
 )
 from desktop.core.result_rules import RESULT_DEADLINE_WORKING_DAYS
+from desktop.core.roles import Permission
 from desktop.core.vocab import TaskStatus, label
 from desktop.core.workdays import Deadline, WorkdayCalendar
+from desktop.services.access import principal_of, require, require_department
 from desktop.services.tasks.common import get_task
 from desktop.services.tasks.flow import carried_target_ids, source_draw
 
@@ -116,3 +118,22 @@ def current_results(results: list[Result]) -> list[Result]:
     """The results still in force: every entry that no later entry corrects (X5)."""
     corrected = {r.corrects_id for r in results if r.corrects_id is not None}
     return [r for r in results if r.id not in corrected]
+
+
+def require_in_task(session: Session, task: Task) -> None:
+    """A record form belongs to every department of its task (a joint check is filled in by
+    the group together): an operator of any of them may fill it in, nobody else (I1)."""
+    principal = principal_of(session)
+    taking_part = {d.department_id for d in task.departments}
+    own = principal.department_id if principal is not None else None
+    require(
+        session,
+        Permission.ENTER_RECORDS,
+        department_id=own if own in taking_part else None,
+        department_name=f"任务 {task.code} 的参加部门",
+    )
+
+
+def require_result_department(session: Session, department_id: int) -> None:
+    """A result is its department's own (X1): only that department or the office."""
+    require_department(session, Permission.ENTER_RECORDS, session.get(Department, department_id))

@@ -12,15 +12,17 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
 from db.engine import Database
 from db.models import Department, FollowUp, InspectionRecord, Result, Target, Task
 from desktop.core.result_rules import TRANSFER_DEADLINE_WORKING_DAYS, validate_follow_up
+from desktop.core.roles import Permission
 from desktop.core.vocab import FollowUpKind, FollowUpStatus, label
 from desktop.services import audit
+from desktop.services.access import principal_of
 from desktop.services.calendar import load_calendar
-from desktop.services.inspection.common import InspectionError
+from desktop.services.inspection.common import InspectionError, require_result_department
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ def add_follow_up(
         result = session.get(Result, result_id)
         if result is None:
             raise InspectionError("找不到该检查结果，可能已被删除：请刷新列表。")
+        require_result_department(session, result.department_id)
         to_id = None
         if to_department_code:
             department = session.scalar(
@@ -100,6 +103,11 @@ def add_follow_up(
         return follow_up.id
 
 
+def _may_handle(session: Session, department_id: int) -> bool:
+    principal = principal_of(session)
+    return principal is None or principal.may(Permission.ENTER_RECORDS, department_id)
+
+
 def close_follow_up(
     database: Database,
     follow_up_id: int,
@@ -119,6 +127,11 @@ def close_follow_up(
         follow_up = session.get(FollowUp, follow_up_id)
         if follow_up is None:
             raise InspectionError("找不到该后续处置，可能已被删除：请刷新列表。")
+        # A transfer is closed by whoever handled it: the receiving department (X3) or the
+        # result's own department.
+        receiver = follow_up.to_department_id
+        if receiver is None or not _may_handle(session, receiver):
+            require_result_department(session, follow_up.result.department_id)
         if follow_up.status == FollowUpStatus.CLOSED:
             raise InspectionError("该后续处置已办结。")
         if closed_on < follow_up.result.entered_at.date():
@@ -166,7 +179,7 @@ def list_follow_ups(
         query = query.where(InspectionRecord.task_id == task_id)
     if open_only:
         query = query.where(FollowUp.status == FollowUpStatus.OPEN)
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         return [
             FollowUpRow(
                 id=f.id,

@@ -31,6 +31,7 @@ from desktop.services.inspection.common import (
     InspectionError,
     drawn_targets,
     record_of,
+    require_in_task,
     serving_officers,
     task_for_records,
 )
@@ -167,7 +168,7 @@ def _dates_lock(session: Session, task: Task, record: InspectionRecord | None) -
 
 
 def load_record_form(database: Database, task_id: int, target_id: int) -> RecordForm:
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         task = session.get(Task, task_id)
         target = session.get(Target, target_id)
         if task is None or target is None:
@@ -225,6 +226,7 @@ def save_record(
     """Create or replace the target's record form; returns the record's id."""
     with database.session() as session:
         task = task_for_records(session, task_id)
+        require_in_task(session, task)
         problems = validate_record(draft, is_joint=task.is_joint, today=today)
         if problems:
             raise InspectionError("记录表不能保存：\n" + "\n".join(problems))

@@ -179,7 +179,7 @@ def overdue_by_department(
     by_department: dict[int, list[OverdueItem]] = defaultdict(list)
     for item in sorted(items, key=urgency):
         by_department[item.department_id].append(item)
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         departments = [
             d
             for d in session.scalars(select(Department).order_by(Department.sort_order))
@@ -256,7 +256,7 @@ def _collect(
     items = [
         item for slot in slots if (item := _slot_item(slot, today, horizon, calendar)) is not None
     ]
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         items += _follow_up_items(session, today, horizon, year, calendar)
         items += _unchecked_items(session, today, year, calendar)
     return items

@@ -26,13 +26,16 @@ from db.models import (
     Task,
 )
 from desktop.core.result_rules import ResultDraft, validate_correction, validate_result
+from desktop.core.roles import Permission
 from desktop.core.vocab import PublicationKind, label
 from desktop.services import audit
+from desktop.services.access import require
 from desktop.services.calendar import load_calendar
 from desktop.services.common import fmt_date
 from desktop.services.inspection.common import (
     InspectionError,
     current_results,
+    require_result_department,
     result_due,
     task_for_records,
 )
@@ -104,6 +107,7 @@ def enter_result(
             raise InspectionError(
                 f"部门“{department_code}”不参加任务 {task.code}，不能录入其结果。"
             )
+        require_result_department(session, department.id)
         item_id = None
         if item_code is not None:
             item_id = session.scalar(
@@ -183,6 +187,7 @@ def publish_results(
 ) -> PublishOutcome:
     """Publish every entered, unpublished result of the task (or of one department),
     and enter the publication in the register (X2, X6)."""
+    require(database, Permission.PUBLISH)
     if not channel.strip():
         raise InspectionError("请填写公示渠道（如国家企业信用信息公示系统、政府网站）。")
     with database.session() as session:
@@ -224,7 +229,12 @@ def publish_results(
             entity_type="task",
             entity_id=task.id,
             summary=f"{task.code} 公示检查结果 {len(to_publish)} 条（{channel.strip()}）",
-            after={"results": sorted(r.id for r in to_publish), "channel": channel.strip()},
+            before={"published_at": ""},
+            after={
+                "results": sorted(r.id for r in to_publish),
+                "published_at": now.isoformat(timespec="seconds"),
+                "channel": channel.strip(),
+            },
             at=now,
         )
         return PublishOutcome(
@@ -254,6 +264,7 @@ def correct_result(
         old = session.get(Result, result_id)
         if old is None:
             raise InspectionError("找不到要更正的结果，可能已被删除：请刷新列表。")
+        require_result_department(session, old.department_id)
         if old.published_at is None and old.corrects_id is None:
             raise InspectionError("该结果尚未公示，可直接修改，无需更正。")
         if session.scalar(select(Result.id).where(Result.corrects_id == old.id)) is not None:
@@ -333,7 +344,7 @@ class ResultEntry:
 
 def result_history(database: Database, result_id: int) -> list[ResultEntry]:
     """The entry and every entry it corrects or that corrects it, oldest first."""
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         start = session.get(Result, result_id)
         if start is None:
             return []
@@ -369,7 +380,7 @@ def result_history(database: Database, result_id: int) -> list[ResultEntry]:
 
 def result_draft(database: Database, result_id: int) -> ResultDraft:
     """A stored result as the form edits it."""
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         r = session.get(Result, result_id)
         if r is None:
             raise InspectionError("找不到该结果，可能已被删除：请刷新列表。")

@@ -109,7 +109,7 @@ def result_slots(
     """Every slot of the checked targets, by task, target, department and item;
     *target_id*: one target's slots (a row's details need no more)."""
     calendar = load_calendar(database)
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         task_query = select(Task.id, Task.code)
         if task_id is not None:
             task_query = task_query.where(Task.id == task_id)

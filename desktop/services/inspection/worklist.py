@@ -46,7 +46,7 @@ def inspection_tasks(database: Database, year: int | None = None) -> list[TaskCh
     query = select(Task).where(Task.status.in_([s.value for s in LISTED_STATUSES]))
     if year is not None:
         query = query.where(Task.year == year)
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         tasks = sorted(
             session.scalars(query),
             key=lambda t: (order[t.status], t.ends_on or date.max, t.code),
@@ -103,7 +103,7 @@ def task_worklist(database: Database, task_id: int, *, today: date) -> list[Work
     slots: dict[int, list[ResultSlot]] = defaultdict(list)
     for slot in result_slots(database, today=today, task_id=task_id):
         slots[slot.target_id].append(slot)
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         task = session.get(Task, task_id)
         if task is None:
             return []

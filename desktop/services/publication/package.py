@@ -26,6 +26,7 @@ from sqlalchemy import select
 
 from db.engine import Database
 from db.models import Document, Publication
+from desktop.core.roles import Permission
 from desktop.core.vocab import DocumentStatus, DocumentType, PublicationKind, label
 from desktop.documents.blocks import Block, Paragraph, Table
 from desktop.documents.official import TEXT_WIDTH
@@ -37,6 +38,7 @@ from desktop.documents.publication_page import (
 )
 from desktop.documents.tables import CELL_MARGIN
 from desktop.services import audit
+from desktop.services.access import require
 from desktop.services.inspection.results import publish_results
 from desktop.services.notices import render_office_document
 from desktop.services.office import OfficeProfile, get_profile
@@ -213,6 +215,7 @@ def build_package(
 ) -> PackageResult:
     """Write the package of ``kind``/``ref_id`` under ``folder`` and enter it in the
     register (unless the very same package is there already); returns where and what."""
+    require(database, Permission.PUBLISH)
     channel = channel.strip()
     if not channel:
         raise PublicationError("请填写公示渠道（如政府网站、国家企业信用信息公示系统）。")

@@ -45,7 +45,7 @@ def unpublished_tasks(database: Database, today: date) -> list[PendingPublicatio
             waiting[slot.task_id].append(slot.due)
             codes[slot.task_id] = slot.task_code
     out: list[PendingPublication] = []
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         titles = dict(session.execute(select(Task.id, Task.title)).all())
         for task_id, dues in waiting.items():
             known = [d for d in dues if d is not None]

@@ -143,7 +143,7 @@ def _count_masked(raw: Sequence[Row], public: Sequence[Row]) -> int:
 
 def preview_checklist(database: Database, version_no: int) -> PublicationPreview:
     """P4 and C1: a version of the 抽查事项清单, every item in force in it."""
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         version = session.scalar(
             select(ChecklistVersion).where(ChecklistVersion.version_no == version_no)
         )
@@ -188,7 +188,7 @@ def preview_checklist(database: Database, version_no: int) -> PublicationPreview
 
 def preview_plan(database: Database, plan_id: int) -> PublicationPreview:
     """P4: a published plan, its P1 fields and its items."""
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         plan = session.get(Plan, plan_id)
         if plan is None:
             raise PublicationError("找不到这份抽查计划，可能已被删除：请刷新列表。")

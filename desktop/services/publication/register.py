@@ -29,7 +29,7 @@ class PublicationRow:
 
 
 def list_publications(database: Database) -> list[PublicationRow]:
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         return [
             PublicationRow(
                 p.id,

@@ -28,6 +28,7 @@ from desktop.services.office import get_profile
 from desktop.services.statistics.counts import percent
 from desktop.services.statistics.figures import DepartmentProgress, Figures, compute_figures
 from desktop.services.statistics.filters import StatisticsFilter
+from desktop.services.storage import write_file
 
 CHART_DPI = 200
 ADDRESSEE = "联席会议各成员单位"
@@ -208,5 +209,4 @@ def export_bulletin(
     copy_to: tuple[str, ...] = (),
 ) -> Path:
     data = bulletin_bytes(database, f, today=today, dated=dated, copy_to=copy_to)
-    path.write_bytes(data)
-    return path
+    return write_file(path, data)

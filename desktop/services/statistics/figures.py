@@ -132,7 +132,7 @@ def _tasks_by_department(database: Database, f: StatisticsFilter) -> dict[int, i
         query = query.where(or_(Task.ends_on.is_(None), Task.ends_on >= f.date_from))
     if f.date_to is not None:
         query = query.where(or_(Task.starts_on.is_(None), Task.starts_on <= f.date_to))
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         tasks = dict(session.execute(query).all())
         members: dict[int, set[int]] = defaultdict(set)
         for task_id, initiator in tasks.items():
@@ -165,7 +165,7 @@ def department_figures(
         by_department[slot.department_id].append(slot)
     duties = {d.department_code: d for d in yearly_duties(database, f.year)} if f.year else {}
     tasks = _tasks_by_department(database, f)
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         departments = [
             d
             for d in session.scalars(
@@ -211,7 +211,7 @@ def coverage(
     registry and how many of them the filtered slots checked (distinct targets)."""
     checked = {s.target_id for s in slots if s.checked_on is not None}
     active = Target.status == TargetStatus.ACTIVE.value
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         sizes = dict(
             session.execute(
                 select(Target.township_id, func.count(Target.id))
@@ -286,7 +286,7 @@ def monthly_trend(f: StatisticsFilter, slots: Sequence[ResultSlot], today: date)
 
 def scope_text(database: Database, f: StatisticsFilter) -> str:
     parts = [f"{f.year}年" if f.year else "全部年度"]
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         if f.department_id is not None:
             dept = session.get(Department, f.department_id)
             parts.append(dept.name if dept else "")

@@ -66,7 +66,7 @@ class FilterOptions:
 
 
 def filter_options(database: Database) -> FilterOptions:
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         departments = [
             (d.id, d.name)
             for d in session.scalars(
@@ -90,7 +90,7 @@ def filtered_slots(database: Database, f: StatisticsFilter, *, today: date) -> l
     slots = result_slots(database, today=today, year=f.year, department_id=f.department_id)
     if f.township_id is not None:
         ids = {s.target_id for s in slots}
-        with database.session() as session:
+        with database.session(readonly=True) as session:
             inside = set(
                 session.scalars(
                     select(Target.id).where(Target.id.in_(ids), Target.township_id == f.township_id)
@@ -104,5 +104,5 @@ def filtered_slots(database: Database, f: StatisticsFilter, *, today: date) -> l
 
 def years_with_tasks(database: Database) -> list[int]:
     """Years that have tasks, newest first, for the year filter."""
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         return list(session.scalars(select(Task.year).distinct().order_by(Task.year.desc())))

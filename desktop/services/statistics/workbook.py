@@ -18,6 +18,7 @@ import xlsxwriter
 from db.engine import Database
 from desktop.services.statistics.figures import Figures, compute_figures
 from desktop.services.statistics.filters import StatisticsFilter
+from desktop.services.storage import write_file
 
 DEPARTMENT_HEADERS = (
     "部门",
@@ -156,5 +157,4 @@ def figures_xlsx_bytes(fig: Figures) -> bytes:
 def export_figures_xlsx(
     database: Database, f: StatisticsFilter, path: Path, *, today: date
 ) -> Path:
-    path.write_bytes(figures_xlsx_bytes(compute_figures(database, f, today=today)))
-    return path
+    return write_file(path, figures_xlsx_bytes(compute_figures(database, f, today=today)))

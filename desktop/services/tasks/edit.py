@@ -28,6 +28,7 @@ from db.models import (
     Township,
 )
 from desktop.core.checklist_rules import parse_methods
+from desktop.core.roles import Permission
 from desktop.core.task_rules import (
     StratumEntry,
     TaskDepartmentEntry,
@@ -48,6 +49,7 @@ from desktop.core.vocab import (
 )
 from desktop.core.vocab import label as vocab_label
 from desktop.services import audit
+from desktop.services.access import require
 from desktop.services.tasks.common import TaskError, department_by_code, get_task, live_draw
 
 DEFAULT_GROUPS = 2
@@ -80,7 +82,7 @@ def current_items(session: Session, codes: Iterable[str]) -> dict[str, Checklist
 def task_from_plan(database: Database, plan_id: int) -> TaskDraft:
     """A task draft with what the plan says (P1 → T1): initiating and participating
     departments, items, scope, ratios as strata, methods, level and dates."""
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         plan = session.get(Plan, plan_id)
         if plan is None:
             raise TaskError(f"没有编号为 {plan_id} 的抽查计划：请刷新计划列表。")
@@ -243,6 +245,7 @@ def _snapshot(draft: TaskDraft) -> dict[str, Any]:
 
 def create_task(database: Database, draft: TaskDraft, *, actor: str) -> int:
     """Save a new task, 待抽取, with the next code of its department and year."""
+    require(database, Permission.MANAGE_TASKS)
     with database.session() as session:
         _check(session, draft)
         initiator = department_by_code(session, draft.department_code)
@@ -280,6 +283,7 @@ def scheme_issued(session: Session, task_id: int) -> Document | None:
 
 def update_task(database: Database, task_id: int, draft: TaskDraft, *, actor: str) -> None:
     """Change a task that still waits for its draw; its code never changes."""
+    require(database, Permission.MANAGE_TASKS)
     with database.session() as session:
         task = get_task(session, task_id)
         if task.status != TaskStatus.PENDING_DRAW:
@@ -356,5 +360,5 @@ def _draft_of(session: Session, task: Task) -> TaskDraft:
 
 def task_draft(database: Database, task_id: int) -> TaskDraft:
     """A saved task as a draft to edit (or to start a similar one from)."""
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         return _draft_of(session, get_task(session, task_id))

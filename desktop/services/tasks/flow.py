@@ -32,9 +32,11 @@ from db.models import (
     TaskItem,
     Township,
 )
+from desktop.core.roles import Permission
 from desktop.core.task_rules import step_problem
 from desktop.core.vocab import TaskStatus, label
 from desktop.services import audit
+from desktop.services.access import require
 from desktop.services.tasks.common import TaskError, get_task, recorded_draw
 
 HANDED_DOWN = "handed_down"  # the key of the hand-down reference in a child's scope
@@ -54,6 +56,7 @@ def advance_task(
     database: Database, task_id: int, to_status: TaskStatus | str, *, actor: str
 ) -> None:
     """Move a task one step along T2; anything else is refused with the reason."""
+    require(database, Permission.MANAGE_TASKS)
     wanted = str(to_status)
     with database.session() as session:
         task = get_task(session, task_id)
@@ -214,6 +217,7 @@ def hand_down(
     that draw, 待抽取); False when the higher level's groups carry out the check too
     (the child starts at 已抽取).
     """
+    require(database, Permission.MANAGE_TASKS)
     unit = township_or_unit.strip()
     if not unit:
         raise TaskError("请填写接收下派名单的乡镇或单位。")
@@ -312,7 +316,7 @@ class HandedTarget:
 
 def handed_down_targets(database: Database, task_id: int) -> list[HandedTarget]:
     """The drawn targets a handed-down task carries out (T3), by stratum and rank."""
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         task = get_task(session, task_id)
         if task.parent_task_id is None:
             raise TaskError(f"任务 {task.code} 不是下派任务：其名单见本任务的抽取记录。")

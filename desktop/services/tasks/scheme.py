@@ -25,10 +25,12 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import Document
+from desktop.core.roles import Permission
 from desktop.core.vocab import DocumentStatus, DocumentType
 from desktop.documents.blocks import Block, Heading, Paragraph, Table, blocks_from_text
 from desktop.documents.official import title_lines
 from desktop.services import audit
+from desktop.services.access import require
 from desktop.services.calendar import load_calendar
 from desktop.services.documents import RENDERERS, body_of
 from desktop.services.notices import render_office_document
@@ -54,7 +56,7 @@ def scheme_of(session: Session, task_id: int) -> Document | None:
 
 def scheme_document_id(database: Database, task_id: int) -> int | None:
     """The task's 实施方案 document, drafted or issued; None before one is drafted."""
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         doc = scheme_of(session, task_id)
         return doc.id if doc else None
 
@@ -62,6 +64,7 @@ def scheme_document_id(database: Database, task_id: int) -> int | None:
 def draft_scheme(database: Database, task_id: int, *, actor: str, regenerate: bool = False) -> int:
     """The task's 实施方案: drafted from the task the first time and returned afterwards;
     ``regenerate`` rewrites an unissued draft from the task as it is now (edits are lost)."""
+    require(database, Permission.MANAGE_TASKS)
     profile = get_profile(database)
     calendar = load_calendar(database)
     with database.session() as session:
@@ -77,12 +80,14 @@ def draft_scheme(database: Database, task_id: int, *, actor: str, regenerate: bo
         doc = existing or Document(
             doc_type=DocumentType.SCHEME.value, year=task.year, task_id=task.id
         )
+        was = _scheme_fields(doc) if existing else {}
         doc.title = scheme_title(task)
         doc.status = DocumentStatus.DRAFT.value
         doc.body = json.dumps(body, ensure_ascii=False)
         doc.recipients = "、".join(link.department.name for link in task.departments)
         session.add(doc)
         session.flush()
+        before, after = audit.changed_fields(was, _scheme_fields(doc))
         audit.record(
             session,
             actor=actor,
@@ -90,8 +95,15 @@ def draft_scheme(database: Database, task_id: int, *, actor: str, regenerate: bo
             entity_type="document",
             entity_id=doc.id,
             summary=f"{'重新' if existing else ''}起草实施方案：{task.code} {doc.title}",
+            before=before or None,
+            after=after,
         )
         return doc.id
+
+
+def _scheme_fields(doc: Document) -> dict[str, Any]:
+    body = json.loads(doc.body or "{}")
+    return {"title": doc.title, "recipients": doc.recipients, "text": body.get("text", "")}
 
 
 def scheme_blocks(body: Mapping[str, Any]) -> list[Block]:

@@ -45,8 +45,8 @@ from desktop.services.calendar import (
     HolidayRange,
     OverrideRow,
 )
+from desktop.ui.actor import actor_of
 from desktop.ui.dialogs.widgets import date_edit, ok_cancel
-from desktop.ui.document_actions import ACTOR
 from desktop.ui.hub import hub
 from desktop.ui.table_models import Column, RowTableModel
 
@@ -375,7 +375,7 @@ class CalendarDialog(QDialog):
                 chosen.day,
                 is_workday=chosen.is_workday,
                 source_document=chosen.source_document,
-                actor=ACTOR,
+                actor=actor_of(self.database),
             ),
         )
 
@@ -393,7 +393,7 @@ class CalendarDialog(QDialog):
                 holidays=chosen.holidays,
                 workdays=chosen.workdays,
                 source_document=chosen.source_document,
-                actor=ACTOR,
+                actor=actor_of(self.database),
             ),
         )
 
@@ -415,10 +415,13 @@ class CalendarDialog(QDialog):
             if answer != QMessageBox.StandardButton.Yes:
                 return False
         return self._run(
-            "删除", lambda: calendar.remove_overrides(self.database, days, actor=ACTOR)
+            "删除",
+            lambda: calendar.remove_overrides(self.database, days, actor=actor_of(self.database)),
         )
 
     def set_confirmed(self, checked: bool) -> bool:
         year = self.chosen_year
         change = calendar.confirm_year if checked else calendar.unconfirm_year
-        return self._run(CONFIRM_TEXT, lambda: change(self.database, year, actor=ACTOR))
+        return self._run(
+            CONFIRM_TEXT, lambda: change(self.database, year, actor=actor_of(self.database))
+        )

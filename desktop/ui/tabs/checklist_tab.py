@@ -28,6 +28,7 @@ from desktop.services.checklist_edit import (
 )
 from desktop.services.checklist_exchange import export_checklist
 from desktop.services.common import Option
+from desktop.ui.actor import actor_of
 from desktop.ui.dialogs.checklist_import import ChecklistImportDialog
 from desktop.ui.dialogs.checklist_item import ChecklistItemDialog, ItemChange
 from desktop.ui.dialogs.checklist_versions import VersionCompareDialog
@@ -54,7 +55,6 @@ VIEWS = [
     ("local", "本级增加的事项（C5，已备案）"),
     ("unsuitable", "不适宜随机抽查的事项（C3）"),
 ]
-ACTOR = "办公室"  # until accounts exist (issue 9), changes are made by the office
 
 
 class ChecklistTab(Tab):
@@ -149,7 +149,7 @@ class ChecklistTab(Tab):
                 change.draft,
                 effective_on=change.effective_on,
                 reason=change.reason,
-                actor=ACTOR,
+                actor=actor_of(self.database),
             ),
         )
 
@@ -170,7 +170,7 @@ class ChecklistTab(Tab):
                 change.draft,
                 effective_on=change.effective_on,
                 reason=change.reason,
-                actor=ACTOR,
+                actor=actor_of(self.database),
             ),
         )
 
@@ -189,7 +189,11 @@ class ChecklistTab(Tab):
         return self._save(
             "停用事项",
             lambda: retire_item(
-                self.database, code, effective_on=self.today, reason=reason, actor=ACTOR
+                self.database,
+                code,
+                effective_on=self.today,
+                reason=reason,
+                actor=actor_of(self.database),
             ),
         )
 

@@ -15,6 +15,7 @@ from desktop.core.vocab import RegistryKind, label
 from desktop.services import confirmations, meetings
 from desktop.services.common import Detail, Option, Section, fmt_date
 from desktop.services.confirmations import ConfirmationStatusRow
+from desktop.ui.actor import actor_of
 from desktop.ui.dialogs.registry_confirm import ConfirmRequest, RegistryConfirmDialog
 from desktop.ui.hub import hub
 from desktop.ui.list_pane import ListPane
@@ -84,7 +85,7 @@ class ConfirmationPane(QWidget):
     def _max_age_changed(self) -> None:
         days = self.max_age.value()
         if days != confirmations.get_max_age_days(self.database):
-            confirmations.set_max_age_days(self.database, days)
+            confirmations.set_max_age_days(self.database, days, actor=actor_of(self.database))
             self.refresh()
 
     def _departments(self) -> list[Option]:

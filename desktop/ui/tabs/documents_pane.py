@@ -12,11 +12,12 @@ from db.engine import Database
 from desktop.services import documents, notices, office
 from desktop.services.common import Detail
 from desktop.services.documents import DocumentRow
+from desktop.ui.actor import actor_of
 from desktop.ui.dialogs.document_dialogs import (
     OfficeSettingsDialog,
     TemplateDialog,
 )
-from desktop.ui.document_actions import ACTOR, DocumentActions
+from desktop.ui.document_actions import DocumentActions
 from desktop.ui.hub import hub
 from desktop.ui.list_pane import ListPane
 from desktop.ui.table_models import Column, RowTableModel
@@ -72,7 +73,7 @@ class DocumentsPane(QWidget):
     def new_notice(self) -> int | None:
         values = {"年度": str(self.today.year), **BLANKS}
         draft = notices.draft_from_template(self.database, values)
-        document_id = notices.create_notice(self.database, draft, actor=ACTOR)
+        document_id = notices.create_notice(self.database, draft, actor=actor_of(self.database))
         hub.data_changed.emit("meetings")
         self.edit(document_id)
         return document_id
@@ -115,7 +116,9 @@ class DocumentsPane(QWidget):
         changed = dialog.template()
         return self.actions.run(
             "通知模板",
-            lambda: notices.save_notice_template(self.database, changed, actor=ACTOR),
+            lambda: notices.save_notice_template(
+                self.database, changed, actor=actor_of(self.database)
+            ),
         )
 
     def edit_settings(self) -> bool:
@@ -123,7 +126,7 @@ class DocumentsPane(QWidget):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
         try:
-            office.save_profile(self.database, dialog.profile())
+            office.save_profile(self.database, dialog.profile(), actor=actor_of(self.database))
         except ValueError as error:
             QMessageBox.warning(self, "公文设置", str(error))
             return False

@@ -36,6 +36,7 @@ from desktop.core.draw.seed import SeedInputError, check_public_value, check_wit
 from desktop.services import draw_run
 from desktop.services.draw_prepare import DrawServiceError
 from desktop.services.draw_run import CeremonyData, DrawOutcome
+from desktop.ui.actor import actor_of
 from desktop.ui.hub import hub
 from desktop.ui.projector import (
     CeremonyView,
@@ -48,7 +49,6 @@ from desktop.ui.projector import (
 )
 from desktop.ui.worker import Job, run_with_progress
 
-ACTOR = "办公室"  # until accounts exist (issue 9)
 DEFAULT_WITNESSES = [("", "人大代表"), ("", "政协委员"), ("", "新闻媒体记者")]
 NAME, ROLE, DIGITS = range(3)
 
@@ -127,7 +127,7 @@ class CeremonyPanel(QWidget):
         self.public_value.setPlaceholderText(
             "事先公布的公开数，例如当日收盘指数 3245.67；不用时留空"
         )
-        self.actor = QLineEdit(ACTOR)
+        self.actor = QLineEdit(actor_of(self.database))
         form = QFormLayout()
         form.addRow("公开数：", self.public_value)
         form.addRow("经办人：", self.actor)

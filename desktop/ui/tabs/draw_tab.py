@@ -30,13 +30,14 @@ from desktop.services import draw_documents, draw_replace, draw_run, draws, plan
 from desktop.services.documents import DocumentError
 from desktop.services.draw_prepare import DrawServiceError, Exclusion, PreparedDraw, prepare_draw
 from desktop.services.draws import DrawRow
+from desktop.ui.actor import actor_of
 from desktop.ui.dialogs.replacement_dialog import ReplacementDialog
 from desktop.ui.document_actions import DocumentActions
 from desktop.ui.hub import hub
 from desktop.ui.list_pane import ListPane
 from desktop.ui.table_models import Column, RowTableModel
 from desktop.ui.tabs.base import Tab, sub_tabs
-from desktop.ui.tabs.draw_ceremony import ACTOR, CeremonyPanel, LiveDraw, _mono
+from desktop.ui.tabs.draw_ceremony import CeremonyPanel, LiveDraw, _mono
 from desktop.ui.worker import Job, run_with_progress
 
 DRAW_COLUMNS: list[Column[DrawRow]] = [
@@ -82,7 +83,7 @@ class PreparePanel(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.tasks.setMinimumContentsLength(16)
-        self.actor = QLineEdit(ACTOR)
+        self.actor = QLineEdit(actor_of(database))
         self.prepare_button = QPushButton("冻结输入并生成承诺值")
         self.prepare_button.clicked.connect(self.prepare)
         top = QHBoxLayout()
@@ -223,7 +224,7 @@ class DrawRecordsPane(ListPane[DrawRow]):
             else draw_documents.draft_draw_protocol
         )
         try:
-            return make(self.database, row.id, actor=ACTOR)
+            return make(self.database, row.id, actor=actor_of(self.database))
         except (DrawServiceError, DocumentError) as error:
             QMessageBox.warning(self, "抽取公文", str(error))
             return None
@@ -261,7 +262,7 @@ class DrawRecordsPane(ListPane[DrawRow]):
                 reason=r.reason,
                 evidence=r.evidence,
                 approver=r.approver,
-                actor=ACTOR,
+                actor=actor_of(self.database),
                 manual_code=r.manual_code,
             )
         except DrawServiceError as error:
@@ -292,7 +293,7 @@ class DrawRecordsPane(ListPane[DrawRow]):
                 return False
             reason = text
         try:
-            draw_run.void_draw(self.database, row.id, reason, ACTOR)
+            draw_run.void_draw(self.database, row.id, reason, actor_of(self.database))
         except DrawServiceError as error:
             QMessageBox.warning(self, "作废抽取", str(error))
             return False

@@ -14,6 +14,7 @@ from desktop.services.common import Detail, Option, fmt_date
 from desktop.services.documents import DocumentError
 from desktop.services.meeting_edit import MeetingDraft, MeetingError, RoleChange
 from desktop.services.meetings import DecisionRow, DepartmentRow, MeetingRow, RoleRow
+from desktop.ui.actor import actor_of
 from desktop.ui.dialogs.document_dialogs import AgreementDialog
 from desktop.ui.dialogs.meeting_dialog import MeetingDialog
 from desktop.ui.dialogs.role_dialog import DecisionDoneDialog, RoleChangeDialog
@@ -24,7 +25,6 @@ from desktop.ui.tabs.base import Tab, sub_tabs
 from desktop.ui.tabs.documents_pane import DocumentsPane
 
 MEMBER, LIAISON = MeetingRole.MEMBER, MeetingRole.LIAISON
-ACTOR = "办公室"  # until accounts exist (issue 9), changes are made by the office
 
 DEPARTMENT_COLUMNS: list[Column[DepartmentRow]] = [
     Column("单位", lambda r: r.name, width=190),
@@ -204,7 +204,9 @@ class MeetingTab(Tab):
                 return False
             change = dialog.change()
         chosen = change
-        return self._saved(lambda: meeting_edit.change_role(self.database, chosen, actor=ACTOR))
+        return self._saved(
+            lambda: meeting_edit.change_role(self.database, chosen, actor=actor_of(self.database))
+        )
 
     def meeting_dialog(self, draft: MeetingDraft | None = None) -> MeetingDialog:
         return MeetingDialog(
@@ -218,7 +220,9 @@ class MeetingTab(Tab):
                 return False
             draft = dialog.draft()
         chosen = draft
-        return self._saved(lambda: meeting_edit.save_meeting(self.database, chosen, actor=ACTOR))
+        return self._saved(
+            lambda: meeting_edit.save_meeting(self.database, chosen, actor=actor_of(self.database))
+        )
 
     def edit_meeting(self) -> bool:
         row = self.meeting_pane.current_row()
@@ -230,7 +234,9 @@ class MeetingTab(Tab):
             return False
         draft = dialog.draft()
         return self._saved(
-            lambda: meeting_edit.save_meeting(self.database, draft, actor=ACTOR, meeting_id=row.id)
+            lambda: meeting_edit.save_meeting(
+                self.database, draft, actor=actor_of(self.database), meeting_id=row.id
+            )
         )
 
     def _selected_meeting(self, action: str) -> MeetingRow | None:
@@ -244,7 +250,7 @@ class MeetingTab(Tab):
         if row is None:
             return None
         draft = notices.meeting_notice_draft(self.database, row.id)
-        document_id = notices.create_notice(self.database, draft, actor=ACTOR)
+        document_id = notices.create_notice(self.database, draft, actor=actor_of(self.database))
         hub.data_changed.emit("meetings")
         self.documents.edit(document_id)
         return document_id
@@ -254,7 +260,7 @@ class MeetingTab(Tab):
         row = self._selected_meeting("起草纪要")
         if row is None:
             return None
-        document_id = minutes.draft_minutes(self.database, row.id, actor=ACTOR)
+        document_id = minutes.draft_minutes(self.database, row.id, actor=actor_of(self.database))
         hub.data_changed.emit("meetings")
         if not edit:
             return document_id
@@ -276,7 +282,9 @@ class MeetingTab(Tab):
             codes = dialog.agreed_codes()
         chosen = codes
         return self._saved(
-            lambda: minutes.record_agreement(self.database, row.id, chosen, actor=ACTOR),
+            lambda: minutes.record_agreement(
+                self.database, row.id, chosen, actor=actor_of(self.database)
+            ),
             DocumentError,
         )
 
@@ -284,7 +292,7 @@ class MeetingTab(Tab):
         row = self._selected_meeting("签发纪要")
         if row is None:
             return False
-        document_id = minutes.draft_minutes(self.database, row.id, actor=ACTOR)
+        document_id = minutes.draft_minutes(self.database, row.id, actor=actor_of(self.database))
         return self.documents.issue(document_id, choice)
 
     def complete_decision(self, done: tuple[date, str] | None = None) -> bool:
@@ -300,6 +308,6 @@ class MeetingTab(Tab):
         done_on, note = done
         return self._saved(
             lambda: meeting_edit.complete_decision(
-                self.database, row.id, done_on=done_on, note=note, actor=ACTOR
+                self.database, row.id, done_on=done_on, note=note, actor=actor_of(self.database)
             )
         )

@@ -18,8 +18,8 @@ from desktop.services.plan_cases import CaseDraft
 from desktop.services.plan_views import PlanError
 from desktop.services.plans import PlanRow
 from desktop.services.tasks import TaskDraft
+from desktop.ui.actor import actor_of
 from desktop.ui.dialogs.plan_year_dialogs import CaseDialog, DeadlinesDialog
-from desktop.ui.document_actions import ACTOR
 from desktop.ui.hub import hub
 from desktop.ui.list_pane import ListPane
 from desktop.ui.table_models import Column, RowTableModel
@@ -157,7 +157,9 @@ class PlansTab(Tab):
             else plan_edit.save_plan
         )
         saved: list[int] = []
-        ok = self._run("新建计划", lambda: saved.append(save(self.database, chosen, ACTOR)))
+        ok = self._run(
+            "新建计划", lambda: saved.append(save(self.database, chosen, actor_of(self.database)))
+        )
         return saved[0] if ok else None
 
     # --- the year's settings and case checks ---------------------------------------------
@@ -169,7 +171,8 @@ class PlansTab(Tab):
             deadlines = dialog.deadlines()
         chosen = deadlines
         return self._run(
-            "截止日期", lambda: plan_edit.set_plan_deadlines(self.database, chosen, ACTOR)
+            "截止日期",
+            lambda: plan_edit.set_plan_deadlines(self.database, chosen, actor_of(self.database)),
         )
 
     def record_case(self, draft: CaseDraft | None = None) -> bool:
@@ -181,7 +184,8 @@ class PlansTab(Tab):
             draft = dialog.draft()
         chosen = draft
         return self._run(
-            "案件类检查", lambda: plan_edit.record_case_check(self.database, chosen, ACTOR)
+            "案件类检查",
+            lambda: plan_edit.record_case_check(self.database, chosen, actor_of(self.database)),
         )
 
     def edit_plan(self, draft: PlanDraft | None = None) -> bool:
@@ -194,13 +198,16 @@ class PlansTab(Tab):
         chosen = draft
         return self._run(
             "修改计划",
-            lambda: plan_edit.save_plan(self.database, chosen, ACTOR, plan_id=row.id),
+            lambda: plan_edit.save_plan(
+                self.database, chosen, actor_of(self.database), plan_id=row.id
+            ),
         )
 
     def submit_plan(self) -> bool:
         row = self._selected("报送计划")
         return row is not None and self._run(
-            "报送计划", lambda: plan_edit.submit_plan(self.database, row.id, ACTOR)
+            "报送计划",
+            lambda: plan_edit.submit_plan(self.database, row.id, actor_of(self.database)),
         )
 
     def return_plan(self, reason: str | None = None) -> bool:
@@ -214,13 +221,15 @@ class PlansTab(Tab):
             reason = text
         chosen = reason
         return self._run(
-            "退回计划", lambda: plan_edit.return_plan(self.database, row.id, chosen, ACTOR)
+            "退回计划",
+            lambda: plan_edit.return_plan(self.database, row.id, chosen, actor_of(self.database)),
         )
 
     def publish_plan(self) -> bool:
         row = self._selected("公示计划")
         return row is not None and self._run(
-            "公示计划", lambda: plan_edit.publish_plan(self.database, row.id, ACTOR)
+            "公示计划",
+            lambda: plan_edit.publish_plan(self.database, row.id, actor_of(self.database)),
         )
 
     def adjust_plan(self, draft: PlanDraft | None = None, reason: str | None = None) -> bool:
@@ -241,7 +250,9 @@ class PlansTab(Tab):
         chosen, why = draft, reason
         return self._run(
             "调整计划",
-            lambda: plan_edit.adjust_plan(self.database, row.id, chosen, why, ACTOR),
+            lambda: plan_edit.adjust_plan(
+                self.database, row.id, chosen, why, actor_of(self.database)
+            ),
         )
 
     def merge_plans(self, title: str | None = None) -> int | None:
@@ -263,7 +274,9 @@ class PlansTab(Tab):
         ok = self._run(
             "汇总计划",
             lambda: made.append(
-                plan_office.merge_into_joint_plan(self.database, year, ids, chosen, ACTOR)
+                plan_office.merge_into_joint_plan(
+                    self.database, year, ids, chosen, actor_of(self.database)
+                )
             ),
         )
         return made[0] if ok else None

@@ -29,13 +29,12 @@ from PySide6.QtWidgets import (
 from db.engine import Database
 from desktop.services import publication
 from desktop.services.publication import PendingPublication, PublicationError, PublicationRow
+from desktop.ui.actor import actor_of
 from desktop.ui.dialogs.publication_dialog import PublicationDialog
 from desktop.ui.hub import hub
 from desktop.ui.list_pane import ListPane
 from desktop.ui.table_models import Column, RowTableModel
 from desktop.ui.tabs.base import Tab
-
-ACTOR = "办公室"  # until accounts exist (issue 9)
 
 PUBLICATION_COLUMNS: list[Column[PublicationRow]] = [
     Column("公示时间", lambda r: r.published_at, width=120),
@@ -150,7 +149,7 @@ class PublicationTab(Tab):
         except PublicationError as error:
             self.tell("公示", str(error))
             return None
-        return PublicationDialog(self.database, p, actor=ACTOR, parent=self)
+        return PublicationDialog(self.database, p, actor=actor_of(self.database), parent=self)
 
     def publish(self, kind: str, ref_id: int) -> bool:
         dialog = self.dialog_for(kind, ref_id)

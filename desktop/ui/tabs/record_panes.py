@@ -15,12 +15,12 @@ from desktop.services.common import Detail, Option, Section, fmt_date
 from desktop.services.inspection.follow_ups import FollowUpRow
 from desktop.services.inspection.slots import ResultSlot
 from desktop.services.meetings import list_departments
+from desktop.ui.actor import actor_of
 from desktop.ui.dialogs.result_dialogs import (
     CloseFollowUpDialog,
     CorrectionDialog,
     FollowUpDialog,
 )
-from desktop.ui.document_actions import ACTOR
 from desktop.ui.hub import hub
 from desktop.ui.list_pane import ListPane
 from desktop.ui.table_models import Column, RowTableModel
@@ -149,7 +149,7 @@ class ResultsPane(RecordPane):
                 draft,
                 reason=reason,
                 signed_off_by=signer,
-                actor=ACTOR,
+                actor=actor_of(self.database),
                 now=self.now(),
             ),
             parent=self,
@@ -178,7 +178,7 @@ class ResultsPane(RecordPane):
                 kind,
                 to_department_code=to,
                 note=note,
-                actor=ACTOR,
+                actor=actor_of(self.database),
                 due_on=due,
             ),
             parent=self,
@@ -240,7 +240,7 @@ class FollowUpsPane(RecordPane):
                 row.id,
                 closed_on=day,
                 closing_note=note,
-                actor=ACTOR,
+                actor=actor_of(self.database),
                 today=self.today,
             ),
             parent=self,

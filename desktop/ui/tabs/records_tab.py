@@ -30,7 +30,7 @@ from desktop.core.vocab import TaskStatus
 from desktop.services import inspection, tasks
 from desktop.services.inspection.results import DEFAULT_CHANNEL
 from desktop.services.inspection.worklist import TaskChoice
-from desktop.ui.document_actions import ACTOR
+from desktop.ui.actor import actor_of
 from desktop.ui.hub import hub
 from desktop.ui.tabs.accountability_pane import AccountabilityPane
 from desktop.ui.tabs.base import Tab
@@ -179,7 +179,7 @@ class RecordsTab(Tab):
         if task is None:
             return False
         try:
-            tasks.advance_task(self.database, task.id, status, actor=ACTOR)
+            tasks.advance_task(self.database, task.id, status, actor=actor_of(self.database))
         except ValueError as error:
             QMessageBox.warning(self, title, str(error))
             return False
@@ -208,7 +208,11 @@ class RecordsTab(Tab):
             return False
         try:
             outcome = inspection.publish_results(
-                self.database, task.id, actor=ACTOR, now=self.targets.now(), channel=channel
+                self.database,
+                task.id,
+                actor=actor_of(self.database),
+                now=self.targets.now(),
+                channel=channel,
             )
         except ValueError as error:
             QMessageBox.warning(self, "公示检查结果", str(error))

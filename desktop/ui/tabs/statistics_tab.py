@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-from matplotlib.figure import Figure
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.engine import Database
-from desktop.documents import charts
+from desktop.documents.chart_kinds import CHARTS
 from desktop.paths import documents_dir
 from desktop.services import statistics
 from desktop.services.common import Detail
@@ -35,6 +35,9 @@ from desktop.ui.hub import hub
 from desktop.ui.list_pane import ListPane
 from desktop.ui.table_models import Column, RowTableModel
 from desktop.ui.tabs.base import Tab
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 COLUMNS: list[Column[DepartmentProgress]] = [
     Column("部门", lambda r: r.department, width=170),
@@ -49,14 +52,24 @@ COLUMNS: list[Column[DepartmentProgress]] = [
     Column("按期完成率", lambda r: percent(r.on_time_rate), width=76),
     Column("年度职责", lambda r: r.duty_text, width=70),
 ]
-ChartBuilder = Callable[[Figures], Figure]
+
+
+def _charts() -> ModuleType:
+    # matplotlib (with numpy) takes longer to import than the rest of the window: it
+    # loads when the first chart is drawn, not when the program starts.
+    from desktop.documents import charts
+
+    return charts
+
+
+ChartBuilder = Callable[[Figures], "Figure"]
 CHART_BUILDERS: dict[str, ChartBuilder] = {
-    "department": lambda f: charts.department_chart(f.departments),
-    "timeliness": lambda f: charts.timeliness_chart(f.departments),
-    "duty": lambda f: charts.duty_chart(f.departments),
-    "coverage": lambda f: charts.coverage_chart(f.coverage),
-    "category": lambda f: charts.category_chart(f.categories),
-    "trend": lambda f: charts.trend_chart(f.months),
+    "department": lambda f: _charts().department_chart(f.departments),
+    "timeliness": lambda f: _charts().timeliness_chart(f.departments),
+    "duty": lambda f: _charts().duty_chart(f.departments),
+    "coverage": lambda f: _charts().coverage_chart(f.coverage),
+    "category": lambda f: _charts().category_chart(f.categories),
+    "trend": lambda f: _charts().trend_chart(f.months),
 }
 PathChooser = Callable[[str, str, str], Path | None]
 
@@ -113,7 +126,7 @@ class StatisticsTab(Tab):
             edit.dateChanged.connect(self._load)
         self.period_box.toggled.connect(self._period_toggled)
         self.chart_box = QComboBox()
-        for key, name in charts.CHARTS:
+        for key, name in CHARTS:
             self.chart_box.addItem(name, key)
         self.chart_box.currentIndexChanged.connect(self._draw_chart)
         self.bulletin_button = QPushButton("导出通报…")
@@ -143,7 +156,7 @@ class StatisticsTab(Tab):
         second.addWidget(self.bulletin_button)
         second.addWidget(self.workbook_button)
 
-        self.canvas = FigureCanvasQTAgg(Figure(figsize=(6, 3)))
+        self.canvas = QWidget()  # the chart's canvas once the tab is first shown
         self.canvas.setMinimumHeight(200)
         self.canvas.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
         chart_area = QWidget()
@@ -248,6 +261,8 @@ class StatisticsTab(Tab):
             return
         key = self.chart_box.currentData() or "department"
         figure = CHART_BUILDERS[key](self.figures)
+        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+
         old = self.canvas
         self.canvas = FigureCanvasQTAgg(figure)
         self.canvas.setMinimumHeight(200)

@@ -13,10 +13,10 @@ from desktop.paths import documents_dir
 from desktop.services import inspection, record_documents
 from desktop.services.common import Detail, Section, fmt_date
 from desktop.services.inspection.worklist import WorkRow
+from desktop.ui.actor import actor_of
 from desktop.ui.attachments_pane import AttachmentsPane
 from desktop.ui.dialogs.record_dialog import RecordDialog
 from desktop.ui.dialogs.result_dialogs import ResultsDialog
-from desktop.ui.document_actions import ACTOR
 from desktop.ui.hub import hub
 from desktop.ui.list_pane import ListPane
 from desktop.ui.table_models import Column, RowTableModel
@@ -112,7 +112,12 @@ class TargetsPane(RecordPane):
             form,
             today=self.today,
             save=lambda draft: inspection.save_record(
-                self.database, task_id, row.target_id, draft, actor=ACTOR, today=self.today
+                self.database,
+                task_id,
+                row.target_id,
+                draft,
+                actor=actor_of(self.database),
+                today=self.today,
             ),
             attachments=attachments,
             parent=self,
@@ -155,7 +160,7 @@ class TargetsPane(RecordPane):
                 slot.department_code,
                 slot.item_code or None,
                 draft,
-                actor=ACTOR,
+                actor=actor_of(self.database),
                 now=self.now(),
             ),
             parent=self,

@@ -20,7 +20,8 @@ from desktop.core.vocab import TaskStatus, label
 from desktop.services import plans, tasks
 from desktop.services.plans import TaskRow
 from desktop.services.tasks import NEXT_STATUS, TaskDraft, TaskError
-from desktop.ui.document_actions import ACTOR, DocumentActions
+from desktop.ui.actor import actor_of
+from desktop.ui.document_actions import DocumentActions
 from desktop.ui.hub import hub
 from desktop.ui.list_pane import ListPane
 from desktop.ui.table_models import Column, RowTableModel
@@ -82,7 +83,10 @@ class TasksPane(QWidget):
         """Save a new task (from a plan or an overlap proposal); None when refused."""
         created: list[int] = []
         done = self._run(
-            "新建任务", lambda: created.append(tasks.create_task(self.database, draft, actor=ACTOR))
+            "新建任务",
+            lambda: created.append(
+                tasks.create_task(self.database, draft, actor=actor_of(self.database))
+            ),
         )
         if done:
             hub.status_message.emit(f"已创建任务：{draft.title}")
@@ -104,7 +108,8 @@ class TasksPane(QWidget):
             return False
         chosen = draft
         return self._run(
-            "修改任务", lambda: tasks.update_task(self.database, row.id, chosen, actor=ACTOR)
+            "修改任务",
+            lambda: tasks.update_task(self.database, row.id, chosen, actor=actor_of(self.database)),
         )
 
     def advance(self) -> bool:
@@ -118,7 +123,9 @@ class TasksPane(QWidget):
             return False
         return self._run(
             "推进任务",
-            lambda: tasks.advance_task(self.database, row.id, following, actor=ACTOR),
+            lambda: tasks.advance_task(
+                self.database, row.id, following, actor=actor_of(self.database)
+            ),
         ) and self._said(f"{row.code} 已进入“{label(following)}”")
 
     def hand_down(self, unit: str | None = None) -> int | None:
@@ -138,7 +145,9 @@ class TasksPane(QWidget):
         chosen = unit
         done = self._run(
             "下发任务",
-            lambda: child.append(tasks.hand_down(self.database, row.id, chosen, actor=ACTOR)),
+            lambda: child.append(
+                tasks.hand_down(self.database, row.id, chosen, actor=actor_of(self.database))
+            ),
         )
         return child[0] if done else None
 
@@ -152,7 +161,9 @@ class TasksPane(QWidget):
         created: list[int] = []
         self._run(
             action,
-            lambda: created.append(tasks.draft_scheme(self.database, row.id, actor=ACTOR)),
+            lambda: created.append(
+                tasks.draft_scheme(self.database, row.id, actor=actor_of(self.database))
+            ),
         )
         return created[0] if created else None
 

@@ -1,0 +1,131 @@
+"""Roles enforced in the services (issue 9): each role may do its own work and no more; a
+department operator only its own department's registry rows, plans and results."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from db.engine import Database
+from db.models import AuditEntry, CalendarOverride, Department, Plan, Result
+from desktop.core.roles import Permission, Principal
+from desktop.core.vocab import UserRole
+from desktop.services import calendar, tasks
+from desktop.services.access import AccessDenied
+from desktop.services.inspection import enter_result
+from desktop.services.plan_edit import save_plan, submit_plan
+from tests.services.test_inspection import JYJ, NOW, _check, _draft, _drawn, _slots, _task_id
+from tests.services.test_plan_edit import DRAFT
+
+
+def _department(database: Database, code: str) -> tuple[int, str]:
+    with database.session() as session:
+        department = session.scalars(select(Department).where(Department.code == code)).one()
+        return department.id, department.name
+
+
+def _as(database: Database, role: UserRole, department_code: str | None = None) -> Database:
+    department_id, name = _department(database, department_code) if department_code else (None, "")
+    principal = Principal(1, "tester", "测试员", role, department_id, name)
+    return database.bound(principal=principal)
+
+
+def _count(database: Database, model: type) -> int:
+    with database.session() as session:
+        return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def test_the_table_of_roles() -> None:
+    admin = Principal(1, "a", "甲", UserRole.ADMIN)
+    operator = Principal(2, "b", "乙", UserRole.DEPT_OPERATOR, department_id=7)
+    supervisor = Principal(3, "c", "丙", UserRole.DRAW_SUPERVISOR)
+    viewer = Principal(4, "d", "丁", UserRole.VIEWER)
+    assert all(admin.may(p) for p in Permission)
+    assert operator.may(Permission.EDIT_PLANS, 7) and not operator.may(Permission.EDIT_PLANS, 8)
+    assert not operator.may(Permission.EDIT_PLANS, None)  # the office's own rows
+    assert not operator.may(Permission.RUN_DRAWS)
+    assert supervisor.may(Permission.RUN_DRAWS) and not supervisor.may(Permission.PUBLISH)
+    assert not any(viewer.may(p, 7) for p in Permission)
+    assert viewer.allowed_labels() == []
+    assert any("仅本部门" in text for text in operator.allowed_labels())
+
+
+def test_a_viewer_changes_nothing_and_is_told_why(demo_db: Database) -> None:
+    viewer_db = _as(demo_db, UserRole.VIEWER)
+    trail = _count(demo_db, AuditEntry)
+    with pytest.raises(AccessDenied, match="没有“节假日与工作日等设置”的权限"):
+        calendar.set_override(
+            viewer_db, date(2027, 1, 4), is_workday=False, source_document="国办发", actor="x"
+        )
+    with pytest.raises(AccessDenied, match="联系办公室管理员"):
+        tasks.advance_task(viewer_db, _task_id(demo_db, JYJ), "in_progress", actor="x")
+    assert _count(demo_db, CalendarOverride) == 0
+    assert _count(demo_db, AuditEntry) == trail
+
+
+def test_an_operator_keeps_to_its_own_departments_plans(demo_db: Database) -> None:
+    own = _as(demo_db, UserRole.DEPT_OPERATOR, "SCJG")
+    other = _as(demo_db, UserRole.DEPT_OPERATOR, "WJW")
+    plans = _count(demo_db, Plan)
+    with pytest.raises(AccessDenied, match="只能处理本部门"):
+        save_plan(other, DRAFT, "卫健委操作员")
+    assert _count(demo_db, Plan) == plans
+    plan_id = save_plan(own, DRAFT, "市场监管局操作员")
+    with pytest.raises(AccessDenied):
+        submit_plan(other, plan_id, "卫健委操作员")
+    submit_plan(own, plan_id, "市场监管局操作员")
+    # The joint plan is the office's, even for the lead department.
+    with pytest.raises(AccessDenied):
+        save_plan(own, replace(DRAFT, kind="joint"), "市场监管局操作员")
+
+
+def test_an_operator_enters_only_its_own_departments_results(demo_db: Database) -> None:
+    task_id = _task_id(demo_db, JYJ)  # departments JYJ and SCJG
+    target = _drawn(demo_db, task_id)[0]
+    outsider = _as(demo_db, UserRole.DEPT_OPERATOR, "WJW")
+    with pytest.raises(AccessDenied, match=f"任务 {JYJ} 的参加部门"):
+        _check(outsider, task_id, target, checked_on=NOW.date(), ended_on=NOW.date())
+    # Any department of the task may fill in the joint record form (I1) ...
+    scjg = _as(demo_db, UserRole.DEPT_OPERATOR, "SCJG")
+    record_id = _check(scjg, task_id, target, checked_on=NOW.date(), ended_on=NOW.date())
+    slots = _slots(demo_db, task_id, record_id=record_id)
+    mine = next(s for s in slots if s.department_code == "SCJG")
+    theirs = next(s for s in slots if s.department_code == "JYJ")
+
+    def enter(database: Database, slot: object) -> int:
+        return enter_result(
+            database,
+            slot.record_id,  # type: ignore[attr-defined]
+            slot.department_code,  # type: ignore[attr-defined]
+            slot.item_code or None,  # type: ignore[attr-defined]
+            _draft(),
+            actor="操作员",
+            now=NOW,
+        )
+
+    # ... but each result is its own department's (X1).
+    before = _count(demo_db, Result)
+    with pytest.raises(AccessDenied, match="只能处理本部门"):
+        enter(scjg, theirs)
+    assert _count(demo_db, Result) == before
+    enter(scjg, mine)
+    assert _count(demo_db, Result) == before + 1
+
+
+def test_a_draw_supervisor_may_not_organise_tasks(demo_db: Database) -> None:
+    supervisor = _as(demo_db, UserRole.DRAW_SUPERVISOR)
+    with pytest.raises(AccessDenied, match="组织联合抽查任务"):
+        tasks.advance_task(supervisor, _task_id(demo_db, JYJ), "in_progress", actor="x")
+
+
+def test_the_audit_trail_names_the_signed_in_person(demo_db: Database) -> None:
+    admin = _as(demo_db, UserRole.ADMIN)
+    calendar.set_override(
+        admin, date(2027, 1, 4), is_workday=False, source_document="国办发明电", actor="办公室"
+    )
+    with demo_db.session() as session:
+        last = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert last is not None and last.actor == "测试员（tester）"
