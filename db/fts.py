@@ -2,9 +2,9 @@
 
 A 300,000-row registry answers "名称包含 X" in milliseconds through ``targets_fts``; the
 trigram tokenizer matches any substring of three or more characters, Chinese included.
-Shorter queries, and PostgreSQL, fall back to ``LIKE``. Triggers keep the index in step
-with ``targets`` inside the same transaction. The table is created by migration 0002 and
-is invisible to the models (``include_object`` keeps autogenerate from dropping it).
+Shorter queries fall back to ``LIKE``, PostgreSQL to ``ILIKE``. Triggers keep the index in
+step with ``targets`` inside the same transaction. The table is created by migration 0002
+and is invisible to the models (``include_object`` keeps autogenerate from dropping it).
 A later migration that rebuilds ``targets`` in batch mode drops the triggers with the old
 table: it must run ``CREATE_STATEMENTS[1:]`` again.
 """

@@ -139,9 +139,22 @@ def demo_template(pg_server: Server | None) -> str | None:
         return None
     from desktop.services.demo import generate_demo
 
-    return _template(
-        pg_server, lambda url: generate_demo(url, targets=DEMO_TARGETS, seed=DEMO_SEED)
-    )
+    def build(url):
+        generate_demo(url, targets=DEMO_TARGETS, seed=DEMO_SEED)
+        if os.environ.get("SSJ_EXPERIMENT_REVERSE"):
+            from sqlalchemy import create_engine, text as _t
+            from db.base import Base
+            name = url.rsplit("/", 1)[-1]
+            e = create_engine(f"postgresql+psycopg://postgres@/{name}?host=/var/tmp/shuangsuiji-ci-postgres&port=54329")
+            with e.begin() as c:
+                c.execute(_t("SET session_replication_role = replica"))
+                for t in Base.metadata.sorted_tables:
+                    pk = ", ".join(col.name for col in t.primary_key)
+                    c.execute(_t(f"CREATE TEMP TABLE rev_{t.name} AS SELECT * FROM {t.name} ORDER BY {pk} DESC"))
+                    c.execute(_t(f"DELETE FROM {t.name}"))
+                    c.execute(_t(f"INSERT INTO {t.name} SELECT * FROM rev_{t.name}"))
+            e.dispose()
+    return _template(pg_server, build)
 
 
 @pytest.fixture

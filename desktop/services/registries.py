@@ -3,7 +3,8 @@
 A registry of 300,000 targets is never loaded whole: the GUI asks for a count and for
 pages, and every filter and sort runs in the database. On SQLite a search of three or more
 characters goes through the FTS5 trigram index (``db.fts``); LIKE stays as the exact test,
-so both paths return the same rows.
+so both paths return the same rows. PostgreSQL searches with ILIKE, which ignores the case
+of ASCII letters as SQLite's LIKE does.
 """
 
 from __future__ import annotations
@@ -89,12 +90,15 @@ def _fts_ids(match: str) -> Any:
     return text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q").bindparams(q=match)
 
 
-def _text_condition(words: str, use_fts: bool) -> ColumnElement[bool]:
-    """Name contains the words, or the code starts with them (autoescape: % and _ are text)."""
-    in_name = Target.name.contains(words, autoescape=True)
+def _text_condition(words: str, sqlite: bool) -> ColumnElement[bool]:
+    """Name contains the words, or the code starts with them (autoescape: % and _ are text),
+    whatever the case of ASCII letters: SQLite's LIKE ignores it, elsewhere ILIKE does."""
+    contains = Target.name.contains if sqlite else Target.name.icontains
+    starts = Target.code.startswith if sqlite else Target.code.istartswith
+    in_name = contains(words, autoescape=True)
     if is_valid_uscc(words.upper()):
         # A full USCC is unique: the code index answers it, no scan.
-        if use_fts:
+        if sqlite:
             in_name = and_(Target.id.in_(_fts_ids("name : " + fts_query(words))), in_name)
         return or_(Target.code == words.upper(), in_name)
     if not words.isascii():
@@ -102,8 +106,8 @@ def _text_condition(words: str, use_fts: bool) -> ColumnElement[bool]:
         # index answers without reading the table (2-character Chinese queries).
         like: ColumnElement[bool] = in_name
     else:
-        like = or_(in_name, Target.code.startswith(words, autoescape=True))
-    if not use_fts or len(words) < MIN_FTS_QUERY:
+        like = or_(in_name, starts(words, autoescape=True))
+    if not sqlite or len(words) < MIN_FTS_QUERY:
         return like
     # The trigram index finds a superset (any column, anywhere); LIKE keeps the exact
     # meaning (code only from its start) on those few rows.
@@ -138,11 +142,10 @@ def _supervised_by(department_id: int, *, driven_by_label: bool) -> ColumnElemen
 
 
 def _filtered(query: SelectT, f: TargetFilter, database: Database | None = None) -> SelectT:
-    """Apply the filter; ``database`` tells whether the SQLite FTS index can be used."""
+    """Apply the filter; ``database`` tells whether it is SQLite (its FTS index, its LIKE)."""
     words = f.text.strip()
     if words:
-        use_fts = database is not None and database.is_sqlite
-        query = query.where(_text_condition(words, use_fts))
+        query = query.where(_text_condition(words, database is not None and database.is_sqlite))
     if f.township_id is not None:
         query = query.where(Target.township_id == f.township_id)
     if f.kind:

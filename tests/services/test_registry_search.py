@@ -150,6 +150,15 @@ def test_r2_full_uscc_finds_exactly_that_target(demo_db: Database) -> None:
     assert _found(demo_db, TargetFilter(text=f"  {target.code.lower()} ")) == {target.id}
 
 
+def test_r2_search_ignores_the_case_of_ascii_letters(demo_db: Database) -> None:
+    # SQLite's LIKE ignores it by itself; PostgreSQL's would not (it searches with ILIKE).
+    rows = _all_rows(demo_db)
+    code = next(r.code for r in rows if r.code[0].isalpha())  # EQ-659999-000001 and the like
+    expected = _python_filter(rows, TargetFilter(text=code[:5]))
+    assert expected
+    assert _found(demo_db, TargetFilter(text=code[:5].lower())) == expected
+
+
 def test_r2_search_words_are_text_not_syntax(demo_db: Database) -> None:
     for words in ("%", "_", '有"限', "公司 OR 合作社", "NEAR(a b)"):
         assert count_targets(demo_db, TargetFilter(text=words)) == 0, words
