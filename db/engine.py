@@ -27,6 +27,20 @@ def url_for(path_or_url: str | Path) -> URL:
     return URL.create("sqlite+pysqlite", database=str(Path(text).expanduser().resolve()))
 
 
+def _server_options(url: URL) -> dict[str, Any]:
+    """Engine options for a PostgreSQL server on the office LAN: a pooled connection the
+    server or the network dropped (a restart overnight) is replaced before it is used, an
+    unreachable server is reported after 10 seconds rather than the system's TCP timeout,
+    and the server's activity view names the program (unless the URL says otherwise)."""
+    if url.get_backend_name() != "postgresql":
+        return {}
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if url.get_driver_name() in ("psycopg", "psycopg2"):  # libpq's connection parameters
+        defaults = {"connect_timeout": 10, "application_name": "shuangsuiji"}
+        options["connect_args"] = {k: v for k, v in defaults.items() if k not in url.query}
+    return options
+
+
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # pysqlite, left alone, opens a transaction only before INSERT/UPDATE/DELETE, so the reads
     # before a session's first write ran outside it (and could not be repeated). With its own
@@ -105,7 +119,7 @@ class Database:
 
     def __init__(self, path_or_url: str | Path, *, echo: bool = False) -> None:
         self.url = url_for(path_or_url)
-        self.engine: Engine = create_engine(self.url, echo=echo)
+        self.engine: Engine = create_engine(self.url, echo=echo, **_server_options(self.url))
         writing = self.engine
         if self.is_sqlite:
             event.listen(self.engine, "connect", _set_sqlite_pragmas)

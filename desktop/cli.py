@@ -20,6 +20,10 @@ shuangsuiji audit verify [--anchor HASH] | audit list [--since D] [--until D] [-
 shuangsuiji backup [--db PATH] [--out FOLDER] | backup --list [--all] | backup --check FILE
 shuangsuiji restore FILE [--db PATH] [--yes]
 shuangsuiji user list | user recover-admin USERNAME   [--db PATH_OR_URL]
+shuangsuiji archive-root [FOLDER] [--db PATH_OR_URL]   the shared attachment folder (server)
+shuangsuiji exchange key | peers | trust NAME KEY | untrust NAME    keys of the data exchange
+shuangsuiji exchange export-task --task CODE --to UNIT OUT.zip | export-results --task CODE OUT.zip
+shuangsuiji exchange import FILE.zip [--dry-run]   [--db PATH_OR_URL] [--keys FOLDER]
 shuangsuiji --smoke-test [REPORT] [--db PATH]   start, show the main window offscreen, exit
 shuangsuiji --version
 """
@@ -33,9 +37,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from desktop import __version__, paths
+from desktop.cli_archive import add_archive_parser, run_archive
 from desktop.cli_audit import add_audit_parser, run_audit
 from desktop.cli_backup import add_backup_parsers, run_backup, run_restore
 from desktop.cli_draw import add_draw_parser, add_verify_parser, run_draw, run_verify
+from desktop.cli_exchange import add_exchange_parser, run_exchange
 from desktop.cli_export import add_export_parser, run_export
 from desktop.cli_import import add_import_parser, run_import
 from desktop.cli_plan import add_plan_parser, run_plan
@@ -80,6 +86,8 @@ def _parser() -> argparse.ArgumentParser:
     add_audit_parser(commands)
     add_user_parser(commands)
     add_backup_parsers(commands)
+    add_archive_parser(commands)
+    add_exchange_parser(commands)
     return parser
 
 
@@ -141,6 +149,10 @@ def _main(argv: Sequence[str] | None) -> int:
         return run_backup(args)
     if args.command == "restore":
         return run_restore(args)
+    if args.command == "archive-root":
+        return run_archive(args)
+    if args.command == "exchange":
+        return run_exchange(args)
     if args.command == "demo":
         return _generate_demo(args.out, args.targets, args.seed, args.force)
     if args.smoke_test is not None:

@@ -10,10 +10,12 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.engine import make_url
 
 # Before anything imports Qt: no screen on CI machines.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -96,8 +98,18 @@ def _template(pg_server: Server, build: Callable[[str], object]) -> str:
     """A database built once per session for ``CREATE DATABASE … TEMPLATE``; its name."""
     url = pg_server.create()
     build(url)
-    name = url.rsplit("/", 1)[-1]
-    return name
+    return str(make_url(url).database)
+
+
+@contextmanager
+def _opened(where: str | Path, pg_server: Server | None) -> Iterator[Database]:
+    """A test's database opened (and migrated); afterwards disposed of, and dropped if it
+    is on the server."""
+    database = open_database(where).database
+    yield database
+    database.dispose()
+    if pg_server is not None:
+        pg_server.drop(str(where))
 
 
 @pytest.fixture(scope="session")
@@ -111,16 +123,9 @@ def empty_template(pg_server: Server | None) -> str | None:
 def empty_db(
     pg_server: Server | None, empty_template: str | None, tmp_path: Path
 ) -> Iterator[Database]:
-    if pg_server is None or empty_template is None:
-        database = open_database(tmp_path / "empty.sqlite").database
+    where = tmp_path / "empty.sqlite" if pg_server is None else pg_server.create(empty_template)
+    with _opened(where, pg_server) as database:
         yield database
-        database.dispose()
-        return
-    url = pg_server.create(empty_template)
-    database = open_database(url).database
-    yield database
-    database.dispose()
-    pg_server.drop(url)
 
 
 @pytest.fixture(scope="session")
@@ -139,22 +144,9 @@ def demo_template(pg_server: Server | None) -> str | None:
         return None
     from desktop.services.demo import generate_demo
 
-    def build(url):
-        generate_demo(url, targets=DEMO_TARGETS, seed=DEMO_SEED)
-        if os.environ.get("SSJ_EXPERIMENT_REVERSE"):
-            from sqlalchemy import create_engine, text as _t
-            from db.base import Base
-            name = url.rsplit("/", 1)[-1]
-            e = create_engine(f"postgresql+psycopg://postgres@/{name}?host=/var/tmp/shuangsuiji-ci-postgres&port=54329")
-            with e.begin() as c:
-                c.execute(_t("SET session_replication_role = replica"))
-                for t in Base.metadata.sorted_tables:
-                    pk = ", ".join(col.name for col in t.primary_key)
-                    c.execute(_t(f"CREATE TEMP TABLE rev_{t.name} AS SELECT * FROM {t.name} ORDER BY {pk} DESC"))
-                    c.execute(_t(f"DELETE FROM {t.name}"))
-                    c.execute(_t(f"INSERT INTO {t.name} SELECT * FROM rev_{t.name}"))
-            e.dispose()
-    return _template(pg_server, build)
+    return _template(
+        pg_server, lambda url: generate_demo(url, targets=DEMO_TARGETS, seed=DEMO_SEED)
+    )
 
 
 @pytest.fixture
@@ -162,18 +154,14 @@ def demo_db(
     request: pytest.FixtureRequest, pg_server: Server | None, tmp_path: Path
 ) -> Iterator[Database]:
     """A private copy of the demo county, so a test may change it freely."""
+    where: str | Path
     if pg_server is None:
-        copy = tmp_path / "demo.sqlite"
-        shutil.copyfile(request.getfixturevalue("demo_file"), copy)
-        database = open_database(copy).database
+        where = tmp_path / "demo.sqlite"
+        shutil.copyfile(request.getfixturevalue("demo_file"), where)
+    else:
+        where = pg_server.create(request.getfixturevalue("demo_template"))
+    with _opened(where, pg_server) as database:
         yield database
-        database.dispose()
-        return
-    url = pg_server.create(request.getfixturevalue("demo_template"))
-    database = open_database(url).database
-    yield database
-    database.dispose()
-    pg_server.drop(url)
 
 
 @pytest.fixture(autouse=True)

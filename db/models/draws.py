@@ -47,10 +47,18 @@ class Draw(CreatedMixin, Base):
     witnesses: Mapped[list[DrawWitness]] = relationship(
         cascade="all, delete-orphan", order_by="DrawWitness.seq"
     )
-    targets: Mapped[list[DrawTarget]] = relationship(cascade="all, delete-orphan")
-    members: Mapped[list[DrawGroupMember]] = relationship(cascade="all, delete-orphan")
-    exclusions: Mapped[list[DrawExclusion]] = relationship(cascade="all, delete-orphan")
-    replacements: Mapped[list[DrawReplacement]] = relationship(cascade="all, delete-orphan")
+    targets: Mapped[list[DrawTarget]] = relationship(
+        cascade="all, delete-orphan", order_by="DrawTarget.id"
+    )
+    members: Mapped[list[DrawGroupMember]] = relationship(
+        cascade="all, delete-orphan", order_by="DrawGroupMember.id"
+    )
+    exclusions: Mapped[list[DrawExclusion]] = relationship(
+        cascade="all, delete-orphan", order_by="DrawExclusion.id"
+    )
+    replacements: Mapped[list[DrawReplacement]] = relationship(
+        cascade="all, delete-orphan", order_by="DrawReplacement.id"
+    )
 
 
 class DrawWitness(Base):

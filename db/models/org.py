@@ -82,7 +82,7 @@ class Meeting(CreatedMixin, Base):
     # The minutes (M4) are the Document with doc_type "minutes" and this meeting_id.
 
     attendance: Mapped[list[MeetingAttendance]] = relationship(
-        back_populates="meeting", cascade="all, delete-orphan"
+        back_populates="meeting", cascade="all, delete-orphan", order_by="MeetingAttendance.id"
     )
     decisions: Mapped[list[Decision]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan", order_by="Decision.seq"

@@ -44,9 +44,15 @@ class Plan(CreatedMixin, Base):
     published_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     department: Mapped[Department] = relationship()
-    departments: Mapped[list[PlanDepartment]] = relationship(cascade="all, delete-orphan")
-    items: Mapped[list[PlanItem]] = relationship(cascade="all, delete-orphan")
-    ratios: Mapped[list[PlanRatio]] = relationship(cascade="all, delete-orphan")
+    departments: Mapped[list[PlanDepartment]] = relationship(
+        cascade="all, delete-orphan", order_by="PlanDepartment.id"
+    )
+    items: Mapped[list[PlanItem]] = relationship(
+        cascade="all, delete-orphan", order_by="PlanItem.id"
+    )
+    ratios: Mapped[list[PlanRatio]] = relationship(
+        cascade="all, delete-orphan", order_by="PlanRatio.id"
+    )
 
 
 class PlanDepartment(Base):

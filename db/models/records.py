@@ -51,7 +51,9 @@ class InspectionRecord(CreatedMixin, Base):
     recorded_by: Mapped[str] = mapped_column(String(50), default="")
 
     target: Mapped[Target] = relationship()
-    items: Mapped[list[RecordItem]] = relationship(cascade="all, delete-orphan")
+    items: Mapped[list[RecordItem]] = relationship(
+        cascade="all, delete-orphan", order_by="RecordItem.id"
+    )
 
 
 class RecordItem(Base):

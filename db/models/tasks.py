@@ -41,8 +41,12 @@ class Task(CreatedMixin, Base):
     handed_from: Mapped[str] = mapped_column(String(200), default="")
 
     department: Mapped[Department] = relationship()
-    departments: Mapped[list[TaskDepartment]] = relationship(cascade="all, delete-orphan")
-    items: Mapped[list[TaskItem]] = relationship(cascade="all, delete-orphan")
+    departments: Mapped[list[TaskDepartment]] = relationship(
+        cascade="all, delete-orphan", order_by="TaskDepartment.id"
+    )
+    items: Mapped[list[TaskItem]] = relationship(
+        cascade="all, delete-orphan", order_by="TaskItem.id"
+    )
     strata: Mapped[list[TaskStratum]] = relationship(
         cascade="all, delete-orphan", order_by="TaskStratum.label"
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from db.engine import Database
-from db.models import Department
+from db.models import Department, User
 from desktop.core.roles import PERMISSION_LABELS, Permission, Principal
 from desktop.core.vocab import label
 
@@ -41,7 +41,10 @@ def require(
     database before any work for office-wide permissions, and on the session once the row
     (and so its department) is known for department-scoped ones."""
     principal = principal_of(source)
-    if principal is None or principal.may(permission, department_id):
+    if principal is None:
+        return
+    _still_current(source, principal)
+    if principal.may(permission, department_id):
         return
     work = PERMISSION_LABELS[permission]
     role = label(principal.role, "UserRole")
@@ -56,6 +59,29 @@ def require(
         f"{principal.display_name}（{role}）没有“{work}”的权限。"
         "如需办理，请联系办公室管理员分配相应角色。"
     )
+
+
+def _still_current(source: Session | Database, principal: Principal) -> None:
+    """The account as it is now, not as it was at sign-in: a person an administrator has
+    just stopped, demoted or moved loses the old rights at once, not at the next start."""
+
+    def check(session: Session) -> None:
+        user = session.get(User, principal.user_id)
+        if (
+            user is None
+            or not user.active
+            or user.role != principal.role.value
+            or user.department_id != principal.department_id
+        ):
+            raise AccessDenied(
+                "你的账户已被管理员修改或停用，当前登录已失效。请通过“用户 → 切换用户”重新登录。"
+            )
+
+    if isinstance(source, Session):
+        check(source)
+    else:
+        with source.session(readonly=True) as session:
+            check(session)
 
 
 def audit_actor(session: Session, fallback: str) -> str:

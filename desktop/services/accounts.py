@@ -12,12 +12,13 @@ the mode on or off (audited), and signing in as anyone else still needs their pa
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from db.engine import Database
@@ -81,6 +82,28 @@ def has_accounts(database: Database) -> bool:
         return bool(session.scalar(select(func.count()).select_from(User)))
 
 
+def _by_name(session: Session, username: str, *, for_update: bool = False) -> User | None:
+    """Names are not case-sensitive anywhere. ``for_update`` locks the row on a server
+    database, so that parallel wrong guesses are all counted."""
+    query = select(User).where(func.lower(User.username) == username.strip().lower())
+    return session.scalar(query.with_for_update() if for_update else query)
+
+
+_DUMMY_HASH = PASSWORD_HASHER.hash("not-a-password-0")
+
+
+def _burn_a_verification(password: str) -> None:
+    with contextlib.suppress(VerificationError, InvalidHashError):
+        PASSWORD_HASHER.verify(_DUMMY_HASH, password)
+
+
+def _serialise_first_run(session: Session) -> None:
+    """Two PCs on one server database must not both create "the" first administrator: a
+    transaction lock on PostgreSQL (SQLite's write lock already serialises them)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext('shuangsuiji.first_run'))"))
+
+
 def _principal(session: Session, user: User) -> Principal:
     department_name = ""
     if user.department_id is not None:
@@ -128,6 +151,7 @@ def create_first_administrator(
     check_password_rules(password)
     draft = UserDraft(username.strip(), display_name.strip(), UserRole.ADMIN)
     with database.session() as session:
+        _serialise_first_run(session)
         if session.scalar(select(func.count()).select_from(User)):
             raise AccountError("已经有用户账户，不能再创建首个管理员。请用管理员账户登录。")
         _check_draft(session, draft)
@@ -165,11 +189,10 @@ def sign_in(
     """The account's principal if the password is right; refusals are counted and locked."""
     now = now or datetime.now()
     with database.session() as session:
-        user = session.scalar(
-            select(User).where(func.lower(User.username) == username.strip().lower())
-        )
+        user = _by_name(session, username, for_update=True)
         if user is None or not user.active:
-            # Same words for both: do not tell a guesser which names exist.
+            # Same words and the same time for both: do not tell a guesser which names exist.
+            _burn_a_verification(password)
             raise AccountError("用户名或密码不正确，请重新输入。")
         if user.locked_until is not None and user.locked_until > now:
             minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
@@ -217,11 +240,11 @@ def _count_failure(session: Session, user: User, now: datetime) -> str:
         )
     audit.record(
         session,
-        actor=f"{user.display_name}（{user.username}）",
+        actor="未登录",  # whoever typed it: not necessarily the account's owner
         action=action,
         entity_type=_ENTITY,
         entity_id=user.id,
-        summary=f"{user.username} 密码错误",
+        summary=f"以用户名 {user.username} 登录，密码错误",
         at=now,
     )
     return message
@@ -236,11 +259,13 @@ def single_user_name(database: Database) -> str | None:
 def start_single_user(database: Database) -> Principal | None:
     """The principal single-user mode opens as, or None when the mode is off (or its
     account can no longer be used, so that the sign-in window is shown instead)."""
+    if database.sqlite_path is None:
+        return None  # never on a shared server database (see set_single_user)
     with database.session() as session:
         setting = session.get(AppSetting, SINGLE_USER_KEY)
         if setting is None or not setting.value:
             return None
-        user = session.scalar(select(User).where(User.username == setting.value))
+        user = _by_name(session, setting.value)
         if user is None or not user.active:
             return None
         audit.record(
@@ -256,14 +281,21 @@ def start_single_user(database: Database) -> Principal | None:
 
 def set_single_user(database: Database, username: str | None, *, actor: str) -> None:
     """Turn single-user mode on (for ``username``) or off (None). Administrators only."""
+    if username and database.sqlite_path is None:
+        # The setting lives in the database: on a server every PC would open without a
+        # password. Single-user mode is for one laptop with its own file.
+        raise AccountError(
+            "单用户模式只能用于单机的数据库文件；多台电脑共用的服务器数据库不能开启。"
+        )
     with database.session() as session:
         require(session, Permission.MANAGE_ACCOUNTS)
         setting = session.get(AppSetting, SINGLE_USER_KEY)
         before = setting.value if setting else ""
         if username:
-            user = session.scalar(select(User).where(User.username == username))
+            user = _by_name(session, username)
             if user is None or not user.active:
                 raise AccountError(f"没有可用的账户“{username}”，不能用于单用户模式。")
+            username = user.username
         if setting is None:
             setting = AppSetting(key=SINGLE_USER_KEY, value="")
             session.add(setting)
@@ -404,13 +436,20 @@ def change_own_password(
     database: Database, principal: Principal, old_password: str, new_password: str
 ) -> None:
     check_password_rules(new_password)
+    refusal = ""
     with database.session() as session:
         user = _user(session, principal.user_id)
         try:
             PASSWORD_HASHER.verify(user.password_hash, old_password)
         except (VerificationError, InvalidHashError):
-            raise AccountError("原密码不正确，密码未修改。") from None
-        _set_password(session, user, new_password, actor=principal.audit_name, action="修改密码")
+            # Counted like a failed sign-in (and committed): an unattended open window is
+            # no way to guess a password either.
+            refusal = _count_failure(session, user, datetime.now())
+        else:
+            who = principal.audit_name
+            _set_password(session, user, new_password, actor=who, action="修改密码")
+    if refusal:
+        raise AccountError(f"原密码不正确，密码未修改。{refusal}")
 
 
 def recover_administrator(database: Database, username: str, password: str) -> None:
@@ -418,7 +457,7 @@ def recover_administrator(database: Database, username: str, password: str) -> N
     when nobody can sign in any more. Recorded in the audit trail like any change."""
     check_password_rules(password)
     with database.session() as session:
-        user = session.scalar(select(User).where(User.username == username))
+        user = _by_name(session, username)
         if user is None or user.role != UserRole.ADMIN.value:
             raise AccountError(f"没有名为“{username}”的管理员账户。")
         user.active = True

@@ -242,7 +242,9 @@ def _require_owner(database: Database, owner_type: str, owner_id: int) -> None:
         if owner_type == "record":
             record = session.get(InspectionRecord, owner_id)
             task = session.get(Task, record.task_id) if record is not None else None
-            if task is not None:
+            if task is None:  # no task to take part in: the office's (never a viewer's)
+                require(session, Permission.ENTER_RECORDS)
+            else:
                 require_in_task(session, task)
             return
         result_id = owner_id
@@ -250,7 +252,9 @@ def _require_owner(database: Database, owner_type: str, owner_id: int) -> None:
             follow_up = session.get(FollowUp, owner_id)
             result_id = follow_up.result_id if follow_up is not None else 0
         result = session.get(Result, result_id)
-        if result is not None:
+        if result is None:
+            require(session, Permission.ENTER_RECORDS)
+        else:
             require_result_department(session, result.department_id)
 
 

@@ -275,7 +275,7 @@ def issue_in_session(
 def document_bytes(database: Database, document_id: int) -> tuple[str, bytes]:
     """(file name, .docx): the stored bytes of an issued document, a fresh draft otherwise."""
     profile = get_profile(database)
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         doc = session.get(Document, document_id, options=[undefer(Document.docx)])
         if doc is None:
             raise DocumentError("公文不存在，可能已被删除。")

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 from db.engine import Database
 from db.models import AppSetting
+from desktop.core.roles import Permission
 from desktop.services import audit
+from desktop.services.access import require
 
 FONT_SETS = {
     "standard": "标准公文字体（方正小标宋简体、仿宋_GB2312、楷体_GB2312、黑体）",
@@ -59,6 +61,7 @@ def get_profile(database: Database) -> OfficeProfile:
 
 
 def save_profile(database: Database, profile: OfficeProfile, *, actor: str) -> None:
+    require(database, Permission.EDIT_SETTINGS)
     if not profile.name.strip() or not profile.doc_prefix.strip():
         raise ValueError("请填写发文机关名称和发文字号的机关代字：公文的版头和文号要用。")
     if profile.font_set not in FONT_SETS:

@@ -137,7 +137,8 @@ def _require_plan_owner(session: Session, draft: PlanDraft, plan: Plan | None = 
 def save_plan(database: Database, draft: PlanDraft, actor: str, plan_id: int | None = None) -> int:
     """Create a draft plan, or change one that is still a draft; returns its id."""
     with database.session() as session:
-        _require_plan_owner(session, draft)
+        # Both the plan as it is and as it would be: no taking over another's plan.
+        _require_plan_owner(session, draft, get_plan(session, plan_id) if plan_id else None)
         before = None
         if plan_id is None:
             check_draft(session, draft)

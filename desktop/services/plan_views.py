@@ -223,7 +223,7 @@ def plan_history(database: Database, plan_id: int) -> list[PlanVersionRow]:
 
 
 def plan_view(database: Database, plan_id: int) -> PlanView:
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         plan = get_plan(session, plan_id)
         joint = session.get(Plan, plan.joint_plan_id) if plan.joint_plan_id else None
         merged = session.scalars(

@@ -328,7 +328,7 @@ def _fonts(database: Database) -> FontSet:
 def record_form_bytes(database: Database, task_id: int, target_id: int) -> bytes:
     """The 部门联合抽查情况记录表 of one target: filled from its record, else blank."""
     fonts = _fonts(database)
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         context = _context(session, task_id, fonts)
         return build_record_forms([_form(session, context, _target(context, target_id))])
 
@@ -341,7 +341,7 @@ def record_forms_bytes(database: Database, task_id: int, group_no: int | None = 
     """The forms of every drawn target of the task, or of one group's, each from a new
     page (filled where the check is recorded, blank for the visits still to come)."""
     fonts = _fonts(database)
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         context = _context(session, task_id, fonts)
         targets = [
             t for t in context.targets if group_no is None or context.group_of.get(t.id) == group_no
@@ -393,7 +393,7 @@ def notification_letters_bytes(
     fonts = FontSet.from_key(profile.font_set)
     # The office profile has no telephone yet; the letters then print a mark to fill in.
     phone = str(getattr(profile, "phone", "") or "")
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         context = _context(session, task_id, fonts)
         task = context.task
         chosen = context.targets

@@ -20,9 +20,8 @@ from sqlalchemy import text
 from db.backup import take_backup
 from db.engine import Database
 from db.migrate import alembic_config, current_revision, head_revision, upgrade_to_head
-from desktop.core.roles import Principal
 from desktop.core.vocab import UserRole
-from desktop.services import audit, backups
+from desktop.services import accounts, audit, backups
 from desktop.services.access import AccessDenied
 from desktop.services.backups import BackupError, BackupRefused
 from desktop.services.database import open_database
@@ -195,7 +194,7 @@ def test_restore_brings_back_deleted_data_and_keeps_a_copy_of_what_it_replaced(
     office: Database, folder: Path
 ) -> None:
     live = _live(office)
-    admin = Principal(1, "admin", "张三", UserRole.ADMIN)
+    admin = accounts.create_first_administrator(office, "admin", "张三", "office-2026")
     signed_in = office.bound(principal=admin)
     backup = backups.backup_now(signed_in, folder).path
     with closing(sqlite3.connect(live)) as connection, connection:
@@ -303,7 +302,12 @@ def test_restoring_from_the_live_file_itself_is_refused(office: Database, folder
 def test_backup_and_restore_need_the_backup_permission_but_exit_copies_do_not(
     office: Database, folder: Path
 ) -> None:
-    viewer = office.bound(principal=Principal(2, "viewer", "李四", UserRole.VIEWER))
+    admin = office.bound(
+        principal=accounts.create_first_administrator(office, "admin", "张三", "office-2026")
+    )
+    draft = accounts.UserDraft("viewer", "李四", UserRole.VIEWER)
+    accounts.add_user(admin, draft, "viewer-pass-1", actor="张三")
+    viewer = office.bound(principal=accounts.sign_in(office, "viewer", "viewer-pass-1"))
     with pytest.raises(AccessDenied, match="备份与恢复数据库"):
         backups.backup_now(viewer, folder)
     assert backups.backup_on_exit(viewer, folder) is not None

@@ -256,3 +256,16 @@ def test_r6_report_json_lists_rows(county: Database, tmp_path: Path) -> None:
     done = report_json(plan, apply_import(county, plan, only_good=True))
     assert (done["imported"], done["inserted"]) == (True, 5)
     json.dumps(done, ensure_ascii=False)
+
+
+def test_r6_a_department_cannot_change_the_offices_targets(
+    county: Database, tmp_path: Path
+) -> None:
+    header = TARGET_HEADER[:2]
+    office = write_xlsx(tmp_path / "office.xlsx", header, [[uscc("W00000003"), "办公室录入的对象"]])
+    apply_import(county, plan_import(county, ImportKind.TARGETS, office))
+    assert _target(county, uscc("W00000003")).owner_department_id is None
+    renamed = write_xlsx(tmp_path / "hb.xlsx", header, [[uscc("W00000003"), "环保局改的名字"]])
+    plan = plan_import(county, ImportKind.TARGETS, renamed, department_code="STHJ")
+    assert [(i.row, "联席会议办公室" in i.reason) for i in plan.rejected] == [(2, True)]
+    assert _target(county, uscc("W00000003")).name == "办公室录入的对象"

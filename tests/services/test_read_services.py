@@ -88,7 +88,8 @@ def test_every_tab_service_returns_rows(demo_db: Database) -> None:
 
 def test_results_attach_to_the_targets_history(demo_db: Database) -> None:
     with demo_db.session() as session:
-        record = session.scalars(select(InspectionRecord).limit(1)).one()
+        first = select(InspectionRecord).order_by(InspectionRecord.id).limit(1)
+        record = session.scalars(first).one()
         target_id, task_code = record.target_id, session.get(Task, record.task_id).code  # type: ignore[union-attr]
     section = records.target_history_section(demo_db, target_id)
     assert section.rows and all(len(row) == len(section.headers) for row in section.rows)

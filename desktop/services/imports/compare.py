@@ -79,9 +79,12 @@ def compare(
         owners = [values.get("department_id")] if kind is ImportKind.INSPECTORS else []
         if current is not None:
             owners.append(current._mapping[owner_column])
-        foreign = [o for o in owners if o is not None and o != department_id]
+        # A row kept by nobody is the office's (R6): a department's import may not change it.
+        foreign = [o for o in owners if o != department_id]
         if department_id is not None and foreign:
-            reason = _r6_reason(kind, names.get(foreign[0], str(foreign[0])))
+            owner = foreign[0]
+            keeper = "联席会议办公室" if owner is None else names.get(owner, str(owner))
+            reason = _r6_reason(kind, keeper)
             diff.rejected.append(RowIssue(row.row, reason, row.code, row.name))
             continue
         if current is None:

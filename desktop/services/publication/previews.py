@@ -248,7 +248,7 @@ def _verifier() -> bytes:
 
 def preview_draw(database: Database, draw_id: int) -> PublicationPreview:
     """D10: the drawn target list, with the record (§7) and the verifier beside it."""
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         draw = session.get(Draw, draw_id)
         if draw is None:
             raise PublicationError("找不到这次抽取，可能已被删除：请刷新列表。")
@@ -381,7 +381,7 @@ def _spec_text(spec: str) -> str:
 def preview_results(database: Database, task_id: int) -> PublicationPreview:
     """X2: the results in force of a task's checked targets (X5: a correction shows what it
     corrects); results kept back by law (X8) and slots without a result are left out."""
-    with database.session() as session:
+    with database.session(readonly=True) as session:
         task = session.get(Task, task_id)
         if task is None:
             raise PublicationError("找不到这项抽查任务，可能已被删除：请刷新列表。")

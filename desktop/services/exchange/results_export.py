@@ -1,0 +1,211 @@
+"""Township → county: the results package of a received task.
+
+It carries every record form of the task (I1–I4) and every result with its corrections
+(X1, X5), oldest entry first, keyed by target, department and item codes. It goes back to
+the unit the task came from, and only to it; exporting writes an audit entry (A2).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from collections import defaultdict
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.engine import Database
+from db.models import ChecklistItem, Department, InspectionRecord, Result, Target, Task
+from desktop.core.roles import Permission
+from desktop.services import audit
+from desktop.services.access import require
+from desktop.services.exchange.common import ExchangeError, ExportOutcome, PackageKind
+from desktop.services.exchange.formats import (
+    RECORDS_FILE,
+    RESULTS_FILE,
+    EntryData,
+    RecordData,
+    RecordItemData,
+    SlotData,
+    dump,
+)
+from desktop.services.exchange.keys import Peer, peer_by_key
+from desktop.services.exchange.package import build_package, sender_name
+from desktop.services.exchange.task_import import EXCHANGE
+from desktop.services.storage import write_file
+from desktop.services.tasks.common import get_task
+
+
+def _origin(session: Session, task: Task) -> Peer:
+    origin = json.loads(task.scope_json or "{}").get(EXCHANGE)
+    if not isinstance(origin, dict):
+        raise ExchangeError(
+            f"任务 {task.code} 不是通过数据交换包接收的任务，没有要回传的单位："
+            "检查结果数据包只能回传给下派任务的单位。"
+        )
+    peer = peer_by_key(session, str(origin.get("sender_key", "")))
+    if peer is None:
+        raise ExchangeError(
+            f"下派任务 {task.code} 的单位“{origin.get('sender', '')}”已不在本机登记的交换单位中："
+            "请先在设置中重新登记对方的公钥。"
+        )
+    return peer
+
+
+def _entry(r: Result) -> EntryData:
+    return EntryData(
+        category=r.category,
+        detail=r.detail,
+        evidence=r.evidence,
+        entered_at=r.entered_at,
+        entered_by=r.entered_by,
+        published_at=r.published_at,
+        published_by=r.published_by,
+        not_for_disclosure=r.not_for_disclosure,
+        disclosure_note=r.disclosure_note,
+        correction_reason=r.correction_reason,
+        signed_off_by=r.signed_off_by,
+        late_note=r.late_note,
+    )
+
+
+def _gather(session: Session, task: Task) -> tuple[list[RecordData], list[SlotData]]:
+    departments = {d.id: d.code for d in session.scalars(select(Department))}
+    records = list(
+        session.scalars(
+            select(InspectionRecord)
+            .where(InspectionRecord.task_id == task.id)
+            .order_by(InspectionRecord.id)
+        )
+    )
+    targets = dict(
+        session.execute(
+            select(Target.id, Target.code).where(Target.id.in_([r.target_id for r in records]))
+        ).all()
+    )
+    results = list(
+        session.scalars(
+            select(Result).where(Result.record_id.in_([r.id for r in records])).order_by(Result.id)
+        )
+    )
+    item_ids = {i.checklist_item_id for r in records for i in r.items if i.checklist_item_id}
+    item_ids |= {r.checklist_item_id for r in results if r.checklist_item_id}
+    items = dict(
+        session.execute(
+            select(ChecklistItem.id, ChecklistItem.code).where(ChecklistItem.id.in_(item_ids))
+        ).all()
+    )
+    out_records = [
+        RecordData(
+            target=targets[r.target_id],
+            checked_on=r.checked_on,
+            check_ended_on=r.check_ended_on,
+            precheck_note=r.precheck_note,
+            notified=r.notified,
+            notice_withheld_reason=r.notice_withheld_reason,
+            target_signed=r.target_signed,
+            target_signer=r.target_signer,
+            refusal_note=r.refusal_note,
+            refusal_witness=r.refusal_witness,
+            officers=r.officers,
+            measures=r.measures,
+            credentials_shown=r.credentials_shown,
+            target_reached=r.target_reached,
+            unreached_note=r.unreached_note,
+            recorded_by=r.recorded_by,
+            items=tuple(
+                RecordItemData(
+                    departments[i.department_id],
+                    items.get(i.checklist_item_id or 0),
+                    i.method,
+                    i.findings,
+                    i.agency,
+                )
+                for i in r.items
+            ),
+        )
+        for r in records
+    ]
+    chains: dict[tuple[int, int, int | None], list[Result]] = defaultdict(list)
+    for result in results:  # by id: a correction is always newer than what it corrects
+        chains[(result.record_id, result.department_id, result.checklist_item_id)].append(result)
+    target_of = {r.id: targets[r.target_id] for r in records}
+    slots = []
+    for (record_id, department_id, item_id), chain in chains.items():
+        for before, after in itertools.pairwise(chain):
+            if after.corrects_id != before.id:
+                raise ExchangeError(
+                    f"结果 #{after.id} 的更正关系无法识别（X5 要求逐条更正）："
+                    "请检查该结果的更正记录。"
+                )
+        slots.append(
+            SlotData(
+                target=target_of[record_id],
+                department=departments[department_id],
+                item=items.get(item_id or 0),
+                entries=tuple(_entry(r) for r in chain),
+            )
+        )
+    out_records.sort(key=lambda r: r.target)
+    slots.sort(key=lambda s: (s.target, s.department, s.item or ""))
+    return out_records, slots
+
+
+def export_results_package(
+    database: Database,
+    task_id: int,
+    out: Path | str,
+    *,
+    actor: str,
+    now: datetime | None = None,
+    key_dir: Path | None = None,
+) -> ExportOutcome:
+    """Write the records and results of a received task for the unit it came from."""
+    require(database, Permission.ENTER_RECORDS)
+    now = now or datetime.now()
+    with database.session(readonly=True) as session:
+        try:
+            task = get_task(session, task_id)
+        except ValueError as error:
+            raise ExchangeError(str(error)) from error
+        peer = _origin(session, task)
+        task_code = task.code
+        records, slots = _gather(session, task)
+    if not records:
+        raise ExchangeError(f"任务 {task_code} 还没有检查记录，没有可回传的内容：请先填写记录表。")
+    files = {RECORDS_FILE: dump(records), RESULTS_FILE: dump(slots)}
+    data, package_id = build_package(
+        kind=PackageKind.RESULTS,
+        task_code=task_code,
+        files=files,
+        sender_name=sender_name(database),
+        recipient=peer,
+        created_at=now,
+        key_dir=key_dir,
+    )
+    path = write_file(out, data)
+    entries = sum(len(s.entries) for s in slots)
+    summary = f"任务 {task_code}：检查记录 {len(records)} 份，检查结果 {entries} 条"
+    with database.session() as session:
+        audit.record(
+            session,
+            actor=actor,
+            action="exchange.export_results",
+            entity_type="task",
+            entity_id=task_id,
+            summary=f"导出回传“{peer.name}”的检查结果数据包（{summary}）",
+            after={"package_id": package_id, "recipient": peer.name, "file": path.name},
+            at=now,
+        )
+    return ExportOutcome(
+        path=str(path),
+        package_id=package_id,
+        kind=PackageKind.RESULTS,
+        task_code=task_code,
+        recipient_name=peer.name,
+        files=tuple((n, hashlib.sha256(b).hexdigest()) for n, b in sorted(files.items())),
+        summary=summary,
+    )
