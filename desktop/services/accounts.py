@@ -281,6 +281,7 @@ def start_single_user(database: Database) -> Principal | None:
 
 def set_single_user(database: Database, username: str | None, *, actor: str) -> None:
     """Turn single-user mode on (for ``username``) or off (None). Administrators only."""
+    require(database, Permission.MANAGE_ACCOUNTS)
     if username and database.sqlite_path is None:
         # The setting lives in the database: on a server every PC would open without a
         # password. Single-user mode is for one laptop with its own file.

@@ -138,6 +138,19 @@ def test_the_last_administrator_cannot_be_removed(empty_db: Database) -> None:
         )
 
 
+def test_single_user_mode_is_refused_on_a_server_database(empty_db: Database) -> None:
+    admin_db = _admin(empty_db)
+    if empty_db.sqlite_path is not None:
+        accounts.set_single_user(admin_db, "admin", actor="")  # a laptop's own file: allowed
+        assert accounts.start_single_user(empty_db) is not None
+        return
+    # Shared by every PC: each would open without a password.
+    with pytest.raises(AccountError, match="单机"):
+        accounts.set_single_user(admin_db, "admin", actor="")
+    assert accounts.start_single_user(empty_db) is None
+
+
+@pytest.mark.sqlite_only  # single-user mode exists only for a laptop's own SQLite file
 def test_single_user_mode_opens_as_its_account_and_is_recorded(empty_db: Database) -> None:
     admin_db = _admin(empty_db)
     assert accounts.start_single_user(empty_db) is None

@@ -79,6 +79,7 @@ def test_a_mismatched_repeat_keeps_the_first_run_dialog_open(
     assert not accounts.has_accounts(empty_db)
 
 
+@pytest.mark.sqlite_only  # single-user mode exists only for a laptop's own SQLite file
 def test_single_user_demo_opens_without_a_password(qtbot: QtBot, demo_db: Database) -> None:
     principal = sign_in(demo_db)  # no dialog: a dialog here would hang the test
     assert principal is not None and principal.username == "admin"
