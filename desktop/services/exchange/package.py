@@ -63,6 +63,11 @@ def _party(name: str, public_key: str, fingerprint: str) -> dict[str, str]:
     return {"name": name, "public_key": public_key, "fingerprint": fingerprint}
 
 
+def file_digests(files: dict[str, bytes]) -> tuple[tuple[str, str], ...]:
+    """(name, SHA-256) of every data file, in name order: the manifest's and the outcome's."""
+    return tuple((name, hashlib.sha256(data).hexdigest()) for name, data in sorted(files.items()))
+
+
 def build_package(
     *,
     kind: PackageKind,

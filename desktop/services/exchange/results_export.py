@@ -7,7 +7,6 @@ the unit the task came from, and only to it; exporting writes an audit entry (A2
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 from collections import defaultdict
@@ -33,7 +32,7 @@ from desktop.services.exchange.formats import (
     dump,
 )
 from desktop.services.exchange.keys import Peer, peer_by_key
-from desktop.services.exchange.package import build_package, sender_name
+from desktop.services.exchange.package import build_package, file_digests, sender_name
 from desktop.services.exchange.task_import import EXCHANGE
 from desktop.services.storage import write_file
 from desktop.services.tasks.common import get_task
@@ -206,6 +205,6 @@ def export_results_package(
         kind=PackageKind.RESULTS,
         task_code=task_code,
         recipient_name=peer.name,
-        files=tuple((n, hashlib.sha256(b).hexdigest()) for n, b in sorted(files.items())),
+        files=file_digests(files),
         summary=summary,
     )

@@ -11,7 +11,6 @@ for it are accepted from that peer only.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from pathlib import Path
 
@@ -56,7 +55,7 @@ from desktop.services.exchange.formats import (
 )
 from desktop.services.exchange.keys import find_peer, peers_in
 from desktop.services.exchange.ledger import note_sent, sent_to
-from desktop.services.exchange.package import build_package, sender_name
+from desktop.services.exchange.package import build_package, file_digests, sender_name
 from desktop.services.inspection.common import RECORDING_STATUSES, drawn_targets
 from desktop.services.storage import write_file
 from desktop.services.tasks.common import get_task, recorded_draw
@@ -359,8 +358,6 @@ def export_task_package(
         kind=PackageKind.TASK,
         task_code=task_code,
         recipient_name=peer.name,
-        files=tuple(
-            (name, hashlib.sha256(blob).hexdigest()) for name, blob in sorted(files.items())
-        ),
+        files=file_digests(files),
         summary=summary,
     )
