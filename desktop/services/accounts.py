@@ -13,6 +13,7 @@ the mode on or off (audited), and signing in as anyone else still needs their pa
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -144,6 +145,31 @@ def _snapshot(user: User) -> dict[str, object]:
     }
 
 
+def _audit_user(
+    session: Session,
+    user: User,
+    *,
+    actor: str,
+    action: str,
+    summary: str,
+    before: object = None,
+    after: object = None,
+    at: datetime | None = None,
+) -> None:
+    """One trail entry about an account (A2)."""
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        entity_type=_ENTITY,
+        entity_id=user.id,
+        summary=summary,
+        before=before,
+        after=after,
+        at=at,
+    )
+
+
 def create_first_administrator(
     database: Database, username: str, display_name: str, password: str
 ) -> Principal:
@@ -156,12 +182,11 @@ def create_first_administrator(
             raise AccountError("已经有用户账户，不能再创建首个管理员。请用管理员账户登录。")
         _check_draft(session, draft)
         user = _new_user(session, draft, password)
-        audit.record(
+        _audit_user(
             session,
+            user,
             actor=f"{user.display_name}（{user.username}）",
             action="创建首个管理员",
-            entity_type=_ENTITY,
-            entity_id=user.id,
             summary=f"首次使用，创建办公室管理员 {user.display_name}",
             after=_snapshot(user),
         )
@@ -209,12 +234,11 @@ def sign_in(
                 user.password_hash = hash_password(password)
             user.failed_attempts = 0
             user.locked_until = None
-            audit.record(
+            _audit_user(
                 session,
+                user,
                 actor=f"{user.display_name}（{user.username}）",
                 action="登录",
-                entity_type=_ENTITY,
-                entity_id=user.id,
                 summary=f"{user.display_name} 登录",
                 at=now,
             )
@@ -238,12 +262,11 @@ def _count_failure(session: Session, user: User, now: datetime) -> str:
             "登录失败",
             f"用户名或密码不正确，请重新输入（再错 {left} 次将锁定账户）。",
         )
-    audit.record(
+    _audit_user(
         session,
+        user,
         actor="未登录",  # whoever typed it: not necessarily the account's owner
         action=action,
-        entity_type=_ENTITY,
-        entity_id=user.id,
         summary=f"以用户名 {user.username} 登录，密码错误",
         at=now,
     )
@@ -268,12 +291,11 @@ def start_single_user(database: Database) -> Principal | None:
         user = _by_name(session, setting.value)
         if user is None or not user.active:
             return None
-        audit.record(
+        _audit_user(
             session,
+            user,
             actor=f"{user.display_name}（{user.username}）",
             action="登录（单用户模式）",
-            entity_type=_ENTITY,
-            entity_id=user.id,
             summary=f"单用户模式，以 {user.display_name} 身份打开",
         )
         return _principal(session, user)
@@ -340,12 +362,11 @@ def add_user(database: Database, draft: UserDraft, password: str, *, actor: str)
         require(session, Permission.MANAGE_ACCOUNTS)
         _check_draft(session, draft)
         user = _new_user(session, draft, password)
-        audit.record(
+        _audit_user(
             session,
+            user,
             actor=actor,
             action="新建用户",
-            entity_type=_ENTITY,
-            entity_id=user.id,
             summary=f"新建用户 {user.display_name}（{label(user.role, 'UserRole')}）",
             after=_snapshot(user),
         )
@@ -357,6 +378,15 @@ def _user(session: Session, user_id: int) -> User:
     if user is None:
         raise AccountError("找不到这个用户，可能已被其他电脑修改。请刷新后重试。")
     return user
+
+
+@contextlib.contextmanager
+def _managed_user(database: Database, user_id: int) -> Iterator[tuple[Session, User]]:
+    """An administrator's change to one account, the right checked in the change's own
+    transaction (so a just-revoked administrator changes nothing)."""
+    with database.session() as session:
+        require(session, Permission.MANAGE_ACCOUNTS)
+        yield session, _user(session, user_id)
 
 
 def _other_active_admins(session: Session, user_id: int) -> int:
@@ -374,9 +404,7 @@ def update_user(
     database: Database, user_id: int, draft: UserDraft, *, active: bool, actor: str
 ) -> None:
     """Change name, role, department or whether the account may sign in."""
-    with database.session() as session:
-        require(session, Permission.MANAGE_ACCOUNTS)
-        user = _user(session, user_id)
+    with _managed_user(database, user_id) as (session, user):
         _check_draft(session, draft, user_id)
         leaves_admin = draft.role is not UserRole.ADMIN or not active
         if (
@@ -393,12 +421,11 @@ def update_user(
         user.role = draft.role.value
         user.department_id = draft.department_id if draft.role is UserRole.DEPT_OPERATOR else None
         user.active = active
-        audit.record(
+        _audit_user(
             session,
+            user,
             actor=actor,
             action="修改用户",
-            entity_type=_ENTITY,
-            entity_id=user.id,
             summary=f"修改用户 {user.display_name}",
             before=before,
             after=_snapshot(user),
@@ -408,25 +435,20 @@ def update_user(
 def reset_password(database: Database, user_id: int, password: str, *, actor: str) -> None:
     """An administrator sets a new password (and lifts any lock)."""
     check_password_rules(password)
-    with database.session() as session:
-        require(session, Permission.MANAGE_ACCOUNTS)
-        user = _user(session, user_id)
+    with _managed_user(database, user_id) as (session, user):
         _set_password(session, user, password, actor=actor, action="重设密码")
 
 
 def unlock(database: Database, user_id: int, *, actor: str) -> None:
-    with database.session() as session:
-        require(session, Permission.MANAGE_ACCOUNTS)
-        user = _user(session, user_id)
+    with _managed_user(database, user_id) as (session, user):
         before = {"锁定至": user.locked_until, "连续输错次数": user.failed_attempts}
         user.locked_until = None
         user.failed_attempts = 0
-        audit.record(
+        _audit_user(
             session,
+            user,
             actor=actor,
             action="解锁用户",
-            entity_type=_ENTITY,
-            entity_id=user.id,
             summary=f"解锁用户 {user.display_name}",
             before=before,
             after={"锁定至": None, "连续输错次数": 0},
@@ -472,11 +494,4 @@ def _set_password(session: Session, user: User, password: str, *, actor: str, ac
     user.failed_attempts = 0
     user.locked_until = None
     # The hash itself never goes into the trail.
-    audit.record(
-        session,
-        actor=actor,
-        action=action,
-        entity_type=_ENTITY,
-        entity_id=user.id,
-        summary=f"{action}：{user.display_name}",
-    )
+    _audit_user(session, user, actor=actor, action=action, summary=f"{action}：{user.display_name}")

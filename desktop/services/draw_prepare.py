@@ -29,7 +29,6 @@ from db.models import (
     Target,
     Task,
 )
-from db.models.registry import TARGET_LABEL_CONDITIONS
 from desktop.core.draw import (
     ConflictEntry,
     DeptQuota,
@@ -49,6 +48,7 @@ from desktop.core.roles import Permission
 from desktop.core.vocab import DrawStatus, InspectorKind, TargetStatus, TaskStatus
 from desktop.services import audit, confirmations, plan_year
 from desktop.services.access import require
+from desktop.services.target_scope import STRATUM_COLUMNS, scope_conditions, unknown_labels
 from desktop.services.tasks.common import get_task, live_draw, recorded_draw
 
 SECRET_BYTES = 32
@@ -58,19 +58,6 @@ STATUS_REASON: dict[str, str] = {
 }
 OUT_OF_STRATA_REASON = "不属于本任务任何分层（不在抽取范围内）"
 ENFORCEMENT_KINDS = frozenset(k.value for k in InspectorKind)  # experts are not here (R5)
-
-_SCOPE_COLUMNS: dict[str, Any] = {
-    "townships": Target.township_id,
-    "industries": Target.industry,
-    "kinds": Target.kind,
-    "credit_classes": Target.credit_class,
-}
-_STRATUM_COLUMNS: dict[str, Any] = {
-    "credit_class": Target.credit_class,
-    "kind": Target.kind,
-    "industry": Target.industry,
-    "township": Target.township_id,
-}
 
 
 class DrawServiceError(ValueError):
@@ -115,22 +102,17 @@ def _loads(text: str) -> dict[str, Any]:
 
 def _scope_conditions(scope: Mapping[str, Any]) -> list[ColumnElement[bool]]:
     """The task's scope as SQL conditions, every status (the status is a listed reason)."""
-    where: list[ColumnElement[bool]] = []
-    for key, column in _SCOPE_COLUMNS.items():
-        if scope.get(key):
-            where.append(column.in_(scope[key]))
-    for name in scope.get("labels") or ():
-        if name not in TARGET_LABEL_CONDITIONS:
-            raise DrawServiceError(f"任务范围中的标签“{name}”无法识别：请在任务中修改范围。")
-        where.append(TARGET_LABEL_CONDITIONS[name])
-    return where
+    unknown = unknown_labels(scope)
+    if unknown:
+        raise DrawServiceError(f"任务范围中的标签“{unknown[0]}”无法识别：请在任务中修改范围。")
+    return scope_conditions(scope)
 
 
 def _stratum_filters(task: Task) -> list[tuple[str, dict[str, Any]]]:
     filters = []
     for stratum in task.strata:
         values = _loads(stratum.filter_json)
-        unknown = sorted(set(values) - set(_STRATUM_COLUMNS))
+        unknown = sorted(set(values) - set(STRATUM_COLUMNS))
         if unknown:
             raise DrawServiceError(
                 f"分层 {stratum.label} 的条件“{'、'.join(unknown)}”无法识别：请在任务中修改分层。"
@@ -146,12 +128,12 @@ def build_pool(
     if not task.draws_targets:
         return [], []  # D8 / T3: only inspectors are drawn
     filters = _stratum_filters(task)
-    columns = [Target.id, Target.code, Target.status, *_STRATUM_COLUMNS.values()]
+    columns = [Target.id, Target.code, Target.status, *STRATUM_COLUMNS.values()]
     query = select(*columns).where(*_scope_conditions(_loads(task.scope_json)))
     pool: list[PoolEntry] = []
     exclusions: list[Exclusion] = []
     for target_id, code, status, *values in session.execute(query):
-        row = dict(zip(_STRATUM_COLUMNS, values, strict=True))
+        row = dict(zip(STRATUM_COLUMNS, values, strict=True))
         labels = [lab for lab, f in filters if all(row[k] == v for k, v in f.items())]
         if len(labels) > 1:
             raise DrawServiceError(

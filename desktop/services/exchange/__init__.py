@@ -12,6 +12,7 @@ are signed zip files (docs/exchange.md).
 - :mod:`.task_export`, :mod:`.task_import`, :mod:`.task_units`, :mod:`.task_draw` — county →
   township;
 - :mod:`.results_export`, :mod:`.results_import`, :mod:`.results_apply` — township → county.
+- :mod:`.outcome` — how every import and export ends (ledger, audit entry, outcome).
 
 Every import is previewed first (nothing written), then done all or nothing.
 """

@@ -19,6 +19,7 @@ from desktop.services import audit
 from desktop.services.exchange.common import Action, Change, ImportContext, Plan
 from desktop.services.exchange.formats import EntryData, RecordData, SlotData
 from desktop.services.inspection.common import record_of
+from desktop.services.inspection.forms import record_draft
 
 CONTENT = (
     "category",
@@ -65,26 +66,10 @@ class TaskFacts:
 
 
 def _draft(record: RecordData) -> RecordDraft:
-    return RecordDraft(
-        checked_on=record.checked_on,
-        check_ended_on=record.check_ended_on,
-        items=tuple(
-            RecordItemEntry(i.department, i.item, i.method, i.findings, i.agency)
-            for i in record.items
-        ),
-        officers=record.officers,
-        credentials_shown=record.credentials_shown,
-        precheck_note=record.precheck_note,
-        notified=record.notified,
-        notice_withheld_reason=record.notice_withheld_reason,
-        target_signed=record.target_signed,
-        target_signer=record.target_signer,
-        refusal_note=record.refusal_note,
-        refusal_witness=record.refusal_witness,
-        measures=record.measures,
-        target_reached=record.target_reached,
-        unreached_note=record.unreached_note,
+    items = (
+        RecordItemEntry(i.department, i.item, i.method, i.findings, i.agency) for i in record.items
     )
+    return record_draft(record, items)
 
 
 def _items_view(facts: TaskFacts, record: RecordData) -> list[tuple[Any, ...]]:

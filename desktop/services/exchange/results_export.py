@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from db.models import ChecklistItem, Department, InspectionRecord, Result, Target, Task
 from desktop.core.roles import Permission
-from desktop.services import audit
 from desktop.services.access import require
 from desktop.services.exchange.common import ExchangeError, ExportOutcome, PackageKind
 from desktop.services.exchange.formats import (
@@ -32,9 +31,8 @@ from desktop.services.exchange.formats import (
     dump,
 )
 from desktop.services.exchange.keys import Peer, peer_by_key
-from desktop.services.exchange.package import build_package, file_digests, sender_name
+from desktop.services.exchange.outcome import write_export
 from desktop.services.exchange.task_import import EXCHANGE
-from desktop.services.storage import write_file
 from desktop.services.tasks.common import get_task
 
 
@@ -175,36 +173,19 @@ def export_results_package(
         records, slots = _gather(session, task)
     if not records:
         raise ExchangeError(f"任务 {task_code} 还没有检查记录，没有可回传的内容：请先填写记录表。")
-    files = {RECORDS_FILE: dump(records), RESULTS_FILE: dump(slots)}
-    data, package_id = build_package(
-        kind=PackageKind.RESULTS,
-        task_code=task_code,
-        files=files,
-        sender_name=sender_name(database),
-        recipient=peer,
-        created_at=now,
-        key_dir=key_dir,
-    )
-    path = write_file(out, data)
     entries = sum(len(s.entries) for s in slots)
-    summary = f"任务 {task_code}：检查记录 {len(records)} 份，检查结果 {entries} 条"
-    with database.session() as session:
-        audit.record(
-            session,
-            actor=actor,
-            action="exchange.export_results",
-            entity_type="task",
-            entity_id=task_id,
-            summary=f"导出回传“{peer.name}”的检查结果数据包（{summary}）",
-            after={"package_id": package_id, "recipient": peer.name, "file": path.name},
-            at=now,
-        )
-    return ExportOutcome(
-        path=str(path),
-        package_id=package_id,
+    return write_export(
+        database,
         kind=PackageKind.RESULTS,
+        task_id=task_id,
         task_code=task_code,
-        recipient_name=peer.name,
-        files=file_digests(files),
-        summary=summary,
+        files={RECORDS_FILE: dump(records), RESULTS_FILE: dump(slots)},
+        peer=peer,
+        out=out,
+        actor=actor,
+        now=now,
+        key_dir=key_dir,
+        action="exchange.export_results",
+        headline=f"导出回传“{peer.name}”的检查结果数据包",
+        summary=f"任务 {task_code}：检查记录 {len(records)} 份，检查结果 {entries} 条",
     )

@@ -22,7 +22,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -42,7 +41,6 @@ from desktop.services.exchange.common import (
     ImportPreview,
     PackageKind,
     Plan,
-    check_digest,
 )
 from desktop.services.exchange.formats import (
     RECORDS_FILE,
@@ -51,7 +49,8 @@ from desktop.services.exchange.formats import (
     SlotData,
     load,
 )
-from desktop.services.exchange.ledger import check_not_stale, note_received, sent_to
+from desktop.services.exchange.ledger import check_not_stale, sent_to
+from desktop.services.exchange.outcome import commit_import
 from desktop.services.exchange.package import Package, read_package
 from desktop.services.exchange.results_apply import TaskFacts, plan_record, plan_slot
 from desktop.services.inspection.common import RECORDING_STATUSES, drawn_targets
@@ -194,35 +193,13 @@ def import_results_package(
     data = _read(package)
     with database.session() as session:
         context = ImportContext(actor, now, package.sender.name)
-        plan = _plan(session, package, data, context)
-        preview = plan.preview(package.info)
-        check_digest(preview, expected_digest)
-        if preview.will_change:
-            plan.run(session)
-            note_received(session, package.info, now)
-            audit.record(
-                session,
-                actor=actor,
-                action="exchange.import_results",
-                entity_type="exchange_package",
-                entity_id=package.info.package_id,
-                summary=f"导入“{package.sender.name}”回传的检查结果数据包"
-                f"（任务 {package.info.task_code}）：{preview.counts_text()}",
-                after=_summary(package, preview),
-                at=now,
-            )
-        task_id = session.scalar(select(Task.id).where(Task.code == package.info.task_code))
-    return ImportOutcome(preview, preview.will_change, task_id)
-
-
-def _summary(package: Package, preview: ImportPreview) -> dict[str, Any]:
-    return {
-        "package_id": package.info.package_id,
-        "sender": package.sender.name,
-        "fingerprint": package.sender.fingerprint,
-        "task_code": package.info.task_code,
-        "changes": [
-            [c.kind, c.key, c.action.value] for c in preview.changes if c.action != Action.UNCHANGED
-        ],
-        "conflicts": [[c.kind, c.key, c.detail] for c in preview.conflicts],
-    }
+        return commit_import(
+            session,
+            _plan(session, package, data, context),
+            package,
+            context,
+            expected_digest=expected_digest,
+            action="exchange.import_results",
+            headline=f"导入“{package.sender.name}”回传的检查结果数据包",
+            list_conflicts=True,
+        )

@@ -30,7 +30,6 @@ from db.models import (
 )
 from desktop.core.roles import Permission
 from desktop.core.vocab import TaskStatus, label
-from desktop.services import audit
 from desktop.services.access import require
 from desktop.services.exchange.common import ExchangeError, ExportOutcome, PackageKind
 from desktop.services.exchange.formats import (
@@ -55,9 +54,8 @@ from desktop.services.exchange.formats import (
 )
 from desktop.services.exchange.keys import find_peer, peers_in
 from desktop.services.exchange.ledger import note_sent, sent_to
-from desktop.services.exchange.package import build_package, file_digests, sender_name
+from desktop.services.exchange.outcome import write_export
 from desktop.services.inspection.common import RECORDING_STATUSES, drawn_targets
-from desktop.services.storage import write_file
 from desktop.services.tasks.common import get_task, recorded_draw
 from desktop.services.tasks.flow import source_draw
 
@@ -329,35 +327,19 @@ def export_task_package(
         from desktop.services.record_documents import record_forms_bytes
 
         files[FORMS_FILE] = record_forms_bytes(database, task_id)
-    data, package_id = build_package(
+    return write_export(
+        database,
         kind=PackageKind.TASK,
+        task_id=task_id,
         task_code=task_code,
         files=files,
-        sender_name=sender_name(database),
-        recipient=peer,
-        created_at=now,
+        peer=peer,
+        out=out,
+        actor=actor,
+        now=now,
         key_dir=key_dir,
-    )
-    path = write_file(out, data)
-    summary = f"任务 {task_code}：{targets} 户检查对象，检查组成员 {members} 人"
-    with database.session() as session:
-        note_sent(session, task_code, peer, package_id, now)
-        audit.record(
-            session,
-            actor=actor,
-            action="exchange.export_task",
-            entity_type="task",
-            entity_id=task_id,
-            summary=f"导出发给“{peer.name}”的任务数据包（{summary}）",
-            after={"package_id": package_id, "recipient": peer.name, "file": path.name},
-            at=now,
-        )
-    return ExportOutcome(
-        path=str(path),
-        package_id=package_id,
-        kind=PackageKind.TASK,
-        task_code=task_code,
-        recipient_name=peer.name,
-        files=file_digests(files),
-        summary=summary,
+        action="exchange.export_task",
+        headline=f"导出发给“{peer.name}”的任务数据包",
+        summary=f"任务 {task_code}：{targets} 户检查对象，检查组成员 {members} 人",
+        on_written=lambda session, package_id: note_sent(session, task_code, peer, package_id, now),
     )

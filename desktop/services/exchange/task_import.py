@@ -41,7 +41,6 @@ from desktop.services.exchange.common import (
     ImportPreview,
     PackageKind,
     Plan,
-    check_digest,
 )
 from desktop.services.exchange.formats import (
     GROUPS_FILE,
@@ -53,7 +52,8 @@ from desktop.services.exchange.formats import (
     TaskPackageData,
     load,
 )
-from desktop.services.exchange.ledger import check_not_stale, note_received
+from desktop.services.exchange.ledger import check_not_stale
+from desktop.services.exchange.outcome import commit_import
 from desktop.services.exchange.package import Package, read_package
 from desktop.services.exchange.task_draw import plan_draw
 from desktop.services.exchange.task_units import department_id, item_id, plan_units
@@ -317,32 +317,13 @@ def import_task_package(
     package = read_package(database, path, kind=PackageKind.TASK, key_dir=key_dir)
     data = _read(package)
     with database.session() as session:
-        plan = _plan(session, package, data, ImportContext(actor, now, package.sender.name))
-        preview = plan.preview(package.info)
-        check_digest(preview, expected_digest)
-        if preview.will_change:
-            plan.run(session)
-            note_received(session, package.info, now)
-            audit.record(
-                session,
-                actor=actor,
-                action="exchange.import_task",
-                entity_type="exchange_package",
-                entity_id=package.info.package_id,
-                summary=f"导入“{package.sender.name}”的任务数据包"
-                f"（任务 {package.info.task_code}）：{preview.counts_text()}",
-                after={
-                    "package_id": package.info.package_id,
-                    "sender": package.sender.name,
-                    "fingerprint": package.sender.fingerprint,
-                    "task_code": package.info.task_code,
-                    "changes": [
-                        [c.kind, c.key, c.action.value]
-                        for c in preview.changes
-                        if c.action != Action.UNCHANGED
-                    ],
-                },
-                at=now,
-            )
-        task_id = session.scalar(select(Task.id).where(Task.code == package.info.task_code))
-    return ImportOutcome(preview, preview.will_change, task_id)
+        context = ImportContext(actor, now, package.sender.name)
+        return commit_import(
+            session,
+            _plan(session, package, data, context),
+            package,
+            context,
+            expected_digest=expected_digest,
+            action="exchange.import_task",
+            headline=f"导入“{package.sender.name}”的任务数据包",
+        )

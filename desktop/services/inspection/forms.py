@@ -8,7 +8,8 @@ proven error is corrected through a new result entry, not by rewriting the recor
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
 from datetime import date
 
 from sqlalchemy import select
@@ -99,13 +100,22 @@ def _officers(session: Session, task: Task, group_no: int | None) -> tuple[str, 
     )
 
 
+# The form's own fields: a saved row and a package's record carry them under these names.
+_FORM_FIELDS = tuple(f.name for f in fields(RecordDraft) if f.name != "items")
+
+
+def record_draft(record: object, items: Iterable[RecordItemEntry]) -> RecordDraft:
+    """The form of *record* (an ``InspectionRecord`` or anything with the form's field
+    names) with *items* already mapped to codes by the caller."""
+    return RecordDraft(items=tuple(items), **{f: getattr(record, f) for f in _FORM_FIELDS})
+
+
 def _draft_of(
     record: InspectionRecord, codes: dict[int, str], items: dict[int, str]
 ) -> RecordDraft:
-    return RecordDraft(
-        checked_on=record.checked_on,
-        check_ended_on=record.check_ended_on,
-        items=tuple(
+    return record_draft(
+        record,
+        (
             RecordItemEntry(
                 department_code=codes[i.department_id],
                 item_code=items.get(i.checklist_item_id or 0),
@@ -115,18 +125,6 @@ def _draft_of(
             )
             for i in record.items
         ),
-        officers=record.officers,
-        credentials_shown=record.credentials_shown,
-        precheck_note=record.precheck_note,
-        notified=record.notified,
-        notice_withheld_reason=record.notice_withheld_reason,
-        target_signed=record.target_signed,
-        target_signer=record.target_signer,
-        refusal_note=record.refusal_note,
-        refusal_witness=record.refusal_witness,
-        measures=record.measures,
-        target_reached=record.target_reached,
-        unreached_note=record.unreached_note,
     )
 
 

@@ -8,16 +8,16 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import ChecklistItem, Department, Plan, Target, Task, Township
-from db.models.registry import TARGET_LABEL_CONDITIONS
 from desktop.core.draw.engine import stratum_size
 from desktop.core.task_rules import spec_problem, spec_text
 from desktop.core.vocab import TargetStatus, label
 from desktop.core.workdays import WorkdayCalendar
 from desktop.documents.official import chinese_date
+from desktop.services.target_scope import scope_conditions, stratum_conditions
 from desktop.services.tasks.flow import HANDED_DOWN, handed_rows
 
 TABLE_MARK = "{分层抽取比例表}"
@@ -42,27 +42,8 @@ def _short(department: Department) -> str:
 
 def _conditions(scope: Mapping[str, Any], stratum: Mapping[str, Any]) -> list[Any]:
     """The registry filter of a scope and a stratum as SQL conditions (active targets)."""
-    where: list[ColumnElement[bool]] = [Target.status == TargetStatus.ACTIVE]
-    columns = {
-        "townships": Target.township_id,
-        "industries": Target.industry,
-        "kinds": Target.kind,
-        "credit_classes": Target.credit_class,
-    }
-    for key, column in columns.items():
-        if scope.get(key):
-            where.append(column.in_(scope[key]))
-    where += [
-        TARGET_LABEL_CONDITIONS[k] for k in scope.get("labels", ()) if k in TARGET_LABEL_CONDITIONS
-    ]
-    single = {
-        "credit_class": Target.credit_class,
-        "kind": Target.kind,
-        "industry": Target.industry,
-        "township": Target.township_id,
-    }
-    where += [single[k] == v for k, v in stratum.items() if k in single]
-    return where
+    active = Target.status == TargetStatus.ACTIVE
+    return [active, *scope_conditions(scope), *stratum_conditions(stratum)]
 
 
 def _stratum_words(session: Session, values: Mapping[str, Any]) -> str:
