@@ -64,6 +64,35 @@ def _closed_widgets_deleted() -> Iterator[None]:
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
+@pytest.fixture(autouse=True)
+def _job_failures_answered(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A failed background job's box that the test left unanswered fails the test with its
+    message. The box does not block (``desktop/ui/worker.py``), so such a test ends here
+    instead of hanging; a test that expects the box answers it as a person would."""
+    from desktop.ui import worker
+
+    show = worker.show_failure
+    shown: list[tuple[Any, str]] = []
+    answered: set[int] = set()
+
+    def recorded(*args: Any) -> Any:
+        box = show(*args)
+        shown.append((box, box.text()))
+        box.finished.connect(lambda _result: answered.add(id(box)))
+        return box
+
+    monkeypatch.setattr(worker, "show_failure", recorded)
+    yield
+    import shiboken6
+
+    left = [(box, text) for box, text in shown if id(box) not in answered]
+    for box, _text in left:
+        if shiboken6.isValid(box):
+            box.close()
+    if left:
+        pytest.fail("后台任务失败，提示框无人处理：" + "；".join(text for _box, text in left))
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[Server | None]:
     """The PostgreSQL server of this run, or None when the tests run on SQLite."""

@@ -4,7 +4,10 @@ SQLite (and a PostgreSQL server) report a full disk, a read-only file, a file th
 be opened or a database held by another program as driver errors in English
 ("database or disk is full", "attempt to write a readonly database", …); writing a file
 fails with an ``OSError`` (ENOSPC, EROFS, EACCES). ``storage_error`` turns each into a
-``StorageError`` whose Chinese message says what happened and what to do.
+``StorageError`` whose Chinese message says what happened and what to do. A PostgreSQL
+server also refuses a text longer than its column (SQLSTATE 22001, "value too long for
+type character varying(N)"), which SQLite stores: that too is a ``StorageError``, naming
+the text when the error lets us.
 
 Nothing is half-written: a failed database write is rolled back with its transaction (the
 session block, or SQLite itself on the next open after a crash), and files are written
@@ -20,9 +23,10 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from enum import StrEnum
 from pathlib import Path
 
@@ -41,6 +45,7 @@ class StorageProblem(StrEnum):
     BUSY = "busy"
     DISK_ERROR = "disk_error"
     DAMAGED = "damaged"
+    TOO_LONG = "too_long"  # a text longer than its column (PostgreSQL only)
 
 
 class StorageError(ValueError):
@@ -80,8 +85,10 @@ _MESSAGES = (
     ("file is not a database", StorageProblem.DAMAGED),
 )
 # PostgreSQL SQLSTATEs: disk full, read-only transaction (a standby or a read-only
-# setting), lock not available, and the connection classes.
+# setting), lock not available, and the connection classes; and string data right
+# truncation, a text longer than its varchar(N) column.
 _SQLSTATE = {
+    "22001": StorageProblem.TOO_LONG,
     "53100": StorageProblem.FULL,
     "25006": StorageProblem.READ_ONLY,
     "42501": StorageProblem.NO_PERMISSION,
@@ -188,6 +195,53 @@ def _file_message(problem: StorageProblem, path: str) -> str:
     return f"写入{name}时磁盘出错，没有写入。请检查磁盘或网络连接，或换一个位置保存。"
 
 
+# The column's length in the server's message, in English "character varying(50)" and in
+# its translations (zh_CN: "对于可变字符类型来说，值太长了(50)").
+_LIMIT = re.compile(r"\((\d+)\)")
+_QUOTED = 10  # characters of an over-long text quoted back to the person
+
+
+def _texts(params: object) -> Iterator[str]:
+    """Every text among a statement's parameters (a dict, a tuple, or a list of either)."""
+    if isinstance(params, str):
+        yield params
+    elif isinstance(params, Mapping):
+        for value in params.values():
+            yield from _texts(value)
+    elif isinstance(params, list | tuple):
+        for value in params:
+            yield from _texts(value)
+
+
+def _too_long_message(error: BaseException) -> str:
+    """Which text is too long, as far as the error tells: the column if the driver names
+    it (PostgreSQL seldom does for this error), else the only parameter longer than the
+    limit (the limit is in the message), else just "某一项"."""
+    orig = error.orig if isinstance(error, DBAPIError) else error
+    diag = getattr(orig, "diag", None)
+    column, table = getattr(diag, "column_name", None), getattr(diag, "table_name", None)
+    primary = getattr(diag, "message_primary", None) or str(orig).partition("\n")[0]
+    numbers = _LIMIT.findall(primary)
+    limit = int(numbers[0]) if len(numbers) == 1 else None
+    over: set[str] = set()
+    if limit is not None and isinstance(error, DBAPIError):
+        over = {text for text in _texts(error.params) if len(text) > limit}
+    if column:
+        what = f"“{column}”一栏" + (f"（表 {table}）" if table else "") + "填写的文字太长"
+    elif len(over) == 1:
+        text = over.pop()
+        flat = " ".join(text.split())  # a line break would split the quote
+        head = flat[:_QUOTED] + ("…" if len(flat) > _QUOTED else "")
+        what = f"填写的“{head}”太长（{len(text)} 个字）"
+    else:
+        what = "某一项填写的文字太长"
+    most = f"，这一项最多只能填 {limit} 个字" if limit is not None else ""
+    return (
+        f"{what}{most}，数据库存不下：这次的修改没有保存，原有数据没有改变。"
+        "请把这段文字删减短一些，然后再保存一次。"
+    )
+
+
 def storage_error(error: BaseException, *, where: str = "") -> StorageError | None:
     """The people-facing error for ``error``, or None when it is not a storage problem.
 
@@ -204,16 +258,24 @@ def storage_error(error: BaseException, *, where: str = "") -> StorageError | No
             problem = StorageProblem.DISK_ERROR
         path = where or (str(error.filename) if error.filename else "")
         return StorageError(problem, _file_message(problem, path))
+    if problem is StorageProblem.TOO_LONG:
+        return StorageError(problem, _too_long_message(error))
     return StorageError(problem, _database_message(problem, where))
 
 
 def install(database: Database) -> None:
     """From now on, the database's storage problems raise ``StorageError`` (with the
-    driver's error as its cause) instead of SQLAlchemy's ``OperationalError``."""
+    driver's error as its cause) instead of SQLAlchemy's ``OperationalError`` (or
+    ``DataError``, for a text too long)."""
     where = database.describe()
 
     def translate(context: ExceptionContext) -> BaseException | None:
-        return storage_error(context.original_exception, where=where)
+        # SQLAlchemy's wrapper, when there is one, also holds the statement's parameters
+        # (to find which text was too long); it is classified by the driver's error inside.
+        error = context.sqlalchemy_exception
+        if not isinstance(error, DBAPIError):
+            return storage_error(context.original_exception, where=where)
+        return storage_error(error, where=where)
 
     if not event.contains(database.engine, "handle_error", translate):
         event.listen(database.engine, "handle_error", translate, retval=True)

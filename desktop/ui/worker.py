@@ -2,8 +2,11 @@
 
 The work is a plain function that receives a :class:`Job` to report progress and to ask
 whether the person pressed 取消. Results and errors come back to the GUI thread through
-signals. Errors meant for people (``ValueError`` subclasses with Chinese messages) are
-shown as they are; anything else is logged and reported as an unexpected error.
+signals. Errors meant for people (``ValueError`` subclasses with Chinese messages, and
+driver errors that ``storage_error`` recognises) are shown as they are; anything else is
+logged and reported as an unexpected error. ``run_with_progress`` shows a failure in a
+warning box through ``show_failure``, which does not block (tests see the box, and fail
+rather than hang when nobody expected it).
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 log = logging.getLogger(__name__)
 
@@ -58,19 +62,28 @@ class Job(QObject):
         except Exception as error:
             if _is_cancel(error):
                 self.cancelled.emit()
-            elif isinstance(error, ValueError | OSError):
-                # A full disk or a read-only database in Chinese, not the driver's English.
-                from desktop.services.storage import storage_error
-
-                self.failed.emit(str(storage_error(error) or error))
             else:
-                log.exception("后台任务失败")
-                self.failed.emit(f"发生意外错误：{error}。数据没有改动；请把日志发给维护人员。")
+                self.failed.emit(_message(error))
         else:
             self.succeeded.emit(result)
         finally:
             self.running = False
             self.ended.emit()
+
+
+def _message(error: Exception) -> str:
+    """What the person reads about a failed job (called while handling ``error``)."""
+    # A full disk, a read-only database or a text too long for its column in Chinese, not
+    # the driver's English, even when it reaches the job as SQLAlchemy's own error.
+    from desktop.services.storage import storage_error
+
+    storage = storage_error(error)
+    if storage is not None:
+        return str(storage)
+    if isinstance(error, ValueError | OSError):
+        return str(error)
+    log.exception("后台任务失败")
+    return f"发生意外错误：{error}。数据没有改动；请把日志发给维护人员。"
 
 
 def _is_cancel(error: BaseException) -> bool:
@@ -97,9 +110,6 @@ def run_with_progress(
 ) -> Job:
     """Start ``work`` off the GUI thread behind a modal progress dialog; failures are shown
     in a message box, success goes to ``on_success`` in the GUI thread."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
-
     widget = parent if isinstance(parent, QWidget) else None
     dialog = QProgressDialog(title, "取消" if cancellable else "", 0, 0, widget)
     dialog.setWindowTitle(title)
@@ -115,7 +125,7 @@ def run_with_progress(
             dialog.setValue(min(done, total))
 
     def failed(message: str) -> None:
-        QMessageBox.warning(widget, title, message)
+        show_failure(widget, title, message)  # looked up now: tests/conftest.py records it
 
     job.progress.connect(progress)
     job.succeeded.connect(on_success)
@@ -125,3 +135,33 @@ def run_with_progress(
     dialog.canceled.connect(job.cancel)
     job.start()
     return job
+
+
+_unowned: list[QMessageBox] = []  # boxes without a parent widget, kept alive until answered
+
+
+def show_failure(parent: QWidget | None, title: str, message: str) -> QMessageBox:
+    """Show a failed job's message: the application-modal warning box of
+    ``QMessageBox.warning``, opened with ``show()`` instead of ``exec()``.
+
+    Why not ``exec()``: it runs a nested event loop until someone presses OK. Under test
+    nobody does, so a job that failed unexpectedly hung the test instead of failing it.
+    Shown this way the person sees the same box and must still answer it before anything
+    else in the program takes input; only the code that showed it goes on (nothing
+    follows it here). Tests answer it like any modal box (``activeModalWidget``), and
+    ``tests/conftest.py`` fails a test that leaves one unanswered, with its message.
+    """
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        title,
+        message,
+        QMessageBox.StandardButton.Ok,
+        parent,
+    )
+    box.setWindowModality(Qt.WindowModality.ApplicationModal)
+    if parent is None:
+        _unowned.append(box)
+        box.finished.connect(lambda _result: _unowned.remove(box))
+    box.finished.connect(box.deleteLater)
+    box.show()
+    return box

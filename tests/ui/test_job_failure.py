@@ -1,0 +1,101 @@
+"""A background job that fails shows its Chinese message in a warning box that does not
+block: a test sees the box and answers it, and a test that did not expect it fails with
+the message at once instead of hanging (``tests/conftest.py``)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from psycopg import errors as pg_errors
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
+from sqlalchemy.exc import DataError
+
+from desktop.ui.worker import Job, run_with_progress
+from tests.reliability.checks import REPO, child_env
+
+REFUSED = "计划已经印发，不能再修改：请先撤回印发。"
+
+
+class Refused(ValueError):
+    """A service's error for people (its message is shown as it is)."""
+
+
+def _fail(qtbot: QtBot, error: Exception) -> QMessageBox:
+    """Run a job that raises ``error``; the failure box it leaves open."""
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+
+    def work(_job: Job) -> None:
+        raise error
+
+    # The job may end before a signal connected after this call would hear it: wait for
+    # what it leaves instead.
+    job = run_with_progress(parent, "保存计划", work, lambda _result: None)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), QMessageBox))
+    qtbot.waitUntil(lambda: not job.running)  # the box did not hold the job up
+    box = QApplication.activeModalWidget()
+    assert isinstance(box, QMessageBox) and box.parent() is parent
+    return box
+
+
+def test_a_failed_job_shows_its_message_and_the_test_goes_on(qtbot: QtBot) -> None:
+    box = _fail(qtbot, Refused(REFUSED))
+    assert box.windowTitle() == "保存计划" and box.text() == REFUSED
+    assert box.icon() is QMessageBox.Icon.Warning
+    assert box.isModal()  # the person must still answer it before going on
+    with qtbot.waitSignal(box.finished, timeout=5_000):
+        box.button(QMessageBox.StandardButton.Ok).click()
+    assert QApplication.activeModalWidget() is None
+
+
+def test_a_too_long_text_from_the_driver_is_said_in_chinese(qtbot: QtBot) -> None:
+    orig = pg_errors.StringDataRightTruncation("value too long for type character varying(50)")
+    error = DataError("INSERT INTO meetings (chair) VALUES (%(chair)s)", {"chair": "张" * 60}, orig)
+    box = _fail(qtbot, error)
+    assert "太长" in box.text() and "没有保存" in box.text()
+    assert "内部错误" not in box.text() and "意外" not in box.text()
+    with qtbot.waitSignal(box.finished, timeout=5_000):
+        box.button(QMessageBox.StandardButton.Ok).click()
+
+
+UNEXPECTED = f'''
+from PySide6.QtWidgets import QWidget
+from desktop.ui.worker import run_with_progress
+
+
+def test_that_expected_the_job_to_succeed(qtbot):
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    saved = []
+
+    def work(_job):
+        raise ValueError("{REFUSED}")
+
+    run_with_progress(parent, "保存计划", work, saved.append)
+    qtbot.waitUntil(lambda: bool(saved), timeout=2_000)  # hung here while the box blocked
+'''
+
+
+def test_a_test_that_leaves_the_box_unanswered_fails_with_its_message(tmp_path: Path) -> None:
+    """Run as its own pytest with this project's conftest: it ends in seconds, failed, and
+    the report says why in the box's words."""
+    (tmp_path / "test_unexpected.py").write_text(UNEXPECTED, encoding="utf-8")
+    plugins = ["-p", "tests.conftest", "-p", "no:cacheprovider"]
+    started = time.monotonic()
+    finished = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", *plugins, "--rootdir", str(tmp_path), str(tmp_path)],
+        cwd=REPO,
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    output = finished.stdout + finished.stderr
+    assert finished.returncode == 1, output
+    assert "后台任务失败，提示框无人处理" in output and REFUSED in output, output
+    assert time.monotonic() - started < 60
