@@ -1,8 +1,5 @@
 """双随机工作台 (shuangsuiji): the desktop application."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("shuangsuiji")
-except PackageNotFoundError:  # running from a frozen bundle without metadata
-    __version__ = "0.1.0"
+# The one place the version is written: pyproject.toml reads it from here (hatch), and the
+# program does not ask importlib.metadata at start-up (30 ms of a 120 ms budget, issue 10).
+__version__ = "0.1.0"

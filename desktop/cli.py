@@ -32,23 +32,40 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop import __version__, paths
-from desktop.cli_archive import add_archive_parser, run_archive
-from desktop.cli_audit import add_audit_parser, run_audit
-from desktop.cli_backup import add_backup_parsers, run_backup, run_restore
-from desktop.cli_draw import add_draw_parser, add_verify_parser, run_draw, run_verify
-from desktop.cli_exchange import add_exchange_parser, run_exchange
-from desktop.cli_export import add_export_parser, run_export
-from desktop.cli_import import add_import_parser, run_import
-from desktop.cli_plan import add_plan_parser, run_plan
-from desktop.cli_user import add_user_parser, run_user
+
+if TYPE_CHECKING:  # imported when needed: the window should open fast (issue 10)
+    from db.engine import Database
+
+DEMO_TARGETS = 20_000  # --demo: a county of realistic size
+DEMO_SEED = 2026
+# The subcommands (desktop/cli_commands.py). A start naming none of them opens the window
+# without importing them: the parser of every command costs the window 10–20 ms.
+COMMANDS = frozenset(
+    {
+        "demo",
+        "import",
+        "export",
+        "plan",
+        "draw",
+        "verify",
+        "audit",
+        "user",
+        "backup",
+        "restore",
+        "archive-root",
+        "exchange",
+    }
+)
 
 
-def _parser() -> argparse.ArgumentParser:
+def top_parser() -> argparse.ArgumentParser:
+    """The options of the program itself (opening the window); commands are added to it
+    by desktop/cli_commands.py."""
     parser = argparse.ArgumentParser(
         prog="shuangsuiji",
         description="双随机工作台：部门联合“双随机、一公开”监管工作联席会议办公室的桌面工作台。",
@@ -70,102 +87,56 @@ def _parser() -> argparse.ArgumentParser:
         help="自检（安装包构建时用）：在临时文件夹中生成小型演示县，不显示在屏幕上地打开主窗口，"
         "显示后关闭并输出一行结果（也写入 REPORT 文件）；成功时退出码 0",
     )
-    commands = parser.add_subparsers(dest="command", metavar="命令")
-    demo = commands.add_parser("demo", help="生成演示县数据库（确定性：同一种子得到相同数据）")
-    demo.add_argument(
-        "--out", required=True, help="输出的 SQLite 文件，或一个新建的空服务器数据库的 URL"
-    )
-    demo.add_argument("--targets", type=int, default=20_000, help="检查对象数量（默认 20000）")
-    demo.add_argument("--seed", type=int, default=2026, help="随机种子（默认 2026）")
-    demo.add_argument("--force", action="store_true", help="覆盖已存在的文件")
-    add_import_parser(commands)
-    add_export_parser(commands)
-    add_plan_parser(commands)
-    add_draw_parser(commands)
-    add_verify_parser(commands)
-    add_audit_parser(commands)
-    add_user_parser(commands)
-    add_backup_parsers(commands)
-    add_archive_parser(commands)
-    add_exchange_parser(commands)
     return parser
 
 
-def _print_progress(fraction: float, message: str) -> None:
-    print(f"\r[{fraction:6.1%}] {message:<24}", end="", file=sys.stderr, flush=True)
+def _opens_the_window(argv: Sequence[str]) -> bool:
+    return not any(arg in COMMANDS or arg in ("-h", "--help") for arg in argv)
 
 
-def _generate_demo(out: str | Path, targets: int, seed: int, force: bool) -> int:
-    from desktop.services.demo import DemoExistsError, generate_demo
+def _open_gui(db: str, *, demo: bool, make_demo: bool = False) -> int:
+    """The main window over ``db``; with ``make_demo`` the demo county is made there
+    first. The window shows at once; the database opens behind it (desktop/ui/startup.py)."""
+    from desktop.ui.startup import Progress, run_gui
 
-    started = time.perf_counter()
-    try:
-        summary = generate_demo(
-            out, targets=targets, seed=seed, overwrite=force, progress=_print_progress
-        )
-    except (DemoExistsError, ValueError) as error:
-        print(f"\n错误：{error}", file=sys.stderr)
-        return 2
-    seconds = time.perf_counter() - started
-    print(
-        f"\n已生成演示县：{summary.location}\n"
-        f"  检查对象 {summary.targets:,} 个，抽查任务 {summary.tasks} 项，"
-        f"公开抽取 {summary.draws} 次，检查结果 {summary.results:,} 条（用时 {seconds:.1f} 秒）",
-        file=sys.stderr,
-    )
-    return 0
+    def load(progress: Progress) -> Database:
+        from desktop.services.database import open_database
 
+        if make_demo:
+            from desktop.services.demo import generate_demo
 
-def _open_gui(db: str, *, demo: bool) -> int:
-    from desktop.services.database import DatabaseOpenError, open_database
+            Path(db).parent.mkdir(parents=True, exist_ok=True)
+            progress(0.0, "正在生成演示县…")
+            generate_demo(
+                db,
+                targets=DEMO_TARGETS,
+                seed=DEMO_SEED,
+                overwrite=True,
+                progress=lambda fraction, step: progress(fraction, f"正在生成演示县：{step}"),
+            )
+        progress(None, "正在打开数据库…")
+        return open_database(db, backup_dir=paths.backup_dir()).database
 
-    try:
-        opened = open_database(db, backup_dir=paths.backup_dir())
-    except DatabaseOpenError as error:
-        print(f"错误：{error}", file=sys.stderr)
-        return 2
-    from desktop.ui.app import run_gui
-
-    return run_gui(opened.database, demo=demo)
+    return run_gui(load, demo=demo)
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    args = _parser().parse_args(argv)
-    if args.command == "import":
-        return run_import(args)
-    if args.command == "export":
-        return run_export(args)
-    if args.command == "plan":
-        return run_plan(args)
-    if args.command == "draw":
-        return run_draw(args)
-    if args.command == "verify":
-        return run_verify(args)
-    if args.command == "audit":
-        return run_audit(args)
-    if args.command == "user":
-        return run_user(args)
-    if args.command == "backup":
-        return run_backup(args)
-    if args.command == "restore":
-        return run_restore(args)
-    if args.command == "archive-root":
-        return run_archive(args)
-    if args.command == "exchange":
-        return run_exchange(args)
-    if args.command == "demo":
-        return _generate_demo(args.out, args.targets, args.seed, args.force)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if not _opens_the_window(arguments):
+        from desktop.cli_commands import run_command
+
+        return run_command(arguments)
+    return open_from(top_parser().parse_args(arguments))
+
+
+def open_from(args: argparse.Namespace) -> int:
+    """The window (or its smoke test) as the top-level options say."""
     if args.smoke_test is not None:
         from desktop.cli_smoke import run_smoke_test
 
         return run_smoke_test(args.smoke_test, args.db, _open_gui)
     if args.demo:
-        target = paths.demo_database()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        status = _generate_demo(target, 20_000, 2026, force=True)
-        if status:
-            return status
-        return _open_gui(str(target), demo=True)
+        return _open_gui(str(paths.demo_database()), demo=True, make_demo=True)
     return _open_gui(args.db or str(paths.default_database()), demo=False)
 
 

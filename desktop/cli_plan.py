@@ -15,7 +15,6 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from desktop.cli_common import add_db_option, open_for_command
-from desktop.services.common import fmt_date
 
 if TYPE_CHECKING:  # imported lazily at run time: the GUI should start fast
     from db.engine import Database
@@ -99,6 +98,8 @@ def _print_list(database: Database, year: int | None) -> None:
 
 
 def _when(value: date | datetime | None) -> str:
+    from desktop.services.common import fmt_date  # not at start-up: the GUI opens faster
+
     return fmt_date(value) if value else "—"
 
 

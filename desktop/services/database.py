@@ -12,7 +12,7 @@ from db.migrate import upgrade_to_head
 from desktop.services import audit_guard, storage
 
 
-class DatabaseOpenError(RuntimeError):
+class DatabaseOpenError(ValueError):
     """A database could not be opened; the message is for people, in Chinese."""
 
 

@@ -1,72 +1,101 @@
 """The main window: the start page and eight tabs over one database, status bar naming
-the database."""
+the database.
+
+The window opens before the database does (issue 10: start-up as fast as a bare Qt
+window): ``MainWindow(demo=…)`` is only the frame with a :class:`LoadingPage`, importing
+nothing but Qt; :meth:`MainWindow.attach` fills it with the tabs once the database is open
+and someone has signed in (desktop/ui/startup.py). ``MainWindow(database)`` does both at
+once, as tests and a restart after 切换用户 want.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+from typing import TYPE_CHECKING
 
-from db.engine import Database
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
+
 from desktop import __version__, paths
-from desktop.core.roles import Principal
 from desktop.ui.hub import hub
+from desktop.ui.loading_page import LoadingPage
 from desktop.ui.settings import UiSettings
-from desktop.ui.tabs.base import Tab
-from desktop.ui.tabs.checklist_tab import ChecklistTab
-from desktop.ui.tabs.draw_tab import DrawsTab
-from desktop.ui.tabs.home_tab import HomeTab
-from desktop.ui.tabs.meeting_tab import MeetingTab
-from desktop.ui.tabs.plans_tab import PlansTab
-from desktop.ui.tabs.publication_tab import PublicationTab
-from desktop.ui.tabs.records_tab import RecordsTab
-from desktop.ui.tabs.registry_tab import RegistryTab
-from desktop.ui.tabs.statistics_tab import StatisticsTab
-from desktop.ui.user_menu import add_user_menu, user_rights, user_status
 
-TAB_CLASSES: list[type[Tab]] = [
-    HomeTab,
-    ChecklistTab,
-    RegistryTab,
-    MeetingTab,
-    PlansTab,
-    DrawsTab,
-    RecordsTab,
-    PublicationTab,
-    StatisticsTab,
-]
+if TYPE_CHECKING:  # the rest is imported by attach(), after the window is up
+    from PySide6.QtGui import QCloseEvent
+    from PySide6.QtWidgets import QTabWidget
+
+    from db.engine import Database
+    from desktop.core.roles import Principal
+    from desktop.ui.tabs.base import Tab
+
+TITLE = "双随机工作台"
 
 
 class MainWindow(QMainWindow):
+    ready = Signal()  # the tabs are in place: the window can be worked with
+
     def __init__(
         self,
-        database: Database,
+        database: Database | None = None,
         *,
         demo: bool = False,
         principal: Principal | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.database = database
+        self._database: Database | None = None
         self.principal = principal
+        self.demo = demo
         self.switch_user_requested = False
-        self.exit_backup = not demo  # an automatic copy when the window closes (issue 9)
+        self.exit_backup = False  # set by attach(): nothing to copy before a database is open
         self.settings = UiSettings()
-        title = "双随机工作台"
-        self.setWindowTitle(f"{title}（演示县）" if demo else title)
+        self.setWindowTitle(f"{TITLE}（演示县）" if demo else TITLE)
+        self.tabs: QTabWidget  # made by attach()
+        self.tab_pages: list[Tab] = []
+        self._loaded: set[int] = set()
+        self.loading: LoadingPage | None = LoadingPage()
+        self.setCentralWidget(self.loading)
+        self.database_label = QLabel("正在启动…")
+        self.statusBar().addWidget(self.database_label, 1)
+        geometry = self.settings.window_geometry
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1360, 820)
+        if database is not None:
+            self.attach(database, principal)
+
+    @property
+    def database(self) -> Database:
+        if self._database is None:
+            raise RuntimeError("the main window has no database yet (attach() not called)")
+        return self._database
+
+    @property
+    def is_ready(self) -> bool:
+        return self._database is not None
+
+    def attach(self, database: Database, principal: Principal | None) -> None:
+        """Fill the frame: the tabs over ``database``, menus, the user in the status bar."""
+        from PySide6.QtCore import Qt  # not before the window shows: 11 ms (loading_page)
+        from PySide6.QtWidgets import QTabWidget
+
+        from desktop.ui.tab_list import TAB_CLASSES
+        from desktop.ui.user_menu import add_user_menu, user_rights, user_status
+
+        self._database = database
+        self.principal = principal
+        self.exit_backup = not self.demo  # an automatic copy when the window closes (issue 9)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tab_pages: list[Tab] = [cls(database) for cls in TAB_CLASSES]
+        self.tab_pages = [cls(database) for cls in TAB_CLASSES]
         for page in self.tab_pages:
             self.tabs.addTab(page, page.title)
-        self.setCentralWidget(self.tabs)
-        self._loaded: set[int] = set()
+        self.setCentralWidget(self.tabs)  # Qt deletes the loading page
+        self.loading = None
         self.tabs.currentChanged.connect(self._tab_shown)
 
-        self.database_label = QLabel(f"数据库：{database.describe()}")
+        self.database_label.setText(f"数据库：{database.describe()}")
         self.database_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.statusBar().addWidget(self.database_label, 1)
-        if demo:
+        if self.demo:
             self.statusBar().addPermanentWidget(QLabel("演示数据，仅供试用"))
         self.user_label = QLabel(user_status(principal))
         self.user_label.setToolTip(user_rights(principal))
@@ -75,14 +104,13 @@ class MainWindow(QMainWindow):
         add_user_menu(self)
         hub.data_changed.connect(self._data_changed)
         hub.status_message.connect(self.show_status)
-
-        geometry = self.settings.window_geometry
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1360, 820)
         self.tabs.setCurrentIndex(min(self.settings.last_tab, len(self.tab_pages) - 1))
         self._tab_shown(self.tabs.currentIndex())
+        self.ready.emit()
 
     def _build_menu(self) -> None:
+        from PySide6.QtGui import QAction, QKeySequence
+
         file_menu = self.menuBar().addMenu("文件(&F)")
         refresh = QAction("刷新(&R)", self, shortcut=QKeySequence.StandardKey.Refresh)
         refresh.triggered.connect(lambda: hub.data_changed.emit("*"))
@@ -93,6 +121,10 @@ class MainWindow(QMainWindow):
         audit_action = QAction("操作记录(&L)…", self)
         audit_action.triggered.connect(self._open_audit)
         file_menu.addAction(audit_action)
+        exchange_action = QAction("数据交换(&E)…", self)
+        exchange_action.setToolTip("与乡镇或县里交换任务包和结果包（离线，U 盘或内网传递）")
+        exchange_action.triggered.connect(self._open_exchange)
+        file_menu.addAction(exchange_action)
         file_menu.addSeparator()
         quit_action = QAction("退出(&X)", self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -118,6 +150,12 @@ class MainWindow(QMainWindow):
 
         AuditDialog(self.database, parent=self).exec()
 
+    def _open_exchange(self) -> None:
+        from desktop.ui.actor import actor_of
+        from desktop.ui.dialogs.exchange_dialog import ExchangeDialog
+
+        ExchangeDialog(self.database, actor=actor_of(self.database), parent=self).exec()
+
     def _open_backups(self) -> None:
         from desktop.ui.dialogs.backup_dialog import BackupDialog
 
@@ -128,6 +166,8 @@ class MainWindow(QMainWindow):
             self.close()
 
     def _about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(
             self,
             "关于双随机工作台",
@@ -155,7 +195,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.window_geometry = self.saveGeometry()
-        self.settings.last_tab = self.tabs.currentIndex()
+        if self.is_ready:
+            self.settings.last_tab = self.tabs.currentIndex()
         self.settings.sync()
         if self.exit_backup:
             from desktop.ui.dialogs.backup_dialog import exit_backup

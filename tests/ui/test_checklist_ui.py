@@ -10,7 +10,8 @@ from python_calamine import CalamineWorkbook
 from db.engine import Database
 from desktop.core.vocab import ItemCategory
 from desktop.services import checklist
-from desktop.ui.main_window import TAB_CLASSES, MainWindow
+from desktop.ui.main_window import MainWindow
+from desktop.ui.tab_list import TAB_CLASSES
 from desktop.ui.tabs.checklist_tab import ChecklistTab
 
 

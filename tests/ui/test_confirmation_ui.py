@@ -11,7 +11,8 @@ from pytestqt.qtbot import QtBot
 from db.engine import Database
 from desktop.services import confirmations, meetings
 from desktop.ui.dialogs.registry_confirm import ConfirmRequest
-from desktop.ui.main_window import TAB_CLASSES, MainWindow
+from desktop.ui.main_window import MainWindow
+from desktop.ui.tab_list import TAB_CLASSES
 from desktop.ui.table_models import WARNING_COLOUR
 from desktop.ui.tabs.confirmation_pane import ConfirmationPane
 from desktop.ui.tabs.registry_tab import RegistryTab

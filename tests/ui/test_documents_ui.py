@@ -14,7 +14,8 @@ from pytestqt.qtbot import QtBot
 from db.engine import Database
 from desktop.services import documents
 from desktop.ui.dialogs.document_dialogs import DocumentEditDialog, OfficeSettingsDialog
-from desktop.ui.main_window import TAB_CLASSES, MainWindow
+from desktop.ui.main_window import MainWindow
+from desktop.ui.tab_list import TAB_CLASSES
 from desktop.ui.tabs.meeting_tab import MeetingTab
 from tests.services.test_documents import _meeting
 

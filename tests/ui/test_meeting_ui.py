@@ -14,7 +14,8 @@ from db.engine import Database
 from desktop.core.vocab import Attendance, MeetingRole
 from desktop.services import meetings
 from desktop.services.meeting_edit import DecisionEntry, RoleChange
-from desktop.ui.main_window import TAB_CLASSES, MainWindow
+from desktop.ui.main_window import MainWindow
+from desktop.ui.tab_list import TAB_CLASSES
 from desktop.ui.table_models import WARNING_COLOUR
 from desktop.ui.tabs.meeting_tab import MeetingTab
 

@@ -14,7 +14,8 @@ from pytestqt.qtbot import QtBot
 from db.engine import Database
 from desktop.services import plan_views, plans, tasks
 from desktop.services.tasks import TaskDraft
-from desktop.ui.main_window import TAB_CLASSES, MainWindow
+from desktop.ui.main_window import MainWindow
+from desktop.ui.tab_list import TAB_CLASSES
 from desktop.ui.table_models import WARNING_COLOUR
 from desktop.ui.tabs.plans_tab import PlansTab
 

@@ -14,7 +14,8 @@ from db.models import InspectionRecord, Publication, Target, Task
 from desktop.core.redaction import ID_NUMBER_PATTERN, MOBILE_PATTERN
 from desktop.core.vocab import TaskStatus
 from desktop.ui.dialogs.publication_dialog import PublicationDialog
-from desktop.ui.main_window import TAB_CLASSES, MainWindow
+from desktop.ui.main_window import MainWindow
+from desktop.ui.tab_list import TAB_CLASSES
 from desktop.ui.table_models import WARNING_COLOUR
 from desktop.ui.tabs.publication_tab import PublicationTab
 

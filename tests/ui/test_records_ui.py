@@ -19,7 +19,8 @@ from desktop.core.vocab import FollowUpKind, ResultCategory, TaskStatus
 from desktop.services import inspection
 from desktop.ui.dialogs.record_dialog import RecordDialog
 from desktop.ui.dialogs.result_dialogs import CorrectionDialog, FollowUpDialog, ResultsDialog
-from desktop.ui.main_window import TAB_CLASSES, MainWindow
+from desktop.ui.main_window import MainWindow
+from desktop.ui.tab_list import TAB_CLASSES
 from desktop.ui.tabs.records_tab import RecordsTab
 
 TASK = "2026-JYJ-01"  # 已抽取 in the demo: 4 drawn targets, checks 2026-12-01 … 12-11

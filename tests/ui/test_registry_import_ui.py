@@ -16,7 +16,8 @@ from desktop.services.common import Option
 from desktop.services.imports import ImportKind
 from desktop.services.registries import TargetFilter
 from desktop.ui.import_wizard import ImportWizard
-from desktop.ui.main_window import TAB_CLASSES, MainWindow
+from desktop.ui.main_window import MainWindow
+from desktop.ui.tab_list import TAB_CLASSES
 from desktop.ui.tabs.registry_tab import RegistryTab
 
 
