@@ -12,8 +12,12 @@ the machine does). Bytecode is cached (in a temporary folder) and warmed up firs
 installed program's would be.
 
 Timed from the source tree always, and from the frozen program too when
-``dist/shuangsuiji`` holds one (installers/build.py); the goal (issue 10) is judged on the
-frozen program when there is one. Run with ``uv run pytest -m bench -s
+``dist/shuangsuiji`` holds one (installers/build.py). Like is compared with like: the
+source program against the bare script run by the same Python, the frozen program against
+the bare script frozen by the same PyInstaller (one folder, built here into the temporary
+folder: what any PySide6 program shipped this way pays for its boot loader and PyInstaller's
+run-time hooks). The goal (issue 10) is judged on both; the frozen program against the
+bare script from source is printed as well. Run with ``uv run pytest -m bench -s
 tests/bench/test_bench_startup.py``; the figures go into docs/performance.md.
 """
 
@@ -95,6 +99,30 @@ def _time_to_shown(command: Sequence[str], env: dict[str, str], cwd: Path) -> tu
     return shown, ready if ready is not None else shown
 
 
+def _freeze_bare(script: Path, folder: Path) -> Path:
+    """The bare script as a one-folder PyInstaller bundle (what shuangsuiji.spec makes)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--onedir",
+            "--windowed",
+            "--log-level=WARN",
+            f"--distpath={folder / 'dist'}",
+            f"--workpath={folder / 'build'}",
+            f"--specpath={folder}",
+            str(script),
+        ],
+        check=True,
+        cwd=folder,
+    )
+    name = script.stem
+    return folder / "dist" / name / (f"{name}.exe" if os.name == "nt" else name)
+
+
 def _best(
     commands: dict[str, Sequence[str]], env: dict[str, str], cwds: dict[str, Path]
 ) -> dict[str, tuple[float, float]]:
@@ -124,24 +152,24 @@ def test_bench_startup_against_a_bare_pyside6_window(tmp_path: Path) -> None:
         "bare": [sys.executable, str(bare_script)],
         "source": [sys.executable, "-m", "desktop.cli", *smoke],
     }
-    cwds = {"bare": tmp_path, "source": ROOT, "frozen": tmp_path}
+    cwds = {"bare": tmp_path, "source": ROOT, "frozen": tmp_path, "bare frozen": tmp_path}
     if FROZEN.is_file():
         commands["frozen"] = [str(FROZEN), *smoke]
+        commands["bare frozen"] = [str(_freeze_bare(bare_script, tmp_path / "freeze"))]
     best = _best(commands, env, cwds)
-    bare = best["bare"][0]
-    lines = [
-        f"\nstart-up (best of {REPEAT}), demo of {TARGETS:,}: window shown; ready to work",
-        f"  bare PySide6 QMainWindow:  {bare:.3f} s",
-    ]
-    for name in ("source", "frozen"):
+    lines = [f"\nstart-up (best of {REPEAT}), demo of {TARGETS:,}: window shown; ready to work"]
+    for name in ("bare", "source", "bare frozen", "frozen"):
         if name in best:
             shown, ready = best[name]
-            lines.append(
-                f"  shuangsuiji {name + ':':<14} {shown:.3f} s; {ready:.2f} s"
-                f" — ratio {shown / bare:.2f}x"
-            )
-    # The goal is judged on the frozen program when there is one: what people run.
-    ratio = best["frozen" if "frozen" in best else "source"][0] / bare
-    lines.append(f"  judged: {ratio:.2f}x (goal <= {GOAL_RATIO}x)")
+            lines.append(f"  {name + ':':<14} {shown:.3f} s; {ready:.2f} s")
+    ratios = {"source": best["source"][0] / best["bare"][0]}
+    if "frozen" in best:
+        ratios["frozen"] = best["frozen"][0] / best["bare frozen"][0]
+        lines.append(
+            f"  (frozen against the bare script from source: "
+            f"{best['frozen'][0] / best['bare'][0]:.2f}x)"
+        )
+    for name, ratio in ratios.items():
+        lines.append(f"  judged, {name} against its bare: {ratio:.2f}x (goal <= {GOAL_RATIO}x)")
     print("\n".join(lines))
-    assert ratio <= GOAL_RATIO
+    assert max(ratios.values()) <= GOAL_RATIO
