@@ -32,12 +32,19 @@ class Job(QObject):
     failed = Signal(str)
     cancelled = Signal()
     ended = Signal()  # after any of the three above
+    # How the worker thread hands the outcome over (outcome name, value). Queued, so the
+    # public signals above are emitted by the GUI thread's event loop: never before the
+    # code that started the job has connected to them (a quick job could finish before
+    # run_with_progress's caller connected ``ended``, and that slot never ran), and never
+    # to a receiver deleted meanwhile.
+    _finished = Signal(str, object)
 
     def __init__(self, work: Callable[[Job], Any], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._work = work
         self._cancel = threading.Event()
         self.running = False
+        self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
     # --- called from the worker thread -------------------------------------------------
     def report(self, done: int, total: int = 0) -> None:
@@ -54,20 +61,29 @@ class Job(QObject):
     def cancel(self) -> None:
         self._cancel.set()
 
-    def _run(self) -> None:
+    def _run(self) -> None:  # in the worker thread
         try:
             result = self._work(self)
         except JobCancelled:
-            self.cancelled.emit()
+            self._finished.emit("cancelled", None)
         except Exception as error:
             if _is_cancel(error):
-                self.cancelled.emit()
+                self._finished.emit("cancelled", None)
             else:
-                self.failed.emit(_message(error))
+                self._finished.emit("failed", _message(error))
         else:
-            self.succeeded.emit(result)
+            self._finished.emit("succeeded", result)
+
+    def _deliver(self, outcome: str, value: object) -> None:  # in the GUI thread
+        self.running = False
+        try:
+            if outcome == "succeeded":
+                self.succeeded.emit(value)
+            elif outcome == "failed":
+                self.failed.emit(value)
+            else:
+                self.cancelled.emit()
         finally:
-            self.running = False
             self.ended.emit()
 
 

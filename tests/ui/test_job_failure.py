@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from psycopg import errors as pg_errors
+from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy.exc import DataError
@@ -99,3 +100,17 @@ def test_a_test_that_leaves_the_box_unanswered_fails_with_its_message(tmp_path: 
     assert finished.returncode == 1, output
     assert "后台任务失败，提示框无人处理" in output and REFUSED in output, output
     assert time.monotonic() - started < 60
+
+
+def test_a_job_that_ends_before_its_caller_connects_still_reaches_it(qtbot: QtBot) -> None:
+    # run_with_progress's callers connect ``ended`` after the job has started; a quick job
+    # used to finish in between and the slot never ran (a button stayed disabled).
+    job = Job(lambda job: 42)
+    job.start()
+    QThreadPool.globalInstance().waitForDone(5_000)  # the work is over, nothing delivered
+    assert job.running
+    outcomes: list[object] = []
+    job.succeeded.connect(outcomes.append)
+    job.ended.connect(lambda: outcomes.append("ended"))
+    qtbot.waitUntil(lambda: not job.running, timeout=5_000)
+    assert outcomes == [42, "ended"]
