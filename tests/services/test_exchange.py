@@ -503,7 +503,7 @@ def test_a_package_signed_by_an_unknown_key_is_refused(link: Link, tmp_path: Pat
     exchange.export_task_package(
         link.county, link.task_id, TOWN, out, actor=ACTOR, now=SENT_AT, key_dir=stranger_keys
     )
-    _refused(link, out, "来自未登记的单位.*请先在设置中登记对方的公钥")
+    _refused(link, out, "来自未登记的单位.*请先在.*中登记对方的公钥")
     with pytest.raises(ExchangeError) as refused:
         link.receive(out)
     assert stranger.fingerprint in str(refused.value)  # people can compare what they see

@@ -22,6 +22,9 @@ from sqlalchemy.orm import Session
 
 FORMAT_ID = "shuangsuiji-exchange"
 FORMAT_VERSION = 1
+# Where a person registers a unit's key, named in messages (the GUI; the command line has
+# ``shuangsuiji exchange trust``).
+PEERS_PLACE = "“文件 → 数据交换 → 本机密钥与交换单位”"
 
 
 class ExchangeError(ValueError):

@@ -40,7 +40,7 @@ from desktop import paths
 from desktop.core.roles import Permission
 from desktop.services import audit
 from desktop.services.access import require
-from desktop.services.exchange.common import ExchangeError
+from desktop.services.exchange.common import PEERS_PLACE, ExchangeError
 
 KEY_FOLDER = "keys"
 PRIVATE_KEY_FILE = "exchange-ed25519.pem"
@@ -181,7 +181,7 @@ def peers_in(session: Session) -> list[Peer]:
         return [Peer(**row) for row in json.loads(setting.value)]
     except (ValueError, TypeError) as error:
         raise ExchangeError(
-            "已登记的交换单位公钥设置无法读取（可能被直接改动过）：请在设置中重新登记。"
+            f"已登记的交换单位公钥设置无法读取（可能被直接改动过）：请在{PEERS_PLACE}中重新登记。"
         ) from error
 
 
@@ -201,7 +201,9 @@ def find_peer(database: Database, fingerprint_or_name: str) -> Peer:
     for peer in list_peers(database):
         if peer.name == wanted or peer.fingerprint.replace("-", "") == bare:
             return peer
-    raise ExchangeError(f"没有登记过“{wanted}”这个交换单位：请先在设置中登记对方的名称和公钥。")
+    raise ExchangeError(
+        f"没有登记过“{wanted}”这个交换单位：请先在{PEERS_PLACE}中登记对方的名称和公钥。"
+    )
 
 
 def _save(session: Session, peers: list[Peer]) -> None:

@@ -29,6 +29,7 @@ from desktop.services.exchange.common import (
     FORMAT_ID,
     FORMAT_VERSION,
     KIND_LABELS,
+    PEERS_PLACE,
     ExchangeError,
     PackageInfo,
     PackageKind,
@@ -219,7 +220,8 @@ def read_package(
         claimed = manifest.get("sender", {})
         raise ExchangeError(
             f"数据包来自未登记的单位“{claimed.get('name', '未知')}”"
-            f"（公钥指纹 {claimed.get('fingerprint', '未知')}）：请先在设置中登记对方的公钥"
+            f"（公钥指纹 {claimed.get('fingerprint', '未知')}）：请先在"
+            f"{PEERS_PLACE}中登记对方的公钥"
             "（与对方核对指纹后），再导入。"
         )
     if not verify(sender.public_key, entries[MANIFEST], _signature(entries)):

@@ -20,7 +20,12 @@ from db.engine import Database
 from db.models import ChecklistItem, Department, InspectionRecord, Result, Target, Task
 from desktop.core.roles import Permission
 from desktop.services.access import require
-from desktop.services.exchange.common import ExchangeError, ExportOutcome, PackageKind
+from desktop.services.exchange.common import (
+    PEERS_PLACE,
+    ExchangeError,
+    ExportOutcome,
+    PackageKind,
+)
 from desktop.services.exchange.formats import (
     RECORDS_FILE,
     RESULTS_FILE,
@@ -47,7 +52,8 @@ def _origin(session: Session, task: Task) -> Peer:
     if peer is None:
         raise ExchangeError(
             f"下派任务 {task.code} 的单位“{origin.get('sender', '')}”已不在本机登记的交换单位中："
-            "请先在设置中重新登记对方的公钥。"
+            "请先在"
+            f"{PEERS_PLACE}中重新登记对方的公钥。"
         )
     return peer
 

@@ -31,7 +31,12 @@ from db.models import (
 from desktop.core.roles import Permission
 from desktop.core.vocab import TaskStatus, label
 from desktop.services.access import require
-from desktop.services.exchange.common import ExchangeError, ExportOutcome, PackageKind
+from desktop.services.exchange.common import (
+    PEERS_PLACE,
+    ExchangeError,
+    ExportOutcome,
+    PackageKind,
+)
 from desktop.services.exchange.formats import (
     FORMS_FILE,
     GROUPS_FILE,
@@ -320,7 +325,8 @@ def export_task_package(
         ):
             raise ExchangeError(
                 f"任务 {task_code} 已发给“{earlier.peer_name}”，不能再发给“{peer.name}”："
-                "一个任务只由一个单位实施。如对方换了密钥，请先在设置中删除旧的登记。"
+                "一个任务只由一个单位实施。如对方换了密钥，请先在"
+                f"{PEERS_PLACE}中删除旧的登记。"
             )
         files, targets, members = _gather(session, task)
     if include_forms:
