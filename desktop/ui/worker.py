@@ -56,6 +56,10 @@ class Job(QObject):
     # --- called from the GUI thread ----------------------------------------------------
     def start(self) -> None:
         self.running = True
+        # Held until the outcome is delivered: a caller may drop its last reference (a
+        # newer refresh replaces ``self.job``), and the job must then neither vanish with
+        # its outcome still queued nor be freed by the worker thread.
+        _UNDELIVERED.add(self)
         QThreadPool.globalInstance().start(_Runner(self))
 
     def cancel(self) -> None:
@@ -76,6 +80,7 @@ class Job(QObject):
 
     def _deliver(self, outcome: str, value: object) -> None:  # in the GUI thread
         self.running = False
+        _UNDELIVERED.discard(self)
         try:
             if outcome == "succeeded":
                 self.succeeded.emit(value)
@@ -85,6 +90,9 @@ class Job(QObject):
                 self.cancelled.emit()
         finally:
             self.ended.emit()
+
+
+_UNDELIVERED: set[Job] = set()
 
 
 def _message(error: Exception) -> str:
