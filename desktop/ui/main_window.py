@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
         self.tabs: QTabWidget  # made by attach()
         self.tab_pages: list[Tab] = []
         self._loaded: set[int] = set()
+        self._following = False  # connected to the hub (attach) until closed
         self.loading: LoadingPage | None = LoadingPage()
         self.setCentralWidget(self.loading)
         self.database_label = QLabel("正在启动…")
@@ -104,6 +105,7 @@ class MainWindow(QMainWindow):
         add_user_menu(self)
         hub.data_changed.connect(self._data_changed)
         hub.status_message.connect(self.show_status)
+        self._following = True
         self.tabs.setCurrentIndex(min(self.settings.last_tab, len(self.tab_pages) - 1))
         self._tab_shown(self.tabs.currentIndex())
         self.ready.emit()
@@ -203,4 +205,8 @@ class MainWindow(QMainWindow):
 
             self.exit_backup = False  # once, even if closing is asked for again
             exit_backup(self, self.database, paths.backup_dir())
+        if self._following:  # a closed window (切换用户, a restore) no longer follows changes
+            self._following = False
+            hub.data_changed.disconnect(self._data_changed)
+            hub.status_message.disconnect(self.show_status)
         super().closeEvent(event)
