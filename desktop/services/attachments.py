@@ -13,21 +13,26 @@ is; the right one is added beside it (a different file with the same name gets "
 That is why this module has no ``remove_attachment``.
 
 Copies are streamed in chunks while hashing, written to a temporary name and renamed at the
-end, so the archive never holds half a file, even when the person cancels.
+end, so the archive never holds half a file, even when the person cancels. The evidence a
+results package brings (exchange) is filed the same way by :func:`file_stream`, inside the
+import's own transaction.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import AppSetting, Attachment, FollowUp, InspectionRecord, Result, Task
@@ -390,15 +395,27 @@ def _file_copy(
 def _copy(
     source: Path, target: Path, progress: Progress | None, is_cancelled: IsCancelled | None
 ) -> tuple[str, int]:
+    with source.open("rb") as reader:
+        return _pump(reader, target, source.name, source.stat().st_size, progress, is_cancelled)
+
+
+def _pump(
+    reader: IO[bytes],
+    target: Path,
+    name: str,
+    total: int,
+    progress: Progress | None = None,
+    is_cancelled: IsCancelled | None = None,
+) -> tuple[str, int]:
+    """Stream *reader* into a new file *target* in chunks, hashing as it goes."""
     digest = hashlib.sha256()
-    total = source.stat().st_size
     done = 0
     if progress:
         progress(0, total)
-    with source.open("rb") as reader, target.open("xb") as writer:
+    with target.open("xb") as writer:
         while True:
             if is_cancelled and is_cancelled():
-                raise AttachmentCancelled(f"已取消添加“{source.name}”。")
+                raise AttachmentCancelled(f"已取消添加“{name}”。")
             chunk = reader.read(CHUNK_SIZE)
             if not chunk:
                 break
@@ -434,6 +451,85 @@ def _reserve_name(folder: Path, name: str, taken: set[str]) -> Path:
         except FileExistsError:
             continue
         return folder / candidate
+
+
+# Path separators and what Windows refuses in a name: a name that came from elsewhere (a
+# data exchange package) must not climb out of the owner's folder or fail on a Windows share.
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def file_stream(
+    session: Session,
+    root: Path,
+    owner_type: str,
+    owner_id: int,
+    reader: IO[bytes],
+    filename: str,
+    *,
+    kind: str,
+    sha256: str,
+    size: int,
+    added_by: str,
+    added_at: datetime,
+    filed: list[Path],
+) -> AttachmentRow:
+    """File the bytes of *reader* for an owner inside the caller's write transaction (the
+    evidence a results package brings: exchange). Same layout, names and temp-then-rename
+    as :func:`add_attachment`; the bytes must hash to *sha256*, and a twin on the owner is
+    refused. Each path put in the archive is appended to *filed* at once: when the caller's
+    transaction does not commit, it removes them, so no file is left without its row."""
+    check_owner_type(owner_type)
+    chosen = _check_kind(kind)
+    name = _clean_name(_UNSAFE.sub("_", PurePosixPath(filename.replace("\\", "/")).name))
+    twin = session.scalar(
+        select(Attachment.id).where(
+            Attachment.owner_type == owner_type,
+            Attachment.owner_id == owner_id,
+            Attachment.sha256 == sha256,
+        )
+    )
+    if twin is not None:
+        raise AttachmentError(f"“{name}”已在档案中（SHA-256 一致），不再重复添加。")
+    folder = root / owner_type / str(owner_id)
+    temp = folder / f"{TEMP_PREFIX}{uuid.uuid4().hex}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        digest, copied = _pump(reader, temp, name, size)
+        if digest != sha256:
+            raise AttachmentError(
+                f"“{name}”复制后的内容与登记的 SHA-256 不符：没有归档，请重新导入。"
+            )
+        taken = {
+            n.casefold()
+            for n in session.scalars(
+                select(Attachment.filename).where(
+                    Attachment.owner_type == owner_type, Attachment.owner_id == owner_id
+                )
+            )
+        }
+        final = _reserve_name(folder, name, taken)
+        filed.append(final)
+        os.replace(temp, final)
+    except OSError as error:
+        raise AttachmentError(
+            f"归档“{name}”失败：{error.strerror or error}。请检查档案文件夹的磁盘空间和权限后重试。"
+        ) from error
+    finally:
+        temp.unlink(missing_ok=True)
+    row = Attachment(
+        owner_type=owner_type,
+        owner_id=owner_id,
+        kind=chosen.value,
+        filename=final.name,
+        archive_path=f"{owner_type}/{owner_id}/{final.name}",
+        sha256=digest,
+        size=copied,
+        added_by=added_by,
+        created_at=added_at,
+    )
+    session.add(row)
+    session.flush()
+    return _row(row, root)
 
 
 # --- reading ------------------------------------------------------------------------------

@@ -6,12 +6,15 @@ inspection services, and exports a results package; the county imports that. Pac
 are signed zip files (docs/exchange.md).
 
 - :mod:`.keys` — this install's Ed25519 key (in the data folder) and the trusted peers;
-- :mod:`.package` — writing and checking the zip, its manifest and signature;
+- :mod:`.package`, :mod:`.package_write` — checking and writing the zip, its manifest and
+  signature; attachments are streamed, never held in memory;
 - :mod:`.formats` — the data files as typed records, and the stable keys rows match by;
 - :mod:`.ledger` — what was sent to whom and received from whom (office settings);
 - :mod:`.task_export`, :mod:`.task_import`, :mod:`.task_units`, :mod:`.task_draw` — county →
   township;
-- :mod:`.results_export`, :mod:`.results_import`, :mod:`.results_apply` — township → county.
+- :mod:`.results_export`, :mod:`.results_import`, :mod:`.results_apply`,
+  :mod:`.results_attachments` — township → county, with the evidence filed on the records
+  and results (A1);
 - :mod:`.outcome` — how every import and export ends (ledger, audit entry, outcome).
 
 Every import is previewed first (nothing written), then done all or nothing.

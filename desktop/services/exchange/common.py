@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 FORMAT_ID = "shuangsuiji-exchange"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # the newest this program reads; it reads every older one too
 # Where a person registers a unit's key, named in messages (the GUI; the command line has
 # ``shuangsuiji exchange trust``).
 PEERS_PLACE = "“文件 → 数据交换 → 本机密钥与交换单位”"
@@ -37,6 +37,10 @@ class PackageKind(StrEnum):
 
 
 KIND_LABELS = {PackageKind.TASK: "任务数据包", PackageKind.RESULTS: "检查结果数据包"}
+# The version each kind is written in. Results packages are 2 since they carry attachments:
+# a program that knows only 1 refuses them ("请升级") instead of dropping the evidence
+# unseen. Task packages did not change and stay 1, so a township need not upgrade for them.
+FORMAT_VERSIONS = {PackageKind.TASK: 1, PackageKind.RESULTS: 2}
 
 
 class Action(StrEnum):
@@ -130,7 +134,7 @@ class ExportOutcome:
     kind: PackageKind
     task_code: str
     recipient_name: str
-    files: tuple[tuple[str, str], ...]  # (name, SHA-256) of every data file
+    files: tuple[tuple[str, str], ...]  # (name, SHA-256) of every file the manifest lists
     summary: str
 
 

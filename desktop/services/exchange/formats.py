@@ -6,7 +6,7 @@ from one install to the next): a department by its code, a checklist item by its
 the registry's stable code), an inspector by its code, a task by its code, a draw by its
 draw code, a group member by group and inspector code, a record by task and target, a
 result by task, target, department and item, and the entries of one result (an entry and
-its corrections, X5) by their order.
+its corrections, X5) by their order. An attachment names its owner by the same keys.
 
 ``load`` reads JSON into these records and refuses anything of the wrong shape.
 """
@@ -21,6 +21,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from desktop.services.exchange.common import ExchangeError, dump_json
+from desktop.services.exchange.package import STREAMED_DIR
 
 TASK_FILE = "task.json"
 TARGETS_FILE = "targets.json"
@@ -28,6 +29,13 @@ GROUPS_FILE = "groups.json"
 RECORDS_FILE = "records.json"
 RESULTS_FILE = "results.json"
 FORMS_FILE = "forms/部门联合抽查情况记录表.docx"
+ATTACHMENTS_FILE = "attachments.json"
+
+
+def attachment_file(sha256: str) -> str:
+    """Where an attachment's bytes are in the package: by content, so a file filed on two
+    owners travels once, and the name is plain ASCII whatever the original was called."""
+    return f"{STREAMED_DIR}{sha256}"
 
 
 @dataclass(frozen=True)
@@ -251,6 +259,24 @@ class SlotData:
     department: str
     item: str | None
     entries: tuple[EntryData, ...]
+
+
+@dataclass(frozen=True)
+class AttachmentData:
+    """A file the township filed on a record or on one entry of a result (A1; I3's signed
+    record form, X4's evidence), its bytes in :func:`attachment_file`."""
+
+    owner: str  # "record" or "result" (the archive's owner types)
+    target: str  # target code: the record is (task, target)
+    department: str | None  # a result's department code
+    item: str | None  # a result's item code; None: the department's duty
+    entry: int | None  # a result's entry: 0 the first, 1… its corrections (X5)
+    kind: str  # scan / photo / audio / video / document
+    filename: str
+    sha256: str
+    size: int
+    added_by: str
+    added_at: datetime | None
 
 
 @dataclass(frozen=True)

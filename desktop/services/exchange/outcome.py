@@ -30,13 +30,8 @@ from desktop.services.exchange.common import (
 )
 from desktop.services.exchange.keys import Peer
 from desktop.services.exchange.ledger import note_received
-from desktop.services.exchange.package import (
-    Package,
-    build_package,
-    file_digests,
-    sender_name,
-)
-from desktop.services.storage import write_file
+from desktop.services.exchange.package import Package, sender_name
+from desktop.services.exchange.package_write import StreamedFile, build_package
 
 
 def commit_import(
@@ -49,10 +44,13 @@ def commit_import(
     action: str,
     headline: str,
     list_conflicts: bool = False,
+    note: str = "",
+    extra: dict[str, Any] | None = None,
 ) -> ImportOutcome:
     """Run *plan* in the caller's write transaction unless it differs from the preview the
     person confirmed (*expected_digest*); a package that changes nothing writes nothing.
-    *headline* opens the audit summary; *list_conflicts* adds the refused rows to it."""
+    *headline* opens the audit summary and *note* ends it; *list_conflicts* adds the refused
+    rows to its details, *extra* more facts."""
     preview = plan.preview(package.info)
     check_digest(preview, expected_digest)
     if preview.will_change:
@@ -64,8 +62,8 @@ def commit_import(
             action=action,
             entity_type="exchange_package",
             entity_id=package.info.package_id,
-            summary=f"{headline}（任务 {package.info.task_code}）：{preview.counts_text()}",
-            after=_import_summary(package, preview, list_conflicts),
+            summary=f"{headline}（任务 {package.info.task_code}）：{preview.counts_text()}{note}",
+            after={**_import_summary(package, preview, list_conflicts), **(extra or {})},
             at=context.now,
         )
     task_id = session.scalar(select(Task.id).where(Task.code == package.info.task_code))
@@ -96,6 +94,7 @@ def write_export(
     task_id: int,
     task_code: str,
     files: dict[str, bytes],
+    streamed: dict[str, StreamedFile] | None = None,
     peer: Peer,
     out: Path | str,
     actor: str,
@@ -106,18 +105,20 @@ def write_export(
     summary: str,
     on_written: Callable[[Session, str], None] | None = None,
 ) -> ExportOutcome:
-    """Sign *files* for *peer*, write the package to *out* and audit it. *on_written* runs
-    with the package id in the audit entry's transaction (the task export's ledger)."""
-    data, package_id = build_package(
+    """Sign *files* and the *streamed* ones (attachments, copied from disk) for *peer*,
+    write the package to *out* and audit it. *on_written* runs with the package id in the
+    audit entry's transaction (the task export's ledger)."""
+    path, package_id, digests = build_package(
         kind=kind,
         task_code=task_code,
         files=files,
+        streamed=streamed,
         sender_name=sender_name(database),
         recipient=peer,
         created_at=now,
         key_dir=key_dir,
+        out=out,
     )
-    path = write_file(out, data)
     with database.session() as session:
         if on_written is not None:
             on_written(session, package_id)
@@ -137,6 +138,6 @@ def write_export(
         kind=kind,
         task_code=task_code,
         recipient_name=peer.name,
-        files=file_digests(files),
+        files=digests,
         summary=summary,
     )

@@ -215,7 +215,7 @@ def _entry_problem(slot: SlotData) -> str | None:
     return None
 
 
-def _chain(
+def result_chain(
     session: Session, record_id: int, department_id: int, item_id: int | None
 ) -> list[Result]:
     item = (
@@ -239,8 +239,10 @@ def plan_slot(
     slot: SlotData,
     usable: set[str],
     context: ImportContext,
-) -> None:
-    """Plan one result (with its corrections): create, update, leave, or refuse it."""
+) -> int:
+    """Plan one result (with its corrections): create, update, leave, or refuse it. Returns
+    how many of its entries, from the first, the county's will agree with once the import is
+    done: the evidence filed on an entry goes only where the entry says the same (A1, X5)."""
     kind = "检查结果"
     key = f"{slot.target} {slot.department} {slot.item or '（部门职责）'}"
     target = facts.targets.get(slot.target)
@@ -248,20 +250,20 @@ def plan_slot(
     item_id = facts.items.get(slot.item) if slot.item else None
     if target is None or department is None or (slot.item and item_id is None):
         plan.add(Change(kind, key, Action.CONFLICT, "不是本库本任务的对象、部门或事项，不导入"))
-        return
+        return 0
     if (department[0], item_id) not in facts.slots:
         plan.add(
             Change(kind, key, Action.CONFLICT, "该部门不检查这一事项（谁检查、谁录入），不导入")
         )
-        return
+        return 0
     problem = _entry_problem(slot)
     record = record_of(session, facts.task_id, target[0])
     if problem is None and record is None and slot.target not in usable:
         problem = "本库没有该对象的检查记录表，数据包中的也未能导入"
     if problem is not None:
         plan.add(Change(kind, key, Action.CONFLICT, problem + "，不导入"))
-        return
-    chain = [] if record is None else _chain(session, record.id, department[0], item_id)
+        return 0
+    chain = [] if record is None else result_chain(session, record.id, department[0], item_id)
     steps: list[tuple[int, EntryData]] = []
     for n, entry in enumerate(slot.entries):
         ours = chain[n] if n < len(chain) else None
@@ -281,19 +283,20 @@ def plan_slot(
                     f"数据包为“{theirs}”。确有错误的，请按更正程序办理",
                 )
             )
-            return
+            return n
     latest = label(slot.entries[-1].category, "ResultCategory")
     extra = len(chain) - len(slot.entries)
     note = f"；本库另有 {extra} 条更正，保留" if extra > 0 else ""
     if not steps:
         plan.add(Change(kind, key, Action.UNCHANGED, latest + note))
-        return
+        return len(slot.entries)
     action = Action.CREATE if not chain else Action.UPDATE
     published = "（已在对方公示）" if slot.entries[-1].published_at else ""
     plan.add(
         Change(kind, key, action, f"{latest}{published}{note}"),
         lambda s: _write_slot(s, facts, slot, steps, department, item_id, context),
     )
+    return len(slot.entries)
 
 
 def _fill(row: Result, entry: EntryData) -> None:
@@ -313,7 +316,7 @@ def _write_slot(
     target_id, name = facts.targets[slot.target]
     record = record_of(session, facts.task_id, target_id)
     assert record is not None
-    chain = _chain(session, record.id, department[0], item_id)
+    chain = result_chain(session, record.id, department[0], item_id)
     for n, entry in steps:
         before = None
         if n < len(chain):

@@ -1,8 +1,9 @@
 """Township → county: the results package of a received task.
 
 It carries every record form of the task (I1–I4) and every result with its corrections
-(X1, X5), oldest entry first, keyed by target, department and item codes. It goes back to
-the unit the task came from, and only to it; exporting writes an audit entry (A2).
+(X1, X5), oldest entry first, keyed by target, department and item codes, and the evidence
+filed on them (attachments: A1, I3, X4; :mod:`.results_attachments`). It goes back to the
+unit the task came from, and only to it; exporting writes an audit entry (A2).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from desktop.services.exchange.common import (
     PackageKind,
 )
 from desktop.services.exchange.formats import (
+    ATTACHMENTS_FILE,
     RECORDS_FILE,
     RESULTS_FILE,
     EntryData,
@@ -37,6 +39,11 @@ from desktop.services.exchange.formats import (
 )
 from desktop.services.exchange.keys import Peer, peer_by_key
 from desktop.services.exchange.outcome import write_export
+from desktop.services.exchange.results_attachments import (
+    OwnerKey,
+    gather_evidence,
+    streamed_evidence,
+)
 from desktop.services.exchange.task_import import EXCHANGE
 from desktop.services.tasks.common import get_task
 
@@ -75,7 +82,11 @@ def _entry(r: Result) -> EntryData:
     )
 
 
-def _gather(session: Session, task: Task) -> tuple[list[RecordData], list[SlotData]]:
+def _gather(
+    session: Session, task: Task
+) -> tuple[list[RecordData], list[SlotData], dict[tuple[str, int], OwnerKey]]:
+    """The records and results, and the stable key of each row attachments may be filed
+    on: ("record", id) and ("result", id) → owner key."""
     departments = {d.id: d.code for d in session.scalars(select(Department))}
     records = list(
         session.scalars(
@@ -136,6 +147,9 @@ def _gather(session: Session, task: Task) -> tuple[list[RecordData], list[SlotDa
     for result in results:  # by id: a correction is always newer than what it corrects
         chains[(result.record_id, result.department_id, result.checklist_item_id)].append(result)
     target_of = {r.id: targets[r.target_id] for r in records}
+    owners: dict[tuple[str, int], OwnerKey] = {
+        ("record", r.id): ("record", targets[r.target_id], None, None, None) for r in records
+    }
     slots = []
     for (record_id, department_id, item_id), chain in chains.items():
         for before, after in itertools.pairwise(chain):
@@ -144,17 +158,18 @@ def _gather(session: Session, task: Task) -> tuple[list[RecordData], list[SlotDa
                     f"结果 #{after.id} 的更正关系无法识别（X5 要求逐条更正）："
                     "请检查该结果的更正记录。"
                 )
-        slots.append(
-            SlotData(
-                target=target_of[record_id],
-                department=departments[department_id],
-                item=items.get(item_id or 0),
-                entries=tuple(_entry(r) for r in chain),
-            )
+        slot = SlotData(
+            target=target_of[record_id],
+            department=departments[department_id],
+            item=items.get(item_id or 0),
+            entries=tuple(_entry(r) for r in chain),
         )
+        slots.append(slot)
+        for n, result in enumerate(chain):
+            owners[("result", result.id)] = ("result", slot.target, slot.department, slot.item, n)
     out_records.sort(key=lambda r: r.target)
     slots.sort(key=lambda s: (s.target, s.department, s.item or ""))
-    return out_records, slots
+    return out_records, slots, owners
 
 
 def export_results_package(
@@ -166,7 +181,8 @@ def export_results_package(
     now: datetime | None = None,
     key_dir: Path | None = None,
 ) -> ExportOutcome:
-    """Write the records and results of a received task for the unit it came from."""
+    """Write the records and results of a received task, with their attachments, for the
+    unit it came from."""
     require(database, Permission.ENTER_RECORDS)
     now = now or datetime.now()
     with database.session(readonly=True) as session:
@@ -176,16 +192,23 @@ def export_results_package(
             raise ExchangeError(str(error)) from error
         peer = _origin(session, task)
         task_code = task.code
-        records, slots = _gather(session, task)
+        records, slots, owners = _gather(session, task)
+        evidence = gather_evidence(session, owners)
     if not records:
         raise ExchangeError(f"任务 {task_code} 还没有检查记录，没有可回传的内容：请先填写记录表。")
     entries = sum(len(s.entries) for s in slots)
+    files = {
+        RECORDS_FILE: dump(records),
+        RESULTS_FILE: dump(slots),
+        ATTACHMENTS_FILE: dump(evidence.data),
+    }
     return write_export(
         database,
         kind=PackageKind.RESULTS,
         task_id=task_id,
         task_code=task_code,
-        files={RECORDS_FILE: dump(records), RESULTS_FILE: dump(slots)},
+        files=files,
+        streamed=streamed_evidence(database, evidence),
         peer=peer,
         out=out,
         actor=actor,
@@ -193,5 +216,6 @@ def export_results_package(
         key_dir=key_dir,
         action="exchange.export_results",
         headline=f"导出回传“{peer.name}”的检查结果数据包",
-        summary=f"任务 {task_code}：检查记录 {len(records)} 份，检查结果 {entries} 条",
+        summary=f"任务 {task_code}：检查记录 {len(records)} 份，检查结果 {entries} 条，"
+        f"{evidence.summary()}",
     )

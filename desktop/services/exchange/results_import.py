@@ -13,8 +13,13 @@ item, and the entries of one result (the first and its corrections, X5) by their
   the preview) and the county's entries stay as they are. An entry the township published
   arrives published.
 
-Every record and result written gets an audit entry naming the package, and the import
-one more with its summary (A2). Importing the same package again changes nothing.
+The evidence filed on records and results (attachments: A1, I3, X4) is planned after them
+and filed in the same transaction (:mod:`.results_attachments`); when the transaction does
+not commit, the files it copied into the archive are removed again.
+
+Every record, result and attachment written gets an audit entry naming the package, and
+the import one more with its summary and the number of attachments filed (A2). Importing
+the same package again changes nothing.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ from desktop.services.exchange.common import (
 from desktop.services.exchange.formats import (
     RECORDS_FILE,
     RESULTS_FILE,
+    AttachmentData,
     RecordData,
     SlotData,
     load,
@@ -53,6 +59,14 @@ from desktop.services.exchange.ledger import check_not_stale, sent_to
 from desktop.services.exchange.outcome import commit_import
 from desktop.services.exchange.package import Package, read_package
 from desktop.services.exchange.results_apply import TaskFacts, plan_record, plan_slot
+from desktop.services.exchange.results_attachments import (
+    Agreed,
+    EvidenceFiler,
+    archive_root,
+    plan_evidence,
+    read_evidence,
+    size_limit,
+)
 from desktop.services.inspection.common import RECORDING_STATUSES, drawn_targets
 from desktop.services.inspection.slots import slot_keys
 
@@ -61,13 +75,23 @@ from desktop.services.inspection.slots import slot_keys
 class ResultsPackageData:
     records: tuple[RecordData, ...]
     results: tuple[SlotData, ...]
+    attachments: tuple[AttachmentData, ...]
 
 
 def _read(package: Package) -> ResultsPackageData:
     return ResultsPackageData(
         load(tuple[RecordData, ...], package.json(RECORDS_FILE), RECORDS_FILE),
         load(tuple[SlotData, ...], package.json(RESULTS_FILE), RESULTS_FILE),
+        read_evidence(package),
     )
+
+
+def _filer(database: Database, package: Package, data: ResultsPackageData) -> EvidenceFiler:
+    # The root is looked up before the write session (on a server it takes a session of its
+    # own), and only when there is evidence: a server without a shared archive folder can
+    # still import a package that carries none.
+    root = archive_root(database) if data.attachments else None
+    return EvidenceFiler(package, root, size_limit=size_limit(database))
 
 
 def _task(session: Session, package: Package) -> Task:
@@ -122,7 +146,11 @@ def _facts(session: Session, task: Task) -> TaskFacts:
 
 
 def _plan(
-    session: Session, package: Package, data: ResultsPackageData, context: ImportContext
+    session: Session,
+    package: Package,
+    data: ResultsPackageData,
+    context: ImportContext,
+    filer: EvidenceFiler,
 ) -> Plan:
     task = _task(session, package)
     check_not_stale(session, package.info)
@@ -130,13 +158,22 @@ def _plan(
     plan = Plan()
     created = 0
     usable: set[str] = set()
+    agreeing: set[str] = set()
     for record in data.records:
         action = plan_record(session, plan, facts, record, context)
         created += action == Action.CREATE
         if action is not None:
             usable.add(record.target)
-    for slot in data.results:
-        plan_slot(session, plan, facts, slot, usable, context)
+        if action in (Action.CREATE, Action.UPDATE, Action.UNCHANGED):
+            agreeing.add(record.target)
+    entries = {
+        (slot.target, slot.department, slot.item): plan_slot(
+            session, plan, facts, slot, usable, context
+        )
+        for slot in data.results
+    }
+    agreed = Agreed(frozenset(agreeing), entries)
+    plan_evidence(session, plan, facts, data.attachments, agreed, filer, context)
     if created and task.status == TaskStatus.DRAWN:
         plan.add(
             Change("任务", task.code, Action.UPDATE, "状态：已抽取 → 检查中"),
@@ -173,8 +210,9 @@ def preview_results_package(
     package = read_package(database, path, kind=PackageKind.RESULTS, key_dir=key_dir)
     data = _read(package)
     context = ImportContext("", now or datetime.now(), package.sender.name)
+    filer = _filer(database, package, data)
     with database.session(readonly=True) as session:
-        return _plan(session, package, data, context).preview(package.info)
+        return _plan(session, package, data, context, filer).preview(package.info)
 
 
 def import_results_package(
@@ -186,20 +224,30 @@ def import_results_package(
     key_dir: Path | None = None,
     expected_digest: str | None = None,
 ) -> ImportOutcome:
-    """Import the records and results; conflicts are left as they are and reported."""
+    """Import the records, results and their evidence; conflicts are left as they are and
+    reported."""
     require(database, Permission.ENTER_RECORDS)
     now = now or datetime.now()
     package = read_package(database, path, kind=PackageKind.RESULTS, key_dir=key_dir)
     data = _read(package)
-    with database.session() as session:
-        context = ImportContext(actor, now, package.sender.name)
-        return commit_import(
-            session,
-            _plan(session, package, data, context),
-            package,
-            context,
-            expected_digest=expected_digest,
-            action="exchange.import_results",
-            headline=f"导入“{package.sender.name}”回传的检查结果数据包",
-            list_conflicts=True,
-        )
+    filer = _filer(database, package, data)
+    context = ImportContext(actor, now, package.sender.name)
+    try:
+        with database.session() as session:
+            plan = _plan(session, package, data, context, filer)
+            filer.check_space()
+            return commit_import(
+                session,
+                plan,
+                package,
+                context,
+                expected_digest=expected_digest,
+                action="exchange.import_results",
+                headline=f"导入“{package.sender.name}”回传的检查结果数据包",
+                list_conflicts=True,
+                note=filer.note(),
+                extra={"attachments_filed": len(filer.planned)},
+            )
+    except BaseException:
+        filer.discard()  # the rows were rolled back: so are their files (A1: no orphans)
+        raise
