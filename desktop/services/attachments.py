@@ -20,6 +20,7 @@ import's own transaction.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -45,6 +46,17 @@ ROOT_KEY = "archive.root"
 CHUNK_SIZE = 1024 * 1024
 MAX_NAME_LENGTH = 120  # keeps <root>\<owner>\<id>\<name> well inside Windows path limits
 TEMP_PREFIX = ".part-"
+MAX_SUFFIX_LENGTH = 16
+WINDOWS_DEVICES = frozenset(
+    {
+        "CON",
+        "PRN",
+        "AUX",
+        "NUL",
+        *(f"COM{n}" for n in range(1, 10)),
+        *(f"LPT{n}" for n in range(1, 10)),
+    }
+)
 # attachments.size is an INTEGER column: 4 bytes on PostgreSQL, 8 on SQLite.
 MAX_SERVER_SIZE = 2**31 - 1
 
@@ -388,7 +400,7 @@ def _file_copy(
             "档案中没有留下不完整的文件；请检查磁盘空间和文件夹权限后重试。"
         ) from error
     finally:
-        temp.unlink(missing_ok=True)
+        _quietly_remove(temp)
     return final, digest, size
 
 
@@ -431,9 +443,20 @@ def _pump(
 
 def _clean_name(name: str) -> str:
     stem, suffix = os.path.splitext(name.strip().rstrip(". "))
+    suffix = suffix[:MAX_SUFFIX_LENGTH]  # a name from elsewhere may be nearly all "extension"
     if not stem or stem.startswith(TEMP_PREFIX):
         stem = f"附件{stem}"
+    if stem.split(".")[0].strip().upper() in WINDOWS_DEVICES:
+        stem = f"_{stem}"  # CON, NUL.jpg …: Windows opens the device, not a file
     return stem[: MAX_NAME_LENGTH - len(suffix)] + suffix
+
+
+def _quietly_remove(path: Path) -> None:
+    """Remove a temporary file in a ``finally``: a failure (the file held by antivirus on
+    Windows) must not replace the error already on its way out; a leftover ``.part-`` file
+    is ignored by the archive."""
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
 
 
 def _reserve_name(folder: Path, name: str, taken: set[str]) -> Path:
@@ -515,7 +538,7 @@ def file_stream(
             f"归档“{name}”失败：{error.strerror or error}。请检查档案文件夹的磁盘空间和权限后重试。"
         ) from error
     finally:
-        temp.unlink(missing_ok=True)
+        _quietly_remove(temp)
     row = Attachment(
         owner_type=owner_type,
         owner_id=owner_id,

@@ -11,6 +11,7 @@ rather than hang when nobody expected it).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -56,11 +57,11 @@ class Job(QObject):
     # --- called from the GUI thread ----------------------------------------------------
     def start(self) -> None:
         self.running = True
-        # Held until the outcome is delivered: a caller may drop its last reference (a
-        # newer refresh replaces ``self.job``), and the job must then neither vanish with
-        # its outcome still queued nor be freed by the worker thread.
-        _UNDELIVERED.add(self)
-        QThreadPool.globalInstance().start(_Runner(self))
+        # Held until the worker has let go (_Releaser): a caller may drop its last
+        # reference (a newer refresh replaces ``self.job``), and the job must then neither
+        # vanish with its outcome still queued nor be freed by the worker thread.
+        _UNDELIVERED[id(self)] = self
+        QThreadPool.globalInstance().start(_Runner(self, _releaser()))
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -69,18 +70,19 @@ class Job(QObject):
         try:
             result = self._work(self)
         except JobCancelled:
-            self._finished.emit("cancelled", None)
+            outcome, value = "cancelled", None
         except Exception as error:
-            if _is_cancel(error):
-                self._finished.emit("cancelled", None)
-            else:
-                self._finished.emit("failed", _message(error))
+            outcome, value = (
+                ("cancelled", None) if _is_cancel(error) else ("failed", _message(error))
+            )
         else:
-            self._finished.emit("succeeded", result)
+            outcome, value = "succeeded", result
+        # RuntimeError: the job went with its parent meanwhile, and there is nobody to tell.
+        with contextlib.suppress(RuntimeError):
+            self._finished.emit(outcome, value)
 
     def _deliver(self, outcome: str, value: object) -> None:  # in the GUI thread
         self.running = False
-        _UNDELIVERED.discard(self)
         try:
             if outcome == "succeeded":
                 self.succeeded.emit(value)
@@ -92,7 +94,31 @@ class Job(QObject):
             self.ended.emit()
 
 
-_UNDELIVERED: set[Job] = set()
+_UNDELIVERED: dict[int, Job] = {}  # id → job, from start() until the worker let go
+
+
+class _Releaser(QObject):
+    """Lives in the GUI thread; the worker thread tells it, by the job's id once it holds
+    no reference to the job any more, to let go of the job. The last reference is thus
+    dropped by the GUI thread, after the outcome (queued first) was delivered."""
+
+    released = Signal(object)  # id(job): wider than a Qt int
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.released.connect(self._forget)  # queued: emitted by pool threads
+
+    def _forget(self, key: int) -> None:
+        _UNDELIVERED.pop(key, None)
+
+
+_RELEASER: list[_Releaser] = []
+
+
+def _releaser() -> _Releaser:
+    if not _RELEASER:  # made by the first start(), in the GUI thread
+        _RELEASER.append(_Releaser())
+    return _RELEASER[0]
 
 
 def _message(error: Exception) -> str:
@@ -116,12 +142,19 @@ def _is_cancel(error: BaseException) -> bool:
 
 
 class _Runner(QRunnable):
-    def __init__(self, job: Job) -> None:
+    def __init__(self, job: Job, releaser: _Releaser) -> None:
         super().__init__()
-        self.job = job
+        self.job: Job | None = job
+        self.releaser = releaser
 
     def run(self) -> None:
-        self.job._run()
+        job, self.job = self.job, None
+        if job is None:
+            return
+        key = id(job)
+        job._run()
+        del job  # no reference left in this thread; the GUI thread drops the last one
+        self.releaser.released.emit(key)
 
 
 def run_with_progress(

@@ -307,3 +307,15 @@ def test_a_lost_file_is_restored_by_copying_not_by_adding_again(
     assert str(row.path) in str(refused.value)
     row.path.write_bytes(source.read_bytes())  # what the message tells the person to do
     assert verify_attachments(empty_db) == []
+
+
+def test_names_from_elsewhere_stay_within_windows_limits() -> None:
+    # A name that came in a data exchange package: nearly all "extension", or a device.
+    from desktop.services.attachments import MAX_NAME_LENGTH, _clean_name
+
+    long_suffix = _clean_name("a." + "b" * 300)
+    assert len(long_suffix) <= MAX_NAME_LENGTH and long_suffix.startswith("a.")
+    assert _clean_name("CON") == "_CON"
+    assert _clean_name("nul.jpg") == "_nul.jpg"
+    assert _clean_name("com1.tar.gz") == "_com1.tar.gz"
+    assert _clean_name("console.pdf") == "console.pdf"

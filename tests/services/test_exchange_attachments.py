@@ -424,3 +424,40 @@ def test_a_large_file_is_copied_in_chunks_both_ways(
     (filed,) = list_attachments(link.county, "result", county.result_id)
     assert (filed.kind, filed.sha256, filed.size) == ("video", _sha(video), len(video))
     assert filed.path.read_bytes() == video
+
+
+def test_a_file_that_cannot_be_removed_neither_hides_the_failure_nor_keeps_the_others(
+    checked: Link, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Windows: antivirus or the indexer holds a file just written (PermissionError). The
+    # import's own error still reaches the person, and every other file is removed (A1).
+    link = checked
+    _file_evidence(link)
+    path = link.results_package()
+    rows_before = _attachment_rows(link.county)
+    real_file_stream, real_unlink = attachments.file_stream, Path.unlink
+    filed: list[Path] = []
+
+    def file_stream(*args: object, **kwargs: object) -> object:
+        row = real_file_stream(*args, **kwargs)  # type: ignore[arg-type]
+        filed.append(row.path)
+        return row
+
+    def held_open(self: Path, missing_ok: bool = False) -> None:
+        if filed and self == filed[0]:
+            raise PermissionError(13, "另一个程序正在使用此文件，进程无法访问。", str(self))
+        real_unlink(self, missing_ok=missing_ok)
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("数据库在记下收到的数据包时出错")
+
+    monkeypatch.setattr(attachments, "file_stream", file_stream)
+    monkeypatch.setattr(outcome, "note_received", broken)
+    monkeypatch.setattr(Path, "unlink", held_open)
+    with pytest.raises(RuntimeError, match="记下收到的数据包"):
+        link.county_import(path)
+    monkeypatch.undo()
+    assert len(filed) == 2
+    assert filed[0].exists() and not filed[1].exists()  # only the held file is left
+    assert _attachment_rows(link.county) == rows_before
+    assert _rows(link.county, link.task_id) == ([], [])

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from psycopg import errors as pg_errors
-from PySide6.QtCore import QThreadPool
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy.exc import DataError
@@ -114,3 +114,27 @@ def test_a_job_that_ends_before_its_caller_connects_still_reaches_it(qtbot: QtBo
     job.ended.connect(lambda: outcomes.append("ended"))
     qtbot.waitUntil(lambda: not job.running, timeout=5_000)
     assert outcomes == [42, "ended"]
+
+
+def test_jobs_nobody_keeps_are_freed_by_the_gui_thread_not_a_pool_thread(qtbot: QtBot) -> None:
+    # A pane replaces ``self.job`` with each refresh; a QObject freed on a pool thread, its
+    # outcome still queued, crashed the 名录库确认 tests.
+    import threading
+
+    freed_on: list[str] = []
+    delivered: list[object] = []
+
+    def start() -> None:
+        job = Job(lambda job: 1)
+        job.succeeded.connect(delivered.append)
+        job.destroyed.connect(
+            lambda *_: freed_on.append(threading.current_thread().name),
+            Qt.ConnectionType.DirectConnection,
+        )
+        job.start()  # and forgotten at once
+
+    for _ in range(100):
+        start()
+    qtbot.waitUntil(lambda: len(freed_on) == 100, timeout=10_000)
+    assert delivered == [1] * 100
+    assert set(freed_on) == {threading.main_thread().name}

@@ -78,14 +78,18 @@ class Package:
         """A streamed file's bytes, read from the zip as they are consumed."""
         if name not in self.streamed:
             raise ExchangeError(f"数据包缺少文件 {name}：请让对方重新导出。")
+        # Only opening the zip is the package's fault here; an error from the caller's block
+        # (the archive's disk, say) must reach the person as what it is.
         try:
-            with zipfile.ZipFile(self.path) as archive, archive.open(name) as reader:
-                yield reader
-        except (zipfile.BadZipFile, OSError, EOFError) as error:
+            archive = zipfile.ZipFile(self.path)
+            reader = archive.open(name)
+        except (zipfile.BadZipFile, OSError, EOFError, KeyError) as error:
             raise ExchangeError(
                 f"数据包“{self.path.name}”中的文件 {name} 无法读取：数据包在检查之后被移动"
                 "或改动了，没有导入任何内容。请重新选择数据包后再导入。"
             ) from error
+        with archive, reader:
+            yield reader
 
     def json(self, name: str) -> Any:
         try:

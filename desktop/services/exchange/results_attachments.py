@@ -21,8 +21,10 @@ commit, so the archive keeps no file without its row.
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +65,7 @@ from desktop.services.inspection.common import record_of
 KIND = "附件"
 # (owner type, target, department, item, entry): a record's or a result entry's stable key.
 OwnerKey = tuple[str, str, str | None, str | None, int | None]
+log = logging.getLogger(__name__)
 SLACK = 64 * 1024 * 1024  # free space kept beyond the files, for the database and the rest
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -253,12 +256,24 @@ class EvidenceFiler:
         if free < needed + SLACK:
             raise ExchangeError(
                 f"附件档案文件夹“{self.root}”所在的磁盘只剩 {format_size(free)}，归档这些附件需要 "
-                f"{format_size(needed)}：没有导入任何内容。请腾出磁盘空间后再导入。"
+                f"{format_size(needed)}（另需留出 {format_size(SLACK)}）：没有导入任何内容。"
+                "请腾出磁盘空间后再导入。"
             )
 
     def discard(self) -> None:
+        """Remove the files of an import that did not commit. Called while its error is on
+        the way out: a file that cannot be removed (held by antivirus or the indexer on
+        Windows) is retried, then logged, and never replaces that error."""
         for path in self.filed:
-            path.unlink(missing_ok=True)
+            for attempt in range(3):
+                try:
+                    path.unlink(missing_ok=True)
+                    break
+                except OSError as error:
+                    if attempt == 2:
+                        log.warning("导入未完成，附件“%s”未能删除：%s", path, error)
+                    else:
+                        time.sleep(0.2)
         self.filed.clear()
 
     def file(
