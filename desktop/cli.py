@@ -91,7 +91,8 @@ def top_parser() -> argparse.ArgumentParser:
 
 
 def _opens_the_window(argv: Sequence[str]) -> bool:
-    return not any(arg in COMMANDS or arg in ("-h", "--help") for arg in argv)
+    # "--he": argparse takes any unambiguous prefix of --help.
+    return not any(arg in COMMANDS or arg == "-h" or arg.startswith("--h") for arg in argv)
 
 
 def _open_gui(db: str, *, demo: bool, make_demo: bool = False) -> int:
@@ -126,7 +127,12 @@ def _main(argv: Sequence[str] | None) -> int:
         from desktop.cli_commands import run_command
 
         return run_command(arguments)
-    return open_from(top_parser().parse_args(arguments))
+    args, unknown = top_parser().parse_known_args(arguments)
+    if unknown:  # a mistyped command ("improt"): the full parser lists the commands
+        from desktop.cli_commands import run_command
+
+        return run_command(arguments)
+    return open_from(args)
 
 
 def open_from(args: argparse.Namespace) -> int:

@@ -63,7 +63,7 @@ def test_unopenable_database_gives_a_chinese_reason(
     blocker.write_text("x")
     assert main(["--db", str(blocker / "sub" / "db.sqlite")]) == 2
     assert "无法创建数据库所在的文件夹" in capsys.readouterr().err
-    assert len(boxes) == 1 and boxes[0].startswith("无法打开数据库：无法创建数据库所在的文件夹")
+    assert len(boxes) == 1 and boxes[0].startswith("无法启动：无法创建数据库所在的文件夹")
 
 
 def test_every_command_is_known_to_the_fast_start(capsys: pytest.CaptureFixture[str]) -> None:
@@ -81,3 +81,13 @@ def test_every_command_is_known_to_the_fast_start(capsys: pytest.CaptureFixture[
     with pytest.raises(SystemExit):
         main(["--help"])
     assert "exchange" in capsys.readouterr().out
+
+
+def test_a_mistyped_command_is_answered_with_the_list_of_commands(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["improt", "x.xlsx"])
+    assert exit_info.value.code == 2
+    error = capsys.readouterr().err
+    assert "invalid choice: 'improt'" in error and "'exchange'" in error

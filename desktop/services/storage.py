@@ -46,6 +46,7 @@ class StorageProblem(StrEnum):
     DISK_ERROR = "disk_error"
     DAMAGED = "damaged"
     TOO_LONG = "too_long"  # a text longer than its column (PostgreSQL only)
+    FILE_TOO_BIG = "file_too_big"  # over the file system's limit for one file (FAT32: 4 GB)
 
 
 class StorageError(ValueError):
@@ -104,12 +105,14 @@ _ERRNO = {
     errno.EACCES: StorageProblem.NO_PERMISSION,
     errno.EPERM: StorageProblem.NO_PERMISSION,
     errno.EIO: StorageProblem.DISK_ERROR,
+    errno.EFBIG: StorageProblem.FILE_TOO_BIG,
 }
 _WINERROR = {  # Windows error codes some OSErrors carry instead of a POSIX errno
     32: StorageProblem.NO_PERMISSION,  # ERROR_SHARING_VIOLATION: open in another program
     33: StorageProblem.NO_PERMISSION,  # ERROR_LOCK_VIOLATION
     112: StorageProblem.FULL,  # ERROR_DISK_FULL
     19: StorageProblem.READ_ONLY,  # ERROR_WRITE_PROTECT
+    223: StorageProblem.FILE_TOO_BIG,  # ERROR_FILE_TOO_LARGE
 }
 
 
@@ -167,6 +170,11 @@ def _database_message(problem: StorageProblem, where: str) -> str:
             f"{name}正被其他程序或其他电脑占用，等了 {BUSY_TIMEOUT_MS // 1000} 秒仍未释放："
             f"{kept}请稍后再做一次；如果一直这样，请关闭其他正在使用这个数据库的程序。"
         )
+    if problem is StorageProblem.FILE_TOO_BIG:
+        return (
+            f"{name}已到所在磁盘允许的单个文件大小上限，写不进去：{kept}"
+            "请把数据库移到 NTFS 格式的磁盘上（FAT32 格式的 U 盘只能存放 4 GB 以内的文件）。"
+        )
     if problem is StorageProblem.DISK_ERROR:
         return (
             f"读写{name}时磁盘出错：{kept}"
@@ -191,6 +199,12 @@ def _file_message(problem: StorageProblem, path: str) -> str:
         return (
             f"没有权限写入{name}：它可能正被其他程序（如 Word、Excel）打开，"
             "或所在文件夹不允许写入。请关闭打开它的程序，或换一个位置保存。"
+        )
+    if problem is StorageProblem.FILE_TOO_BIG:
+        return (
+            f"{name}超过了所在磁盘允许的单个文件大小，没有写入（也没有留下写了一半的文件）："
+            "U 盘常用的 FAT32 格式只能存放 4 GB 以内的文件。请换用 exFAT 或 NTFS 格式的 U 盘或"
+            "磁盘，或通过内网传递。"
         )
     return f"写入{name}时磁盘出错，没有写入。请检查磁盘或网络连接，或换一个位置保存。"
 

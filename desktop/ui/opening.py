@@ -35,7 +35,8 @@ def open_and_run(window: MainWindow, load: Loader, run: Callable[[], int], *, de
         if opening.problem is not None:
             if sys.stderr is not None:  # started from a console: said there too
                 print(f"错误：{opening.problem}", file=sys.stderr)
-            QMessageBox.critical(window, "无法打开数据库", opening.problem)
+            if window.isVisible():  # not after the person closed the window meanwhile
+                QMessageBox.critical(window, "无法启动", opening.problem)
         window.close()
         return 2 if opening.problem is not None else 0
     database = opening.database

@@ -235,3 +235,14 @@ def test_a_really_full_then_read_only_file_system(county: Path, tmp_path: Path) 
     )
     assert out["file_read_only"]["problem"] == "read_only"
     assert out["after_read_only"] and out["sound"] is True
+
+
+def test_a_file_over_the_usb_sticks_limit_is_named_as_such() -> None:
+    # A results package with video over 4 GB written to a FAT32 stick (EFBIG; on Windows
+    # ERROR_FILE_TOO_LARGE), not "disk full" on a stick with room to spare.
+    from desktop.services.storage import StorageProblem, storage_error
+
+    problem = storage_error(OSError(errno.EFBIG, "File too large", "/media/u/结果.zip"))
+    assert problem is not None and problem.problem is StorageProblem.FILE_TOO_BIG
+    assert "“/media/u/结果.zip”" in str(problem) and "FAT32" in str(problem)
+    assert "exFAT" in str(problem)
