@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -21,30 +21,23 @@ from db.engine import Database
 from db.models import AuditEntry, Draw, InspectionRecord, Result, Target, Task
 from desktop.core.result_rules import ResultDraft
 from desktop.core.vocab import ResultCategory, TaskStatus
-from desktop.services import exchange, office
+from desktop.services import exchange
 from desktop.services.exchange import Action
 from desktop.services.inspection import enter_result, load_record_form, result_slots, save_record
-from desktop.services.tasks import hand_down
 from desktop.ui.dialogs.exchange_dialog import ExchangeDialog
 from desktop.ui.dialogs.exchange_peers import PeerDialog
 from desktop.ui.hub import hub
+from tests.services import test_exchange as journey
+from tests.services.test_exchange import (
+    COUNTY,
+    TOWN,
+    TOWN_ACTOR,
+    Link,
+)
 
 ACTOR = "王海燕"
-TOWN_ACTOR = "柳林乡录入员"
-TOWN = "柳林乡人民政府"
-COUNTY = "演示县联席会议办公室"
-PARENT = "2026-JYJ-01"  # drawn, not yet checked; two of its targets are in 柳林乡
+link = journey.link  # the county and the township of the services' tests
 WAIT_MS = 60_000
-
-
-@dataclass(frozen=True)
-class Link:
-    county: Database
-    township: Database
-    county_keys: Path
-    town_keys: Path
-    task_code: str  # the county's task handed down to the township
-    folder: Path
 
 
 def _task_id(database: Database, code: str) -> int:
@@ -62,26 +55,6 @@ def _count(database: Database, model: type, *where: object) -> int:
 
 def _audit(database: Database, action: str) -> int:
     return _count(database, AuditEntry, AuditEntry.action == action)
-
-
-@pytest.fixture
-def link(demo_db: Database, empty_db: Database, tmp_path: Path) -> Link:
-    """The county and a township that trust each other; the county's task handed down."""
-    county_keys, town_keys = tmp_path / "county-keys", tmp_path / "town-keys"
-    county_key = exchange.local_identity(county_keys).public_key
-    town_key = exchange.local_identity(town_keys).public_key
-    exchange.add_peer(demo_db, TOWN, town_key, actor=ACTOR, key_dir=county_keys)
-    exchange.add_peer(empty_db, COUNTY, county_key, actor="乡管理员", key_dir=town_keys)
-    profile = office.get_profile(empty_db)
-    office.save_profile(empty_db, replace(profile, name=TOWN), actor="乡管理员")
-    child = hand_down(demo_db, _task_id(demo_db, PARENT), TOWN, actor=ACTOR, draws_inspectors=False)
-    with demo_db.session(readonly=True) as session:
-        task = session.get(Task, child)
-        assert task is not None
-        code = task.code
-    folder = tmp_path / "packages"
-    folder.mkdir()
-    return Link(demo_db, empty_db, county_keys, town_keys, code, folder)
 
 
 def _dialog(qtbot: QtBot, database: Database, keys: Path, actor: str = ACTOR) -> ExchangeDialog:
@@ -371,15 +344,7 @@ def test_a_task_goes_down_and_its_results_come_back_through_the_dialogs(
 
 
 def _tampered(link: Link) -> Path:
-    source = link.folder / "task.zip"
-    exchange.export_task_package(
-        link.county,
-        _task_id(link.county, link.task_code),
-        TOWN,
-        source,
-        actor=ACTOR,
-        key_dir=link.county_keys,
-    )
+    source = link.task_package()
     with zipfile.ZipFile(source) as archive:
         entries = {name: archive.read(name) for name in archive.namelist()}
     data = bytearray(entries["targets.json"])
@@ -411,15 +376,7 @@ def test_a_package_from_an_unregistered_unit_is_refused_in_the_dialog(
     qtbot: QtBot, link: Link
 ) -> None:
     exchange.remove_peer(link.township, COUNTY, actor="乡管理员")
-    out = link.folder / "task.zip"
-    exchange.export_task_package(
-        link.county,
-        _task_id(link.county, link.task_code),
-        TOWN,
-        out,
-        actor=ACTOR,
-        key_dir=link.county_keys,
-    )
+    out = link.task_package()
     town = _dialog(qtbot, link.township, link.town_keys, TOWN_ACTOR)
     _import(qtbot, town, out)
     problems = town.importer.messages.problems.text()
@@ -436,15 +393,7 @@ def test_an_export_the_services_refuse_shows_the_reason_on_the_page(
     assert page.task_box.count() == 0 and not page.export_button.isEnabled()
     assert "没有可导出的任务" in page.task_note.text()
     # A task received but not yet checked: there are no results to send back.
-    out = link.folder / "task.zip"
-    exchange.export_task_package(
-        link.county,
-        _task_id(link.county, link.task_code),
-        TOWN,
-        out,
-        actor=ACTOR,
-        key_dir=link.county_keys,
-    )
+    out = link.task_package()
     exchange.import_package(link.township, out, actor=TOWN_ACTOR, key_dir=link.town_keys)
     back = town.results_export
     town.tabs.setCurrentWidget(back)
