@@ -51,11 +51,7 @@ def people_message(error: BaseException) -> str | None:
         return str(storage)
     module = type(error).__module__
     ours = module.startswith("desktop.") or module.startswith("db.")
-    if ours and isinstance(error, ValueError) and str(error):
-        return str(error)
-    from desktop.services.database import DatabaseOpenError
-
-    if isinstance(error, DatabaseOpenError):
+    if ours and isinstance(error, ValueError) and str(error):  # DatabaseOpenError too
         return str(error)
     return None
 

@@ -269,13 +269,11 @@ class AuditDialog(QDialog):
         self.verdict.setStyleSheet("")
         self.verdict.setText("正在校验…")
         self.job = run_with_progress(self, "校验操作记录", work, self._verified)
-        # The verdict comes through ``_verified`` (connected before the job started); these
-        # only tidy up, and the job may already have ended, so the button is checked too.
+        # The verdict comes through ``_verified``; these only tidy up. Connected after the
+        # start, and never missed: a job's outcome comes queued (worker.py).
         self.job.ended.connect(lambda: self.verify_button.setEnabled(True))
         self.job.cancelled.connect(lambda: self.verdict.setText("校验已取消。"))
         self.job.failed.connect(lambda _message: self.verdict.setText("校验没有完成。"))
-        if not self.job.running:
-            self.verify_button.setEnabled(True)
 
     def _verified(self, report: ChainReport) -> None:
         self.verify_button.setEnabled(True)

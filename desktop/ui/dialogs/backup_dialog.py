@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QTimer, QUrl, Signal
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -158,9 +158,7 @@ class BackupDialog(QDialog):
         for button in (self.backup_button, self.check_button, self.restore_button):
             button.setEnabled(False)
         self.other_button.setEnabled(False)
-        job.ended.connect(self._idle)
-        if not job.running:  # it ended before the connection was made
-            QTimer.singleShot(0, self._idle)
+        job.ended.connect(self._idle)  # never missed: a job's outcome comes queued (worker.py)
 
     def _idle(self) -> None:
         usable = self.live is not None
