@@ -14,8 +14,8 @@ That is why this module has no ``remove_attachment``.
 
 Copies are streamed in chunks while hashing, written to a temporary name and renamed at the
 end, so the archive never holds half a file, even when the person cancels. The evidence a
-results package brings (exchange) is filed the same way by :func:`file_stream`, inside the
-import's own transaction.
+results package brings (exchange) is copied the same way by :func:`stage_stream` before the
+import's write transaction, and only renamed into place in it by :func:`file_staged`.
 """
 
 from __future__ import annotations
@@ -481,12 +481,40 @@ def _reserve_name(folder: Path, name: str, taken: set[str]) -> Path:
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
-def file_stream(
+def _safe_name(filename: str) -> str:
+    return _clean_name(_UNSAFE.sub("_", PurePosixPath(filename.replace("\\", "/")).name))
+
+
+def stage_stream(root: Path, reader: IO[bytes], filename: str, *, sha256: str, size: int) -> Path:
+    """Copy the bytes of *reader* into the archive root under a temporary ``.part-`` name,
+    before the caller's write transaction (the evidence a results package brings:
+    exchange), and check them against *sha256* and *size*. The caller files the copy with
+    :func:`file_staged` or removes it; on any error here nothing is left."""
+    name = _safe_name(filename)
+    temp = root / f"{TEMP_PREFIX}{uuid.uuid4().hex}"
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        copied = _pump(reader, temp, name, size)
+    except OSError as error:
+        _quietly_remove(temp)
+        raise AttachmentError(
+            f"复制“{name}”失败：{error.strerror or error}。请检查档案文件夹的磁盘空间和权限后重试。"
+        ) from error
+    except BaseException:
+        _quietly_remove(temp)
+        raise
+    if copied != (sha256, size):
+        _quietly_remove(temp)
+        raise AttachmentError(f"“{name}”复制后的内容与登记的 SHA-256 不符：没有归档，请重新导入。")
+    return temp
+
+
+def file_staged(
     session: Session,
     root: Path,
     owner_type: str,
     owner_id: int,
-    reader: IO[bytes],
+    staged: Path,
     filename: str,
     *,
     kind: str,
@@ -496,14 +524,15 @@ def file_stream(
     added_at: datetime,
     filed: list[Path],
 ) -> AttachmentRow:
-    """File the bytes of *reader* for an owner inside the caller's write transaction (the
-    evidence a results package brings: exchange). Same layout, names and temp-then-rename
-    as :func:`add_attachment`; the bytes must hash to *sha256*, and a twin on the owner is
-    refused. Each path put in the archive is appended to *filed* at once: when the caller's
-    transaction does not commit, it removes them, so no file is left without its row."""
+    """File a copy made by :func:`stage_stream` for an owner inside the caller's write
+    transaction: a twin on the owner is refused, a free name reserved as
+    :func:`add_attachment` does, the copy renamed to it and the row added. Renaming within
+    the archive's volume is instant, so the transaction holds its lock for no copying. Each
+    path put in the archive is appended to *filed* at once: when the caller's transaction
+    does not commit, it removes them, so no file is left without its row."""
     check_owner_type(owner_type)
     chosen = _check_kind(kind)
-    name = _clean_name(_UNSAFE.sub("_", PurePosixPath(filename.replace("\\", "/")).name))
+    name = _safe_name(filename)
     twin = session.scalar(
         select(Attachment.id).where(
             Attachment.owner_type == owner_type,
@@ -513,40 +542,32 @@ def file_stream(
     )
     if twin is not None:
         raise AttachmentError(f"“{name}”已在档案中（SHA-256 一致），不再重复添加。")
+    taken = {
+        n.casefold()
+        for n in session.scalars(
+            select(Attachment.filename).where(
+                Attachment.owner_type == owner_type, Attachment.owner_id == owner_id
+            )
+        )
+    }
     folder = root / owner_type / str(owner_id)
-    temp = folder / f"{TEMP_PREFIX}{uuid.uuid4().hex}"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        digest, copied = _pump(reader, temp, name, size)
-        if digest != sha256:
-            raise AttachmentError(
-                f"“{name}”复制后的内容与登记的 SHA-256 不符：没有归档，请重新导入。"
-            )
-        taken = {
-            n.casefold()
-            for n in session.scalars(
-                select(Attachment.filename).where(
-                    Attachment.owner_type == owner_type, Attachment.owner_id == owner_id
-                )
-            )
-        }
         final = _reserve_name(folder, name, taken)
         filed.append(final)
-        os.replace(temp, final)
+        os.replace(staged, final)
     except OSError as error:
         raise AttachmentError(
-            f"归档“{name}”失败：{error.strerror or error}。请检查档案文件夹的磁盘空间和权限后重试。"
+            f"归档“{name}”失败：{error.strerror or error}。请检查档案文件夹的权限后重试。"
         ) from error
-    finally:
-        _quietly_remove(temp)
     row = Attachment(
         owner_type=owner_type,
         owner_id=owner_id,
         kind=chosen.value,
         filename=final.name,
         archive_path=f"{owner_type}/{owner_id}/{final.name}",
-        sha256=digest,
-        size=copied,
+        sha256=sha256,
+        size=size,
         added_by=added_by,
         created_at=added_at,
     )

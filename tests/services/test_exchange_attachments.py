@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select, text
+from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import Attachment, AuditEntry
@@ -261,7 +265,7 @@ def test_an_import_that_fails_halfway_leaves_no_rows_and_no_files(
     _file_evidence(link)
     path = link.results_package()
     marks = (_archive_files(link.county), _attachment_rows(link.county))
-    real = attachments.file_stream
+    real = attachments.file_staged
     calls: list[Path] = []
 
     def file_then_fail(*args: object, **kwargs: object) -> object:
@@ -274,7 +278,7 @@ def test_an_import_that_fails_halfway_leaves_no_rows_and_no_files(
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("数据库在记下收到的数据包时出错")
 
-    monkeypatch.setattr(attachments, "file_stream", file_then_fail)
+    monkeypatch.setattr(attachments, "file_staged", file_then_fail)
     if failing == "after the last file":
         monkeypatch.setattr(outcome, "note_received", broken)
     with pytest.raises(RuntimeError):
@@ -435,11 +439,11 @@ def test_a_file_that_cannot_be_removed_neither_hides_the_failure_nor_keeps_the_o
     _file_evidence(link)
     path = link.results_package()
     rows_before = _attachment_rows(link.county)
-    real_file_stream, real_unlink = attachments.file_stream, Path.unlink
+    real_file_staged, real_unlink = attachments.file_staged, Path.unlink
     filed: list[Path] = []
 
-    def file_stream(*args: object, **kwargs: object) -> object:
-        row = real_file_stream(*args, **kwargs)  # type: ignore[arg-type]
+    def file_staged(*args: object, **kwargs: object) -> object:
+        row = real_file_staged(*args, **kwargs)  # type: ignore[arg-type]
         filed.append(row.path)
         return row
 
@@ -451,7 +455,7 @@ def test_a_file_that_cannot_be_removed_neither_hides_the_failure_nor_keeps_the_o
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("数据库在记下收到的数据包时出错")
 
-    monkeypatch.setattr(attachments, "file_stream", file_stream)
+    monkeypatch.setattr(attachments, "file_staged", file_staged)
     monkeypatch.setattr(outcome, "note_received", broken)
     monkeypatch.setattr(Path, "unlink", held_open)
     with pytest.raises(RuntimeError, match="记下收到的数据包"):
@@ -461,3 +465,132 @@ def test_a_file_that_cannot_be_removed_neither_hides_the_failure_nor_keeps_the_o
     assert filed[0].exists() and not filed[1].exists()  # only the held file is left
     assert _attachment_rows(link.county) == rows_before
     assert _rows(link.county, link.task_id) == ([], [])
+
+
+# --- the copy happens before the write transaction --------------------------------------------
+
+
+@pytest.mark.sqlite_only  # the write lock probed is the SQLite file's (BEGIN IMMEDIATE)
+def test_no_write_lock_is_held_while_the_files_copy(
+    checked: Link, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another PC saving while the county copies gigabytes of video: its write goes through
+    # at once. Copied inside the import's transaction, it failed with "database is locked".
+    link = checked
+    _file_evidence(link)
+    path = link.results_package()
+    assert link.county.sqlite_path is not None
+    other = Database(link.county.sqlite_path)
+    event.listen(other.engine, "connect", _no_busy_wait)
+    real_pump = attachments._pump
+    probes: list[float] = []
+
+    def other_pc_saves() -> None:
+        started = time.monotonic()
+        with other.session() as session:
+            session.execute(text("CREATE TABLE IF NOT EXISTS probe(x)"))
+        probes.append(time.monotonic() - started)
+
+    def pump(*args: Any, **kwargs: Any) -> tuple[str, int]:
+        if not probes:  # while the first file copies
+            with ThreadPoolExecutor(1) as pc:
+                pc.submit(other_pc_saves).result()
+        return real_pump(*args, **kwargs)
+
+    monkeypatch.setattr(attachments, "_pump", pump)
+    try:
+        assert link.county_import(path).applied
+    finally:
+        other.dispose()
+    assert len(probes) == 1 and probes[0] < 2
+    assert _attachment_rows(link.county) == 2
+
+
+def _staged_files(database: Database) -> list[Path]:
+    return [p for p in _archive_files(database) if p.name.startswith(".part-")]
+
+
+def test_a_copy_the_import_no_longer_needs_is_removed(
+    checked: Link, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # While the scan copies, the office files the same scan on the county's record itself:
+    # the import's own plan then leaves it unchanged, and its copy is not kept.
+    link = checked
+    assert link.county_import(link.results_package()).applied  # the records, no evidence
+    town = _file_evidence(link)
+    county = _county_slot(link, town)
+    path = link.results_package("results-2.zip", at=datetime(2026, 12, 15, 9, 0))
+    real_stage = attachments.stage_stream
+    staged: list[Path] = []
+
+    def stage_then_file_meanwhile(*args: Any, **kwargs: Any) -> Path:
+        staged.append(real_stage(*args, **kwargs))
+        if len(staged) == 1:
+            source = _source(link, "记录表.pdf", SCAN)
+            add_attachment(link.county, "record", county.record_id, source, actor=ACTOR)
+        return staged[-1]
+
+    monkeypatch.setattr(attachments, "stage_stream", stage_then_file_meanwhile)
+    imported = link.county_import(path)
+
+    assert imported.applied and len(staged) == 2
+    assert [c.action for c in _evidence_changes(imported.preview)] == [
+        Action.UNCHANGED,
+        Action.CREATE,
+    ]
+    assert not any(p.exists() for p in staged) and _staged_files(link.county) == []
+    assert [a.filename for a in list_attachments(link.county, "record", county.record_id)] == [
+        "记录表.pdf"
+    ]
+
+
+@pytest.mark.parametrize("failing", ["staging the second file", "the commit"])
+def test_no_copy_is_left_when_the_import_fails(
+    checked: Link, monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:
+    link = checked
+    _file_evidence(link)
+    path = link.results_package()
+    marks = (_archive_files(link.county), _attachment_rows(link.county))
+    real_stage, real_file, real_commit = (
+        attachments.stage_stream,
+        attachments.file_staged,
+        Session.commit,
+    )
+    staged: list[Path] = []
+    filed: list[Path] = []
+
+    def stage(*args: Any, **kwargs: Any) -> Path:
+        if failing == "staging the second file" and staged:
+            raise RuntimeError("U 盘在复制第二个附件时被拔出")
+        staged.append(real_stage(*args, **kwargs))
+        return staged[-1]
+
+    def file(*args: Any, **kwargs: Any) -> attachments.AttachmentRow:
+        row = real_file(*args, **kwargs)
+        filed.append(row.path)
+        return row
+
+    def commit(self: Session) -> None:
+        if filed and failing == "the commit":  # the import's transaction, files renamed
+            raise RuntimeError("数据库在提交导入时出错")
+        real_commit(self)
+
+    monkeypatch.setattr(attachments, "file_staged", file)
+    monkeypatch.setattr(Session, "commit", commit)
+    monkeypatch.setattr(attachments, "stage_stream", stage)
+    with pytest.raises(RuntimeError, match="被拔出" if failing.startswith("staging") else "提交"):
+        link.county_import(path)
+
+    monkeypatch.undo()
+    assert len(staged) == (1 if failing == "staging the second file" else 2)
+    assert len(filed) == (0 if failing == "staging the second file" else 2)
+    assert not any(p.exists() for p in staged + filed)
+    assert _staged_files(link.county) == []
+    assert (_archive_files(link.county), _attachment_rows(link.county)) == marks
+    assert _rows(link.county, link.task_id) == ([], [])
+
+
+def _no_busy_wait(dbapi_connection: Any, _record: Any) -> None:
+    # After the database's own pragmas: a locked file fails at once instead of waiting.
+    dbapi_connection.execute("PRAGMA busy_timeout=0")

@@ -14,9 +14,12 @@ lacks a file of that SHA-256, unchanged when it has one (so importing twice adds
 Evidence is added, never replaced (A1), so it is filed on a result the county already
 published too, as long as the county's entry says what the township's says; where they
 differ (a conflict, X5) or the record or result did not come in, the file would stand
-beside a finding it is not evidence of, so it is refused with the reason. Files are copied
-in the import's transaction; :class:`EvidenceFiler` removes them again when it does not
-commit, so the archive keeps no file without its row.
+beside a finding it is not evidence of, so it is refused with the reason. The files the
+import is to file are copied into the archive under ``.part-`` names before its write
+transaction (:meth:`EvidenceFiler.stage`), so no lock is held while video copies; in the
+transaction each is only renamed into place with its row. :class:`EvidenceFiler` removes
+the copies the transaction did not use, and the filed ones when it does not commit, so the
+archive keeps no file without its row.
 """
 
 from __future__ import annotations
@@ -226,31 +229,49 @@ class Agreed:
 
 
 class EvidenceFiler:
-    """Files a package's attachments in the import's transaction. Every file put in the
-    archive is remembered, so :meth:`discard` can remove them when the transaction does
-    not commit."""
+    """Files a package's attachments for an import. :meth:`stage` copies what a read-only
+    plan files into the archive before the write transaction; :meth:`file`, in it, renames
+    one copy into place and adds its row. Every path is remembered: :meth:`release` removes
+    the copies left unused, :meth:`discard` the files of an import that did not commit."""
 
     def __init__(self, package: Package, root: Path | None, *, size_limit: int | None) -> None:
         self.package = package
         self.root = root
         self.size_limit = size_limit  # a server database's size column (None: SQLite)
+        self.planned: list[AttachmentData] = []  # what the latest plan files
+        self.staged: dict[tuple[OwnerKey, str], Path] = {}
         self.filed: list[Path] = []
-        self.planned: list[int] = []  # sizes of the files the plan files
 
     def note(self) -> str:
         if not self.planned:
             return ""
-        return f"；归档附件 {len(self.planned)} 个（{format_size(sum(self.planned))}）"
+        size = format_size(sum(a.size for a in self.planned))
+        return f"；归档附件 {len(self.planned)} 个（{size}）"
 
-    def check_space(self) -> None:
-        """Refuse before copying what the archive's disk cannot hold."""
-        if not self.planned or self.root is None:
+    def stage(self) -> None:
+        """Copy and hash-check the files the plan just made would file, refusing first
+        what the archive's disk cannot hold. The plan in the write transaction decides
+        again; a copy it does not use is removed by :meth:`release`."""
+        needed, self.planned = self.planned, []
+        if not needed or self.root is None:
             return
+        self._check_space(sum(a.size for a in needed))
+        for a in needed:
+            try:
+                with self.package.open_streamed(attachment_file(a.sha256)) as reader:
+                    self.staged[(_key(a), a.sha256)] = attachments.stage_stream(
+                        self.root, reader, a.filename, sha256=a.sha256, size=a.size
+                    )
+            except AttachmentError as error:
+                raise ExchangeError(f"附件未能归档，没有导入任何内容：{error}") from error
+
+    def _check_space(self, needed: int) -> None:
+        assert self.root is not None
         folder = self.root
         while not folder.exists() and folder != folder.parent:
             folder = folder.parent
         try:
-            free, needed = shutil.disk_usage(folder).free, sum(self.planned)
+            free = shutil.disk_usage(folder).free
         except OSError:
             return  # the copy itself will say what is wrong with the folder
         if free < needed + SLACK:
@@ -260,20 +281,14 @@ class EvidenceFiler:
                 "请腾出磁盘空间后再导入。"
             )
 
+    def release(self) -> None:
+        """Remove the copies no filing renamed (every one when the import failed)."""
+        _remove(list(self.staged.values()), "未用的附件临时文件")  # the renamed are gone
+        self.staged.clear()
+
     def discard(self) -> None:
-        """Remove the files of an import that did not commit. Called while its error is on
-        the way out: a file that cannot be removed (held by antivirus or the indexer on
-        Windows) is retried, then logged, and never replaces that error."""
-        for path in self.filed:
-            for attempt in range(3):
-                try:
-                    path.unlink(missing_ok=True)
-                    break
-                except OSError as error:
-                    if attempt == 2:
-                        log.warning("导入未完成，附件“%s”未能删除：%s", path, error)
-                    else:
-                        time.sleep(0.2)
+        """Remove the files of an import that did not commit."""
+        _remove(self.filed, "导入未完成，附件")
         self.filed.clear()
 
     def file(
@@ -281,23 +296,28 @@ class EvidenceFiler:
     ) -> None:
         owner_id = _owner_id(session, facts, a)
         assert owner_id is not None and self.root is not None  # the plan made the owner
+        staged = self.staged.get((_key(a), a.sha256))
+        if staged is None:  # another PC changed the task between the two plans
+            raise ExchangeError(
+                f"导入期间本库的内容有了变化，附件“{a.filename}”没有事先复制：没有导入任何内容。"
+                "请重新预览后再导入。"
+            )
         by = f"{a.added_by}（{context.sender}）" if a.added_by else context.sender
         try:
-            with self.package.open_streamed(attachment_file(a.sha256)) as reader:
-                row = attachments.file_stream(
-                    session,
-                    self.root,
-                    a.owner,
-                    owner_id,
-                    reader,
-                    a.filename,
-                    kind=a.kind,
-                    sha256=a.sha256,
-                    size=a.size,
-                    added_by=by[:50],  # the column's width
-                    added_at=a.added_at or context.now,
-                    filed=self.filed,
-                )
+            row = attachments.file_staged(
+                session,
+                self.root,
+                a.owner,
+                owner_id,
+                staged,
+                a.filename,
+                kind=a.kind,
+                sha256=a.sha256,
+                size=a.size,
+                added_by=by[:50],  # the column's width
+                added_at=a.added_at or context.now,
+                filed=self.filed,
+            )
         except AttachmentError as error:
             raise ExchangeError(f"附件未能归档，没有导入任何内容：{error}") from error
         audit.record(
@@ -317,6 +337,22 @@ class EvidenceFiler:
             },
             at=context.now,
         )
+
+
+def _remove(paths: list[Path], what: str) -> None:
+    """Called while the import ends, maybe with its error on the way out: a file that
+    cannot be removed (held by antivirus or the indexer on Windows) is retried, then
+    logged, and never replaces that error."""
+    for path in paths:
+        for attempt in range(3):
+            try:
+                path.unlink(missing_ok=True)
+                break
+            except OSError as error:
+                if attempt == 2:
+                    log.warning("%s“%s”未能删除：%s", what, path, error)
+                else:
+                    time.sleep(0.2)
 
 
 def _owner_id(session: Session, facts: TaskFacts, a: AttachmentData) -> int | None:
@@ -379,7 +415,7 @@ def plan_evidence(
                 )
             )
         else:
-            filer.planned.append(a.size)
+            filer.planned.append(a)
             plan.add(Change(KIND, key, Action.CREATE, detail), _filing(filer, facts, a, context))
 
 

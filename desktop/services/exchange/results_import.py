@@ -14,8 +14,11 @@ item, and the entries of one result (the first and its corrections, X5) by their
   arrives published.
 
 The evidence filed on records and results (attachments: A1, I3, X4) is planned after them
-and filed in the same transaction (:mod:`.results_attachments`); when the transaction does
-not commit, the files it copied into the archive are removed again.
+(:mod:`.results_attachments`). A read-only plan first says which files the import will
+file; they are copied into the archive under ``.part-`` names before the write
+transaction, which only renames them into place with their rows, so no other PC's save
+waits while video copies. A copy the transaction does not use is removed, and when it does
+not commit, so is every file of the import.
 
 Every record, result and attachment written gets an audit entry naming the package, and
 the import one more with its summary and the number of attachments filed (A2). Importing
@@ -46,6 +49,7 @@ from desktop.services.exchange.common import (
     ImportPreview,
     PackageKind,
     Plan,
+    check_digest,
 )
 from desktop.services.exchange.formats import (
     RECORDS_FILE,
@@ -233,9 +237,9 @@ def import_results_package(
     filer = _filer(database, package, data)
     context = ImportContext(actor, now, package.sender.name)
     try:
+        _stage(database, package, data, context, filer, expected_digest)
         with database.session() as session:
             plan = _plan(session, package, data, context, filer)
-            filer.check_space()
             return commit_import(
                 session,
                 plan,
@@ -251,3 +255,23 @@ def import_results_package(
     except BaseException:
         filer.discard()  # the rows were rolled back: so are their files (A1: no orphans)
         raise
+    finally:
+        filer.release()  # the copies the transaction did not rename (all, after a failure)
+
+
+def _stage(
+    database: Database,
+    package: Package,
+    data: ResultsPackageData,
+    context: ImportContext,
+    filer: EvidenceFiler,
+    expected_digest: str | None,
+) -> None:
+    """Copy the evidence into the archive before the write transaction, so its lock is not
+    held while gigabytes copy. A read-only plan, as the preview's, says what to copy."""
+    if filer.root is None:  # no attachments
+        return
+    with database.session(readonly=True) as session:
+        plan = _plan(session, package, data, context, filer)
+    check_digest(plan.preview(package.info), expected_digest)  # refused anyway: copy nothing
+    filer.stage()
