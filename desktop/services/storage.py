@@ -26,15 +26,18 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from enum import StrEnum
 from pathlib import Path
+from typing import IO, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import DBAPIError
 
 from db.engine import BUSY_TIMEOUT_MS, Database
+
+T = TypeVar("T")
 
 
 class StorageProblem(StrEnum):
@@ -308,12 +311,19 @@ def translated(where: str = "") -> Iterator[None]:
 
 
 def write_file(path: Path | str, data: bytes) -> Path:
-    """Write ``data`` to ``path`` whole or not at all.
+    """Write ``data`` to ``path`` whole or not at all (:func:`write_whole`)."""
+    out, _ = write_whole(path, lambda stream: stream.write(data))
+    return out
+
+
+def write_whole(path: Path | str, write: Callable[[IO[bytes]], T]) -> tuple[Path, T]:
+    """Run ``write(stream)`` into ``path`` whole or not at all; its result with the path.
 
     The bytes go to a temporary file in the same folder, are flushed to the disk, and the
     file is then renamed over ``path`` (atomic on one file system). A full disk, a
     read-only disk or a file open in another program raises ``StorageError``; the
-    temporary file is removed and an existing ``path`` is left as it was.
+    temporary file is removed and an existing ``path`` is left as it was. The stream can
+    be read back too (a zip being written seeks in it).
     """
     out = Path(path)
     temp: str | None = None
@@ -321,8 +331,8 @@ def write_file(path: Path | str, data: bytes) -> Path:
         handle, temp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
         # mkstemp makes the file private (0600); a document should be readable as usual.
         os.chmod(temp, stat.S_IMODE(out.stat().st_mode) if out.exists() else 0o644)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+        with os.fdopen(handle, "w+b") as stream:
+            result = write(stream)
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temp, out)
@@ -336,4 +346,4 @@ def write_file(path: Path | str, data: bytes) -> Path:
         if temp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
-    return out
+    return out, result

@@ -9,18 +9,14 @@ so a full disk or a refused attachment leaves no half a package behind.
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import json
-import os
-import tempfile
 import uuid
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any
 
 from desktop import __version__
 from desktop.services.exchange.common import (
@@ -31,10 +27,9 @@ from desktop.services.exchange.common import (
 )
 from desktop.services.exchange.keys import Peer, local_identity, sign
 from desktop.services.exchange.package import MANIFEST, SIGNATURE
-from desktop.services.storage import storage_error
+from desktop.services.storage import write_whole
 
 CHUNK_SIZE = 1024 * 1024
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -103,7 +98,7 @@ def build_package(
                 archive.writestr(entry, data)
         return listed
 
-    path, listed = _write_whole(Path(out), write)
+    path, listed = write_whole(Path(out), write)
     return path, package_id, tuple((f["name"], f["sha256"]) for f in listed)
 
 
@@ -125,7 +120,7 @@ def _stream_in(
         ) from error
     except OSError as error:
         raise _unreadable(item, error) from error
-    # Errors in writing fall through to _write_whole, which names the package's disk.
+    # Errors in writing fall through to storage.write_whole, which names the package's disk.
     with reader, archive.open(entry, "w") as writer:
         while True:
             try:
@@ -150,28 +145,3 @@ def _unreadable(item: StreamedFile, error: OSError) -> ExchangeError:
         f"无法读取{item.label}（{item.source}）：{error.strerror or error}，没有导出。"
         "请确认附件档案文件夹可以访问后重试。"
     )
-
-
-def _write_whole(out: Path, write: Callable[[IO[bytes]], T]) -> tuple[Path, T]:
-    """Run ``write(stream)`` on a temporary file beside *out*, then rename it to *out*;
-    on any error the temporary file is removed and *out* is left as it was."""
-    temp: str | None = None
-    try:
-        handle, temp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-        os.chmod(temp, 0o644)  # mkstemp makes it private; a package is an ordinary file
-        with os.fdopen(handle, "w+b") as stream:
-            result = write(stream)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, out)
-        temp = None
-    except OSError as error:
-        translated = storage_error(error, where=str(out))
-        if translated is None:
-            raise
-        raise translated from error
-    finally:
-        if temp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-    return out, result
