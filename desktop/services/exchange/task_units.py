@@ -5,7 +5,9 @@ difference in name is noted in the preview)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -54,28 +56,47 @@ def _note(kind: str, key: str, ours: str, theirs: str) -> Change:
     )
 
 
-def _townships(session: Session, plan: Plan, rows: tuple[TownshipData, ...]) -> None:
-    here = {t.code: t.name for t in session.scalars(select(Township))}
+class _Unit(Protocol):
+    @property
+    def code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+
+
+U = TypeVar("U", bound=_Unit)
+
+
+def _match(
+    plan: Plan,
+    kind: str,
+    rows: Iterable[U],
+    names_here: Mapping[str, str],
+    add: Callable[..., None],
+    describe: Callable[[U], str] = lambda row: row.name,
+) -> None:
+    """A row whose code this database has is kept as it is (a different name noted);
+    one it lacks is created by ``add(session, row=row)``."""
     for row in rows:
-        if row.code in here:
-            plan.add(_note("乡镇", row.code, here[row.code], row.name))
+        if row.code in names_here:
+            plan.add(_note(kind, row.code, names_here[row.code], row.name))
         else:
-            plan.add(
-                Change("乡镇", row.code, Action.CREATE, row.name),
-                partial(_add_township, row=row),
-            )
+            plan.add(Change(kind, row.code, Action.CREATE, describe(row)), partial(add, row=row))
+
+
+def _names(session: Session, code: Any, name: Any, codes: Iterable[str]) -> dict[str, str]:
+    """Code → name of the rows with these codes."""
+    rows = session.execute(select(code, name).where(code.in_(list(codes))))
+    return {row_code: row_name for row_code, row_name in rows}
+
+
+def _townships(session: Session, plan: Plan, rows: tuple[TownshipData, ...]) -> None:
+    here = _names(session, Township.code, Township.name, (r.code for r in rows))
+    _match(plan, "乡镇", rows, here, _add_township)
 
 
 def _departments(session: Session, plan: Plan, rows: tuple[DepartmentData, ...]) -> None:
-    here = {d.code: d.name for d in session.scalars(select(Department))}
-    for row in rows:
-        if row.code in here:
-            plan.add(_note("部门", row.code, here[row.code], row.name))
-            continue
-        plan.add(
-            Change("部门", row.code, Action.CREATE, row.name),
-            partial(_add_department, row=row),
-        )
+    here = _names(session, Department.code, Department.name, (r.code for r in rows))
+    _match(plan, "部门", rows, here, _add_department)
 
 
 def _add_township(session: Session, row: TownshipData) -> None:
@@ -97,17 +118,15 @@ def _add_department(session: Session, row: DepartmentData) -> None:
 
 
 def _items(session: Session, plan: Plan, rows: tuple[ItemData, ...]) -> None:
-    for row in rows:
-        item = _item(session, row.code)
-        if item is not None:
-            plan.add(_note("检查事项", row.code, item.name, row.name))
-            continue
-        plan.add(
-            Change(
-                "检查事项", row.code, Action.CREATE, f"{row.name}（随任务接收，不列入本库清单）"
-            ),
-            partial(_add_item, row=row),
-        )
+    here = {r.code: item.name for r in rows if (item := _item(session, r.code)) is not None}
+    _match(
+        plan,
+        "检查事项",
+        rows,
+        here,
+        _add_item,
+        lambda row: f"{row.name}（随任务接收，不列入本库清单）",
+    )
 
 
 def _add_item(session: Session, row: ItemData) -> None:
@@ -133,19 +152,8 @@ def _add_item(session: Session, row: ItemData) -> None:
 
 
 def _targets(session: Session, plan: Plan, rows: tuple[TargetData, ...]) -> None:
-    here = dict(
-        session.execute(
-            select(Target.code, Target.name).where(Target.code.in_([r.code for r in rows]))
-        ).all()
-    )
-    for row in rows:
-        if row.code in here:
-            plan.add(_note("检查对象", row.code, here[row.code], row.name))
-        else:
-            plan.add(
-                Change("检查对象", row.code, Action.CREATE, row.name),
-                partial(_add_target, row=row),
-            )
+    here = _names(session, Target.code, Target.name, (r.code for r in rows))
+    _match(plan, "检查对象", rows, here, _add_target)
 
 
 def _add_target(session: Session, row: TargetData) -> None:
@@ -174,19 +182,8 @@ def _add_target(session: Session, row: TargetData) -> None:
 
 
 def _inspectors(session: Session, plan: Plan, rows: tuple[InspectorData, ...]) -> None:
-    here = dict(
-        session.execute(
-            select(Inspector.code, Inspector.name).where(Inspector.code.in_([r.code for r in rows]))
-        ).all()
-    )
-    for row in rows:
-        if row.code in here:
-            plan.add(_note("执法人员", row.code, here[row.code], row.name))
-            continue
-        plan.add(
-            Change("执法人员", row.code, Action.CREATE, row.name),
-            partial(_add_inspector, row=row),
-        )
+    here = _names(session, Inspector.code, Inspector.name, (r.code for r in rows))
+    _match(plan, "执法人员", rows, here, _add_inspector)
 
 
 def _add_inspector(session: Session, row: InspectorData) -> None:
