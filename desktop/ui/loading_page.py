@@ -14,8 +14,12 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QW
 COLUMN_WIDTH = 420
 
 
+def _html(text: str, style: str = "") -> str:
+    return f'<div align="center" style="{style}">{escape(text)}</div>'
+
+
 def _centred(text: str, style: str = "") -> QLabel:
-    label = QLabel(f'<div align="center" style="{style}">{escape(text)}</div>')
+    label = QLabel(_html(text, style))
     label.setFixedWidth(COLUMN_WIDTH)
     return label
 
@@ -45,7 +49,7 @@ class LoadingPage(QWidget):
 
     def show_step(self, fraction: float | None, message: str) -> None:
         """``fraction`` None: how far is not known (a busy bar)."""
-        self.message.setText(f'<div align="center">{escape(message)}</div>')
+        self.message.setText(_html(message))
         self.bar.setVisible(True)
         if fraction is None:
             self.bar.setRange(0, 0)
@@ -55,5 +59,5 @@ class LoadingPage(QWidget):
 
     def show_waiting(self, message: str) -> None:
         """Loading is over; the program waits for the person (sign-in): no bar."""
-        self.message.setText(f'<div align="center">{escape(message)}</div>')
+        self.message.setText(_html(message))
         self.bar.setVisible(False)
