@@ -51,7 +51,7 @@ SPEC = INSTALLERS / "shuangsuiji.spec"
 NSI = INSTALLERS / "shuangsuiji.nsi"
 NAME = "shuangsuiji"
 QT_USED = {"QtCore", "QtGui", "QtWidgets", "QtSvg"}
-OK_PREFIX = "smoke-test: ok"  # desktop/cli_smoke.py
+OK_PREFIX = "smoke-test: ok"  # desktop/cli/smoke.py
 SMOKE_TIMEOUT = 300  # seconds: a cold first start on a slow CI disk, with margin
 EXE_SUFFIX = ".exe" if sys.platform == "win32" else ""
 

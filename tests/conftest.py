@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from db.engine import Database
-from desktop.services.database import open_database
+from desktop.services.storage.database import open_database
 from tests.databases import NewDatabase, Server, server_url
 
 DEMO_TARGETS = 3_000  # big enough for every task to draw, small enough to build in seconds
@@ -200,7 +200,7 @@ def _audit_guard_strict(monkeypatch: pytest.MonkeyPatch) -> None:
     changes through the services and are exempt; sessions the services open are not."""
     import sys
 
-    from desktop.services import audit_guard
+    from desktop.services.accounts import audit_guard
 
     audit_guard.install()
     monkeypatch.setenv(audit_guard.STRICT_ENV, "1")
@@ -222,7 +222,7 @@ def shared_archive(request: pytest.FixtureRequest, tmp_path: Path) -> None:
     A SQLite file keeps its attachments in a folder beside it; a server database keeps them
     in the shared folder the administrator sets (``set_archive_root``): here one in tmp_path.
     """
-    from desktop.services.attachments import set_archive_root
+    from desktop.services.inspection.attachments import set_archive_root
 
     for name in ("empty_db", "demo_db"):
         if name in request.fixturenames:

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from db.engine import Database
 from db.models import Target
 from desktop import __version__
-from desktop.cli import main
+from desktop.cli.main import main
 from tests.databases import NewDatabase
 
 
@@ -67,9 +67,9 @@ def test_unopenable_database_gives_a_chinese_reason(
 
 
 def test_every_command_is_known_to_the_fast_start(capsys: pytest.CaptureFixture[str]) -> None:
-    # desktop/cli.py opens the window without importing the commands unless one is named.
-    from desktop.cli import COMMANDS
-    from desktop.cli_commands import full_parser
+    # desktop/cli/main.py opens the window without importing the commands unless one is named.
+    from desktop.cli.commands import full_parser
+    from desktop.cli.options import COMMANDS
 
     parser = full_parser()
     names = {

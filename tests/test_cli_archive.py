@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from db.engine import Database
-from desktop.cli import main
-from desktop.services.attachments import archive_root
+from desktop.cli.main import main
+from desktop.services.inspection.attachments import archive_root
 from tests.databases import location
 
 

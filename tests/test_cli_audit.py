@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import text
 
 from db.engine import Database
-from desktop.cli import main
-from desktop.services import audit
+from desktop.cli.main import main
+from desktop.services.accounts import audit
 from tests.databases import location
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop.cli import main
-from desktop.services.database import open_database
+from desktop.cli.main import main
+from desktop.services.storage.database import open_database
 
 pytestmark = pytest.mark.sqlite_only  # about SQLite files themselves
 

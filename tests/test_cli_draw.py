@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from db.engine import Database
 from db.models import Draw, Task
-from desktop.cli import main
+from desktop.cli.main import main
 from desktop.core.vocab import TaskStatus
 from tests.databases import location
 

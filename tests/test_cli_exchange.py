@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from db.engine import Database
 from db.models import Task
-from desktop.cli import main
+from desktop.cli.main import main
 from desktop.services import exchange
 from desktop.services.tasks import hand_down
 from tests.databases import location

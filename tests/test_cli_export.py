@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from db.engine import Database
 from db.models import Document, Meeting
-from desktop.cli import main
+from desktop.cli.main import main
 from tests.databases import location
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from db.engine import Database
 from db.models import DrawTarget, Target, Task
-from desktop.cli import main
+from desktop.cli.main import main
 from desktop.services.tasks.common import recorded_draw
 from tests.databases import location
 from tests.documents.docx_reading import part

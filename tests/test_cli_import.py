@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 
 from db.engine import Database
 from db.models import Target
-from desktop.cli import main
-from desktop.services import checklist
-from desktop.services.checklist_exchange import export_checklist
-from desktop.services.database import open_database
+from desktop.cli.main import main
+from desktop.services.checklist import items as checklist
+from desktop.services.checklist.exchange import export_checklist
+from desktop.services.storage.database import open_database
 from tests.databases import NewDatabase, location
 from tests.fixtures_spreadsheets import (
     INSPECTOR_HEADER,

@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from db.engine import Database
 from db.models import Department, Plan
-from desktop.cli import main
-from desktop.cli_plan import aligned, display_width
-from desktop.services.plan_edit import adjust_plan, plan_draft, save_plan
+from desktop.cli.main import main
+from desktop.cli.plan import aligned, display_width
+from desktop.services.plans.edit import adjust_plan, plan_draft, save_plan
 from tests.databases import location
 
 

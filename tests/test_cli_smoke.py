@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.cli_smoke import FAILED_PREFIX, OK_PREFIX, SHOWN_LINE
+from desktop.cli.smoke import FAILED_PREFIX, OK_PREFIX, SHOWN_LINE
 
 pytestmark = pytest.mark.slow
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 def _smoke(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "config"))
     return subprocess.run(
-        [sys.executable, "-m", "desktop.cli", "--smoke-test", *args],
+        [sys.executable, "-m", "desktop.cli.main", "--smoke-test", *args],
         capture_output=True,
         text=True,
         encoding="utf-8",

@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from db.engine import Database
 from db.models import AuditEntry
-from desktop.cli import main
-from desktop.services import accounts
-from desktop.services.accounts import AccountError
+from desktop.cli.main import main
+from desktop.services.accounts import users as accounts
+from desktop.services.accounts.users import AccountError
 from desktop.services.demo.accounts import DEMO_PASSWORD
 
 

@@ -3,7 +3,7 @@
 GB/T 9704-2012 asks for 方正小标宋简体 titles, 仿宋_GB2312 body text, 黑体 and 楷体_GB2312
 headings. Many office PCs lack the GB2312 and 方正 fonts; Word then substitutes silently and
 the page no longer holds 22 × 28 characters. So the choice is the user's, made once in the
-settings (``desktop.services.office.FONT_SETS``): the standard set, or the Windows set that
+settings (``desktop.services.office.profile.FONT_SETS``): the standard set, or the Windows set that
 every Chinese Windows ships. The GUI calls :func:`missing_fonts` to warn before exporting.
 """
 

@@ -20,7 +20,12 @@ from xlsxwriter.worksheet import Worksheet
 from db.engine import Database
 from desktop.documents.template_rows import INSPECTOR_HEADERS, TARGET_HEADERS, TEMPLATES
 from desktop.services.common import yes_no
-from desktop.services.registries import TargetFilter, TargetRow, iter_targets, list_inspectors
+from desktop.services.registries.listing import (
+    TargetFilter,
+    TargetRow,
+    iter_targets,
+    list_inspectors,
+)
 
 Progress = Callable[[int], None]
 

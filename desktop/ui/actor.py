@@ -7,7 +7,7 @@ name written into the data where a form says who did something (录入人, 添�
 from __future__ import annotations
 
 from db.engine import Database
-from desktop.services.access import principal_of
+from desktop.services.accounts.access import principal_of
 
 OFFICE = "办公室"  # when no one is signed in (a window opened by a test or a tool)
 

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from db.engine import Database
 from desktop.paths import documents_dir
-from desktop.services.attachments import (
+from desktop.services.inspection.attachments import (
     OWNER_TYPES,
     AttachmentCancelled,
     AttachmentError,

@@ -12,8 +12,9 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 from db.engine import Database
 from desktop.core.vocab import DocumentType
 from desktop.paths import documents_dir
-from desktop.services import documents, minutes, notices
-from desktop.services.documents import DocumentError
+from desktop.services.meetings import issuing, minutes
+from desktop.services.office import register as documents
+from desktop.services.office.register import DocumentError
 from desktop.ui.actor import actor_of
 from desktop.ui.dialogs.document_dialogs import DocumentEditDialog, IssueDialog
 from desktop.ui.hub import hub
@@ -66,7 +67,7 @@ class DocumentActions:
                 return False
             choice = dialog.choice()
         signer, day = choice
-        issue = minutes.issue_minutes if kind == DocumentType.MINUTES else notices.issue_notice
+        issue = minutes.issue_minutes if kind == DocumentType.MINUTES else issuing.issue_notice
         numbers: list[str] = []
         done = self.run(
             "签发印发",
@@ -85,7 +86,7 @@ class DocumentActions:
         return done
 
     def ask_export(self, document_id: int) -> Path | None:
-        name, _data = documents.document_bytes(self.database, document_id)
+        name, _data = issuing.document_bytes(self.database, document_id)
         chosen, _ = QFileDialog.getSaveFileName(
             self.parent, "导出公文", str(documents_dir() / name), "Word 文件 (*.docx)"
         )
@@ -93,7 +94,7 @@ class DocumentActions:
 
     def export(self, document_id: int, path: Path) -> Path | None:
         try:
-            written = documents.export_document(self.database, document_id, path)
+            written = issuing.export_document(self.database, document_id, path)
         except (DocumentError, OSError) as error:
             QMessageBox.warning(self.parent, "导出公文", f"没有导出：{error}")
             return None
@@ -102,7 +103,7 @@ class DocumentActions:
 
     def print_document(self, document_id: int) -> Path | None:
         try:
-            name, data = documents.document_bytes(self.database, document_id)
+            name, data = issuing.document_bytes(self.database, document_id)
             path = spool(name, data)
             hub.status_message.emit(self.printer(path))
         except (DocumentError, OSError) as error:

@@ -44,7 +44,7 @@ def log_file() -> Path:
 
 def people_message(error: BaseException) -> str | None:
     """The message to show a person as it is, or None for an internal error."""
-    from desktop.services.storage import storage_error
+    from desktop.services.storage.files import storage_error
 
     storage = storage_error(error)
     if storage is not None:

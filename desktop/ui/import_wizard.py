@@ -37,10 +37,16 @@ from PySide6.QtWidgets import (
 from db.engine import Database
 from desktop.documents.spreadsheets import export_rejected_rows
 from desktop.paths import documents_dir, resource_path
-from desktop.services import imports
 from desktop.services.common import Option
-from desktop.services.imports import ImportKind, ImportOutcome, ImportPlan, Preview, RowIssue
-from desktop.services.spreadsheets import SpreadsheetError
+from desktop.services.registries import imports
+from desktop.services.registries.imports import (
+    ImportKind,
+    ImportOutcome,
+    ImportPlan,
+    Preview,
+    RowIssue,
+)
+from desktop.services.storage.spreadsheets import SpreadsheetError
 from desktop.ui.hub import hub
 from desktop.ui.table_models import Column, RowTableModel
 from desktop.ui.worker import Job

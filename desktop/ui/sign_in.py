@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from db.engine import Database
 from desktop.core.roles import Principal
-from desktop.services import accounts
+from desktop.services.accounts import users as accounts
 from desktop.ui.dialogs.login_dialog import FirstRunDialog, LoginDialog
 
 DEMO_HINT = (

@@ -125,7 +125,7 @@ def _message(error: Exception) -> str:
     """What the person reads about a failed job (called while handling ``error``)."""
     # A full disk, a read-only database or a text too long for its column in Chinese, not
     # the driver's English, even when it reaches the job as SQLAlchemy's own error.
-    from desktop.services.storage import storage_error
+    from desktop.services.storage.files import storage_error
 
     storage = storage_error(error)
     if storage is not None:

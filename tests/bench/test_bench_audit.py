@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop.services import audit, audit_query
-from desktop.services.audit_query import AuditFilter
-from desktop.services.database import open_database
+from desktop.services.accounts import audit, audit_query
+from desktop.services.accounts.audit_query import AuditFilter
+from desktop.services.storage.database import open_database
 
 pytestmark = pytest.mark.bench
 

@@ -40,9 +40,9 @@ from sqlalchemy import select
 
 from db.models import Target, Township
 from desktop.core.codes import USCC_CHARSET, uscc_check_char
-from desktop.services.database import open_database
 from desktop.services.demo import data, generate_demo
-from desktop.services.imports import ImportKind, apply_import, plan_import
+from desktop.services.registries.imports import ImportKind, apply_import, plan_import
+from desktop.services.storage.database import open_database
 from tests.bench.conftest import best_of
 
 pytestmark = pytest.mark.bench

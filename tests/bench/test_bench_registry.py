@@ -21,15 +21,15 @@ from sqlalchemy import func, select
 from db.engine import Database
 from db.models import TargetSupervision
 from desktop.documents.spreadsheets import export_targets
-from desktop.services.database import open_database
 from desktop.services.demo import generate_demo
-from desktop.services.registries import (
+from desktop.services.registries.listing import (
     TargetFilter,
     count_targets,
     department_options,
     page_targets,
     township_options,
 )
+from desktop.services.storage.database import open_database
 from tests.bench.conftest import best_of
 
 pytestmark = pytest.mark.bench

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.cli_smoke import READY_LINE, SHOWN_LINE
+from desktop.cli.smoke import READY_LINE, SHOWN_LINE
 from desktop.services.demo import generate_demo
 
 pytestmark = pytest.mark.bench
@@ -150,7 +150,7 @@ def test_bench_startup_against_a_bare_pyside6_window(tmp_path: Path) -> None:
 
     commands: dict[str, Sequence[str]] = {
         "bare": [sys.executable, str(bare_script)],
-        "source": [sys.executable, "-m", "desktop.cli", *smoke],
+        "source": [sys.executable, "-m", "desktop.cli.main", *smoke],
     }
     cwds = {"bare": tmp_path, "source": ROOT, "frozen": tmp_path, "bare frozen": tmp_path}
     if FROZEN.is_file():

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from db.engine import Database
-from desktop.cli import main
+from desktop.cli.main import main
 from desktop.services.statistics import StatisticsFilter, compute_figures
 from desktop.services.statistics.bulletin import TABLE_HEADER, bulletin_bytes, period_words
 from desktop.services.statistics.workbook import SHEETS, export_figures_xlsx, figures_xlsx_bytes

@@ -33,7 +33,7 @@ from desktop.documents.official import (
 )
 from desktop.documents.record_form import TITLE as FORM_TITLE
 from desktop.documents.tables import Form, FormCell, FormRow
-from desktop.services import record_documents as rd
+from desktop.services.inspection import documents as rd
 from desktop.services.tasks.common import recorded_draw
 from tests.documents.docx_reading import NS, color, open_docx, part, q
 

@@ -22,7 +22,7 @@ from desktop.documents.spreadsheets import (
 )
 from desktop.documents.template_rows import INSPECTOR_HEADERS, TARGET_HEADERS, TEMPLATES
 from desktop.paths import resource_path
-from desktop.services.registries import TargetFilter, count_targets, township_options
+from desktop.services.registries.listing import TargetFilter, count_targets, township_options
 from resources.templates.make_templates import make_templates
 
 

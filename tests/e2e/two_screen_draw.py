@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 from db.models import Task
-from desktop.services.database import open_database
+from desktop.services.storage.database import open_database
 from desktop.ui.projector import Phase
 from desktop.ui.tabs.draw_tab import DrawsTab
 

@@ -13,7 +13,7 @@ from contextlib import closing
 from pathlib import Path
 
 from db.engine import Database
-from desktop.services.audit import verify_chain
+from desktop.services.accounts.audit import verify_chain
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -70,7 +70,7 @@ def child_env(**extra: str) -> dict[str, str]:
 
 def start_cli(args: Sequence[str], *, cwd: Path, **env: str) -> subprocess.Popen[bytes]:
     """``shuangsuiji ARGS`` in a child process (the installed entry point's code)."""
-    command = [sys.executable, "-c", "import sys; from desktop.cli import main; sys.exit(main())"]
+    command = [sys.executable, "-m", "desktop.cli"]
     return subprocess.Popen(
         [*command, *args],
         cwd=cwd,

@@ -20,8 +20,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from desktop.services import calendar, imports, storage
-from desktop.services.database import open_database
+from desktop.services.office import calendar
+from desktop.services.registries import imports
+from desktop.services.storage import files as storage
+from desktop.services.storage.database import open_database
 from tests.reliability.checks import assert_sound, count, integrity
 
 

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy.exc import OperationalError
 
-from desktop.services.access import AccessDenied
-from desktop.services.storage import StorageError, StorageProblem
+from desktop.services.accounts.access import AccessDenied
+from desktop.services.storage.files import StorageError, StorageProblem
 from desktop.ui import error_handler
 
 Shown = list[tuple[QMessageBox.Icon, str, str, str]]  # icon, title, text, details

@@ -29,11 +29,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from db.engine import Database
-from desktop.cli import main
+from desktop.cli.main import main
 from desktop.core.draw import verify_record
-from desktop.services import imports
-from desktop.services.checklist_exchange import plan_checklist_import
-from desktop.services.database import open_database
+from desktop.services.checklist.exchange import plan_checklist_import
+from desktop.services.registries import imports
+from desktop.services.storage.database import open_database
 from tests.fixtures_spreadsheets import (
     INSPECTOR_HEADER,
     TARGET_HEADER,
@@ -362,7 +362,7 @@ NAMES = st.text(
 def test_attachments_with_odd_names_are_filed_whole_or_refused(
     demo_db: Database, tmp_path: Path, name: str, body: bytes
 ) -> None:
-    from desktop.services import attachments
+    from desktop.services.inspection import attachments
 
     path = demo_db.sqlite_path
     assert path is not None
@@ -388,7 +388,7 @@ def test_attachments_with_odd_names_are_filed_whole_or_refused(
 def test_restoring_a_file_that_is_not_a_sound_backup_is_refused(
     county: Database, tmp_path: Path, data: bytes, keep_header: bool
 ) -> None:
-    from desktop.services import backups
+    from desktop.services.storage import backups
 
     live = county.sqlite_path
     assert live is not None

@@ -34,8 +34,8 @@ from sqlalchemy import select
 
 from db.backup import PARTIAL_MARK, parse_backup_name
 from db.models import Task
-from desktop.services import calendar
-from desktop.services.database import open_database
+from desktop.services.office import calendar
+from desktop.services.storage.database import open_database
 from tests.fixtures_spreadsheets import TOWNSHIPS, seed_county, uscc, write_xlsx
 from tests.reliability.checks import (
     assert_sound,
@@ -222,7 +222,7 @@ def test_backup_killed_mid_copy_leaves_no_file_named_as_a_backup(
     child = start_cli(["backup", "--db", str(live), "--out", str(folder)], cwd=tmp_path)
     child.communicate(timeout=120)
     assert child.returncode == 0
-    from desktop.services.backups import list_backups
+    from desktop.services.storage.backups import list_backups
 
     listed = [row.path for row in list_backups(folder)]
     assert len(listed) == 1 and PARTIAL_MARK not in listed[0].name

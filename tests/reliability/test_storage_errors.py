@@ -28,10 +28,12 @@ from sqlalchemy import text
 
 import db.engine
 from db.engine import Database
-from desktop.cli import main
-from desktop.services import calendar, imports, storage
-from desktop.services.database import open_database
-from desktop.services.storage import StorageError, StorageProblem
+from desktop.cli.main import main
+from desktop.services.office import calendar
+from desktop.services.registries import imports
+from desktop.services.storage import files as storage
+from desktop.services.storage.database import open_database
+from desktop.services.storage.files import StorageError, StorageProblem
 from tests.fixtures_spreadsheets import TOWNSHIPS, seed_county, uscc, write_xlsx
 from tests.reliability.checks import REPO, assert_sound, child_env, count
 
@@ -240,7 +242,7 @@ def test_a_really_full_then_read_only_file_system(county: Path, tmp_path: Path) 
 def test_a_file_over_the_usb_sticks_limit_is_named_as_such() -> None:
     # A results package with video over 4 GB written to a FAT32 stick (EFBIG; on Windows
     # ERROR_FILE_TOO_LARGE), not "disk full" on a stick with room to spare.
-    from desktop.services.storage import StorageProblem, storage_error
+    from desktop.services.storage.files import StorageProblem, storage_error
 
     problem = storage_error(OSError(errno.EFBIG, "File too large", "/media/u/结果.zip"))
     assert problem is not None and problem.problem is StorageProblem.FILE_TOO_BIG

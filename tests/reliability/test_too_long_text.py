@@ -16,10 +16,10 @@ from sqlalchemy.exc import DataError
 
 from db.engine import Database
 from db.models import Meeting
-from desktop.cli import main
+from desktop.cli.main import main
 from desktop.core.vocab import Attendance, MeetingKind
-from desktop.services.meeting_edit import AttendanceEntry, MeetingDraft, save_meeting
-from desktop.services.storage import StorageError, StorageProblem, storage_error
+from desktop.services.meetings.edit import AttendanceEntry, MeetingDraft, save_meeting
+from desktop.services.storage.files import StorageError, StorageProblem, storage_error
 from desktop.ui import error_handler
 from tests.databases import server_url
 
@@ -97,7 +97,7 @@ def test_the_cli_prints_it_and_exits_2(
     def refused(_argv: object) -> int:
         raise _data_error(_too_long())
 
-    monkeypatch.setattr("desktop.cli._main", refused)
+    monkeypatch.setattr("desktop.cli.main._main", refused)
     assert main([]) == 2
     assert "错误：填写的“张张张张张张张张张张…”太长" in capsys.readouterr().err
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select, text, update
 
 from db.engine import Database, NestedWriteError
 from db.models import AppSetting, CalendarOverride
-from desktop.services import calendar
+from desktop.services.office import calendar
 from tests.reliability.checks import assert_sound, write_lock_held
 
 pytestmark = pytest.mark.sqlite_only

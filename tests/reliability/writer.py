@@ -4,7 +4,7 @@ python -m tests.reliability.writer DB WORKER COUNT DRAW_ID GO_FILE
 
 Waits until GO_FILE exists (so every child starts writing at the same moment), then makes
 COUNT changes through the services, each its own transaction that reads and then writes:
-even ones set a calendar day of its own (``desktop.services.calendar``: the day's current
+even ones set a calendar day of its own (``desktop.services.office.calendar``: the day's current
 entry is read, then written, then the audit entry); odd ones reveal a draw's office secret
 (``draw_run.reveal_secret``: the audit entry is the transaction's only write, chained to
 the last entry it read). Prints ``done N``; any error ends it non-zero.
@@ -17,9 +17,9 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from desktop.services import calendar
-from desktop.services.database import open_database
-from desktop.services.draw_run import reveal_secret
+from desktop.services.draws.run import reveal_secret
+from desktop.services.office import calendar
+from desktop.services.storage.database import open_database
 
 FIRST_DAY = date(2031, 1, 1)
 

@@ -13,11 +13,13 @@ from db.engine import Database
 from db.models import AuditEntry, CalendarOverride, Plan, Result
 from desktop.core.roles import Permission, Principal
 from desktop.core.vocab import UserRole
-from desktop.services import accounts, calendar, tasks
-from desktop.services.access import AccessDenied
+from desktop.services import tasks
+from desktop.services.accounts import users as accounts
+from desktop.services.accounts.access import AccessDenied
 from desktop.services.demo.accounts import DEMO_PASSWORD
 from desktop.services.inspection import enter_result
-from desktop.services.plan_edit import save_plan, submit_plan
+from desktop.services.office import calendar
+from desktop.services.plans.edit import save_plan, submit_plan
 from tests.services.test_inspection import JYJ, NOW, _check, _draft, _drawn, _slots, _task_id
 from tests.services.test_plan_edit import DRAFT
 

@@ -20,10 +20,10 @@ from db.models import (
 )
 from desktop.core.result_rules import DONE_STATES, LATE_STATES, ResultState
 from desktop.core.vocab import TaskStatus
-from desktop.services.accountability import department_duties, inspector_duties
-from desktop.services.calendar import load_calendar
 from desktop.services.demo import DEMO_TODAY
 from desktop.services.inspection.slots import ResultSlot, result_slots
+from desktop.services.office.calendar import load_calendar
+from desktop.services.statistics.accountability import department_duties, inspector_duties
 from desktop.services.tasks.common import recorded_draw
 
 YEAR = DEMO_TODAY.year

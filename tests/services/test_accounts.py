@@ -11,9 +11,9 @@ from db.engine import Database
 from db.models import AuditEntry, Department, User
 from desktop.core.roles import Permission
 from desktop.core.vocab import UserRole
-from desktop.services import accounts
-from desktop.services.access import AccessDenied
-from desktop.services.accounts import AccountError, UserDraft
+from desktop.services.accounts import users as accounts
+from desktop.services.accounts.access import AccessDenied
+from desktop.services.accounts.users import AccountError, UserDraft
 
 PASSWORD = "office-2026"
 

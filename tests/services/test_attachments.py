@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 
 from db.engine import Database
 from db.models import Attachment, AuditEntry, InspectionRecord
-from desktop.services import attachments
-from desktop.services.attachments import (
+from desktop.services.accounts.audit import verify_chain
+from desktop.services.inspection import attachments
+from desktop.services.inspection.attachments import (
     AttachmentCancelled,
     AttachmentError,
     add_attachment,
@@ -23,8 +24,7 @@ from desktop.services.attachments import (
     set_archive_root,
     verify_attachments,
 )
-from desktop.services.audit import verify_chain
-from desktop.services.database import open_database
+from desktop.services.storage.database import open_database
 from tests.databases import NewDatabase
 
 ACTOR = "张三"
@@ -311,7 +311,7 @@ def test_a_lost_file_is_restored_by_copying_not_by_adding_again(
 
 def test_names_from_elsewhere_stay_within_windows_limits() -> None:
     # A name that came in a data exchange package: nearly all "extension", or a device.
-    from desktop.services.attachments import MAX_NAME_LENGTH, _clean_name
+    from desktop.services.inspection.attachments import MAX_NAME_LENGTH, _clean_name
 
     long_suffix = _clean_name("a." + "b" * 300)
     assert len(long_suffix) <= MAX_NAME_LENGTH and long_suffix.startswith("a.")

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, text
 
 from db.engine import Database
 from db.models import AppSetting, AuditEntry
-from desktop.services import audit
+from desktop.services.accounts import audit
 
 
 def _entries(database: Database, n: int = 5) -> None:

@@ -10,9 +10,13 @@ from sqlalchemy import select
 
 from db.engine import Database
 from db.models import AuditEntry
-from desktop.services import audit, confirmations, documents, notices, office
-from desktop.services.documents import DraftText
-from desktop.services.notices import NoticeDraft
+from desktop.services.accounts import audit
+from desktop.services.meetings import notices
+from desktop.services.meetings.notices import NoticeDraft
+from desktop.services.office import profile as office
+from desktop.services.office import register as documents
+from desktop.services.office.register import DraftText
+from desktop.services.registries import confirmations
 
 
 def _last(database: Database) -> AuditEntry:

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import AppSetting, AuditEntry, Department
-from desktop.services import audit, audit_guard, office
+from desktop.services.accounts import audit, audit_guard
+from desktop.services.office import profile as office
 
 
 def _no_audit(monkeypatch: pytest.MonkeyPatch) -> None:

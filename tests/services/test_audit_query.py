@@ -8,9 +8,9 @@ from datetime import date, datetime
 import pytest
 
 from db.engine import Database
-from desktop.services import audit, audit_query
-from desktop.services.audit_labels import action_label, entity_label
-from desktop.services.audit_query import AuditFilter
+from desktop.services.accounts import audit, audit_query
+from desktop.services.accounts.audit_labels import action_label, entity_label
+from desktop.services.accounts.audit_query import AuditFilter
 
 
 @pytest.fixture

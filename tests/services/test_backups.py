@@ -21,10 +21,12 @@ from db.backup import take_backup
 from db.engine import Database
 from db.migrate import alembic_config, current_revision, head_revision, upgrade_to_head
 from desktop.core.vocab import UserRole
-from desktop.services import accounts, audit, backups
-from desktop.services.access import AccessDenied
-from desktop.services.backups import BackupError, BackupRefused
-from desktop.services.database import open_database
+from desktop.services.accounts import audit
+from desktop.services.accounts import users as accounts
+from desktop.services.accounts.access import AccessDenied
+from desktop.services.storage import backups
+from desktop.services.storage.backups import BackupError, BackupRefused
+from desktop.services.storage.database import open_database
 
 pytestmark = pytest.mark.sqlite_only  # about SQLite files themselves
 

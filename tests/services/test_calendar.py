@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 
 from db.engine import Database
-from desktop.services import audit, calendar
-from desktop.services.calendar import (
+from desktop.services.accounts import audit
+from desktop.services.office import calendar
+from desktop.services.office.calendar import (
     SOURCE_BUILT_IN,
     SOURCE_OFFICE,
     SOURCE_UNCONFIRMED,

@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 
 from db.engine import Database
 from db.models import ChecklistItem, ChecklistVersion, Department
-from desktop.services import audit, checklist
-from desktop.services.checklist_edit import (
+from desktop.services.accounts import audit
+from desktop.services.checklist import items as checklist
+from desktop.services.checklist.edit import (
     ChangeSet,
     ChecklistError,
     ItemDraft,

@@ -12,15 +12,16 @@ import xlsxwriter
 
 from db.engine import Database
 from db.models import Department
-from desktop.services import audit, checklist
-from desktop.services.checklist_edit import ChecklistError, create_item, draft_of
-from desktop.services.checklist_exchange import (
+from desktop.services.accounts import audit
+from desktop.services.checklist import items as checklist
+from desktop.services.checklist.edit import ChecklistError, create_item, draft_of
+from desktop.services.checklist.exchange import (
     apply_checklist_import,
     checklist_import_report,
     export_checklist,
     plan_checklist_import,
 )
-from desktop.services.spreadsheets import read_rows
+from desktop.services.storage.spreadsheets import read_rows
 
 LATER = date(2026, 9, 1)
 BASIS_001 = "《企业信息公示暂行条例》第十四条、第十八条"

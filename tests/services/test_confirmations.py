@@ -12,8 +12,9 @@ from sqlalchemy import delete, select, update
 from db.engine import Database
 from db.models import AuditEntry, Department, Draw, Inspector, RegistryConfirmation, Target
 from desktop.core.vocab import RegistryKind
-from desktop.services.audit import verify_chain
-from desktop.services.confirmations import (
+from desktop.services.accounts.audit import verify_chain
+from desktop.services.draws.listing import draw_detail
+from desktop.services.registries.confirmations import (
     DEFAULT_MAX_AGE_DAYS,
     confirm_registry,
     confirmation_history,
@@ -23,7 +24,6 @@ from desktop.services.confirmations import (
     set_max_age_days,
     stale_warnings,
 )
-from desktop.services.draws import draw_detail
 
 TODAY = date(2026, 11, 20)
 AT = datetime(2026, 11, 10, 9, 30)

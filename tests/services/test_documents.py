@@ -18,15 +18,16 @@ from sqlalchemy.exc import IntegrityError
 from db.engine import Database
 from db.models import Document
 from desktop.core.vocab import Attendance, MeetingKind
-from desktop.services import documents, minutes, notices
-from desktop.services.documents import DocumentError
-from desktop.services.meeting_edit import (
+from desktop.services.meetings import issuing, minutes, notices
+from desktop.services.meetings.edit import (
     AttendanceEntry,
     DecisionEntry,
     MeetingDraft,
     MeetingError,
     save_meeting,
 )
+from desktop.services.office import register as documents
+from desktop.services.office.register import DocumentError
 
 ACTOR = "办公室"
 DAY = date(2026, 11, 23)
@@ -82,7 +83,7 @@ def test_m4_minutes_need_every_attending_unit_and_the_convener(demo_db: Database
         demo_db, doc_id, signed_off_by="陈志远", issued_on=DAY, actor=ACTOR
     )
     assert number == "演双随机办纪〔2026〕2号"  # the demo issued 纪〔2026〕1号
-    name, data = documents.document_bytes(demo_db, doc_id)
+    name, data = issuing.document_bytes(demo_db, doc_id)
     assert name.startswith(number) and name.endswith(".docx")
     text = _text(data)
     assert "第2期" in text and "出席" in text and "请假" in text and "列席" in text
@@ -96,18 +97,18 @@ def test_m4_issued_minutes_are_frozen_with_their_meeting(demo_db: Database) -> N
     doc_id = minutes.draft_minutes(demo_db, meeting_id, actor=ACTOR)
     minutes.record_agreement(demo_db, meeting_id, ["SCJG", "WJW"], actor=ACTOR)
     minutes.issue_minutes(demo_db, doc_id, signed_off_by="刘建国", issued_on=DAY, actor=ACTOR)
-    first = documents.document_bytes(demo_db, doc_id)[1]
+    first = issuing.document_bytes(demo_db, doc_id)[1]
     with pytest.raises(DocumentError, match="不能再修改"):
         draft = documents.draft_text_of(demo_db, doc_id)
         documents.save_draft(demo_db, doc_id, replace(draft, title="改"), actor=ACTOR)
     with pytest.raises(DocumentError, match="不能再次印发"):
         minutes.issue_minutes(demo_db, doc_id, signed_off_by="刘建国", issued_on=DAY, actor=ACTOR)
     with pytest.raises(DocumentError, match="召集人签发"):
-        notices.issue_notice(demo_db, doc_id, signed_off_by="刘建国", issued_on=DAY, actor=ACTOR)
+        issuing.issue_notice(demo_db, doc_id, signed_off_by="刘建国", issued_on=DAY, actor=ACTOR)
     with pytest.raises(MeetingError, match="冻结"):
         save_meeting(demo_db, MeetingDraft(MeetingKind.AD_HOC, "x", DAY), actor=ACTOR,
                      meeting_id=meeting_id)  # fmt: skip
-    assert documents.document_bytes(demo_db, doc_id)[1] == first  # the stored bytes
+    assert issuing.document_bytes(demo_db, doc_id)[1] == first  # the stored bytes
 
 
 def test_numbers_run_per_type_and_year_without_gaps(demo_db: Database) -> None:
@@ -116,11 +117,11 @@ def test_numbers_run_per_type_and_year_without_gaps(demo_db: Database) -> None:
     )
     ids = [notices.create_notice(demo_db, draft, actor=ACTOR) for _ in range(3)]
     # a draft takes no number: issuing the third before the second leaves no gap
-    first = notices.issue_notice(demo_db, ids[0], signed_off_by="王海燕", issued_on=DAY,
+    first = issuing.issue_notice(demo_db, ids[0], signed_off_by="王海燕", issued_on=DAY,
                                  actor=ACTOR)  # fmt: skip
-    third = notices.issue_notice(demo_db, ids[2], signed_off_by="王海燕", issued_on=DAY,
+    third = issuing.issue_notice(demo_db, ids[2], signed_off_by="王海燕", issued_on=DAY,
                                  actor=ACTOR)  # fmt: skip
-    next_year = notices.issue_notice(demo_db, ids[1], signed_off_by="王海燕",
+    next_year = issuing.issue_notice(demo_db, ids[1], signed_off_by="王海燕",
                                      issued_on=date(2027, 1, 4), actor=ACTOR)  # fmt: skip
     # the demo issued 〔2026〕1号 (会议通知) and 2号 (通知): one series for both types
     assert (first, third, next_year) == (
@@ -130,7 +131,7 @@ def test_numbers_run_per_type_and_year_without_gaps(demo_db: Database) -> None:
     )
     with pytest.raises(DocumentError, match="签发人"):
         extra = notices.create_notice(demo_db, draft, actor=ACTOR)
-        notices.issue_notice(demo_db, extra, signed_off_by=" ", issued_on=DAY, actor=ACTOR)
+        issuing.issue_notice(demo_db, extra, signed_off_by=" ", issued_on=DAY, actor=ACTOR)
 
 
 def test_notice_from_the_office_template_reads_back_as_an_a4_document(
@@ -147,10 +148,10 @@ def test_notice_from_the_office_template_reads_back_as_an_a4_document(
     )
     assert draft.title.startswith("关于印发《演示县2027年度") and "王海燕" in draft.text
     doc_id = notices.create_notice(demo_db, draft, actor=ACTOR)
-    number = notices.issue_notice(
+    number = issuing.issue_notice(
         demo_db, doc_id, signed_off_by="刘建国", issued_on=DAY, actor=ACTOR
     )
-    _name, data = documents.document_bytes(demo_db, doc_id)
+    _name, data = issuing.document_bytes(demo_db, doc_id)
     word = WordDocument(io.BytesIO(data))
     section = word.sections[0]
     assert abs(section.page_width - Mm(210)) < Mm(1) and abs(section.page_height - Mm(297)) < Mm(1)
@@ -173,7 +174,7 @@ def test_m3_meeting_notice_from_the_meeting(demo_db: Database) -> None:
     draft = notices.meeting_notice_draft(demo_db, meeting_id)
     assert "县政府三楼会议室" in draft.text and draft.title.startswith("关于召开")
     doc_id = notices.create_notice(demo_db, draft, actor=ACTOR)
-    number = notices.issue_notice(demo_db, doc_id, signed_off_by="刘建国", issued_on=DAY,
+    number = issuing.issue_notice(demo_db, doc_id, signed_off_by="刘建国", issued_on=DAY,
                                   actor=ACTOR)  # fmt: skip
     assert number == "演双随机办〔2026〕3号"  # 会议通知 share the office's series
 

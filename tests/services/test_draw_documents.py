@@ -16,9 +16,11 @@ from sqlalchemy import select
 from db.engine import Database
 from db.models import Draw, Task
 from desktop.core.vocab import DocumentType, DrawStatus
-from desktop.services import documents, draw_documents, notices
-from desktop.services.documents import DocumentError, DraftText
-from desktop.services.draw_prepare import prepare_draw
+from desktop.services.draws import documents as draw_documents
+from desktop.services.draws.prepare import prepare_draw
+from desktop.services.meetings import issuing
+from desktop.services.office import register as documents
+from desktop.services.office.register import DocumentError, DraftText
 
 ACTOR = "王海燕"
 DAY = date(2026, 11, 28)
@@ -53,10 +55,10 @@ def _fill(database: Database, document_id: int) -> None:
 
 
 def _issue(database: Database, document_id: int) -> tuple[str, bytes]:
-    number = notices.issue_notice(
+    number = issuing.issue_notice(
         database, document_id, signed_off_by="刘建国", issued_on=DAY, actor=ACTOR
     )
-    _name, data = documents.document_bytes(database, document_id)
+    _name, data = issuing.document_bytes(database, document_id)
     return number, data
 
 
@@ -93,7 +95,7 @@ def test_draw_notice_prints_the_hashes_of_the_stored_inputs_and_the_commitment(
     assert documents.notice_document_id(demo_db, doc_id) == doc_id  # CLI export accepts it
 
     with pytest.raises(DocumentError, match="待填写"):  # time and place still to fill in
-        notices.issue_notice(demo_db, doc_id, signed_off_by="刘建国", issued_on=DAY, actor=ACTOR)
+        issuing.issue_notice(demo_db, doc_id, signed_off_by="刘建国", issued_on=DAY, actor=ACTOR)
     _fill(demo_db, doc_id)
     number, data = _issue(demo_db, doc_id)
     assert number.endswith("号") and number in _word_text(data)

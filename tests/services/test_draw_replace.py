@@ -27,15 +27,15 @@ from db.models import (
 )
 from desktop.core.draw import DrawInputs, next_by_ranking, verify_record
 from desktop.core.vocab import DrawStatus
-from desktop.services import audit
-from desktop.services.draw_prepare import DrawServiceError, prepare_draw
-from desktop.services.draw_replace import (
+from desktop.services.accounts import audit
+from desktop.services.draws.prepare import DrawServiceError, prepare_draw
+from desktop.services.draws.replace import (
     active_members,
     draw_detail_with_replacements,
     manual_candidates,
     replace_inspector,
 )
-from desktop.services.draw_run import export_record
+from desktop.services.draws.run import export_record
 
 ROOT = Path(__file__).resolve().parents[2]
 VERIFIER = ROOT / "resources" / "verify_draw.py"

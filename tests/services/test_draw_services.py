@@ -29,9 +29,10 @@ from db.models import (
 from desktop.core.draw import sha256_hex, verify_record
 from desktop.core.plan_rules import P8_REASON
 from desktop.core.vocab import DrawStatus, TargetStatus, TaskStatus
-from desktop.services import audit, draw_prepare
-from desktop.services.draw_prepare import OUT_OF_STRATA_REASON, DrawServiceError, prepare_draw
-from desktop.services.draw_run import export_record, run_prepared_draw, void_draw
+from desktop.services.accounts import audit
+from desktop.services.draws import prepare as draw_prepare
+from desktop.services.draws.prepare import OUT_OF_STRATA_REASON, DrawServiceError, prepare_draw
+from desktop.services.draws.run import export_record, run_prepared_draw, void_draw
 
 ROOT = Path(__file__).resolve().parents[2]
 VERIFIER = ROOT / "resources" / "verify_draw.py"

@@ -34,11 +34,12 @@ from db.models import (
 )
 from desktop.core.result_rules import ResultDraft
 from desktop.core.vocab import ResultCategory, TaskStatus
-from desktop.services import accounts, exchange, office
-from desktop.services.access import AccessDenied
-from desktop.services.audit import verify_chain
+from desktop.services import exchange
+from desktop.services.accounts import users as accounts
+from desktop.services.accounts.access import AccessDenied
+from desktop.services.accounts.audit import verify_chain
 from desktop.services.demo.accounts import DEMO_PASSWORD
-from desktop.services.draw_replace import replace_inspector
+from desktop.services.draws.replace import replace_inspector
 from desktop.services.exchange import Action, ExchangeError
 from desktop.services.exchange.keys import PRIVATE_KEY_FILE
 from desktop.services.inspection import (
@@ -48,6 +49,7 @@ from desktop.services.inspection import (
     result_slots,
     save_record,
 )
+from desktop.services.office import profile as office
 from desktop.services.tasks import advance_task, hand_down
 
 ACTOR = "王海燕"

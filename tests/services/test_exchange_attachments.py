@@ -26,15 +26,8 @@ from db.engine import Database
 from db.models import Attachment, AuditEntry
 from desktop.core.result_rules import ResultDraft
 from desktop.core.vocab import FollowUpKind, ResultCategory
-from desktop.services import attachments, exchange
-from desktop.services.attachments import (
-    add_attachment,
-    archive_root,
-    list_attachments,
-    set_archive_root,
-    verify_attachments,
-)
-from desktop.services.audit import verify_chain
+from desktop.services import exchange
+from desktop.services.accounts.audit import verify_chain
 from desktop.services.exchange import (
     Action,
     ExchangeError,
@@ -45,9 +38,17 @@ from desktop.services.exchange import (
 )
 from desktop.services.inspection import (
     add_follow_up,
+    attachments,
     enter_result,
     publish_results,
     result_slots,
+)
+from desktop.services.inspection.attachments import (
+    add_attachment,
+    archive_root,
+    list_attachments,
+    set_archive_root,
+    verify_attachments,
 )
 from desktop.services.inspection.slots import ResultSlot
 from tests.services import test_exchange as journey

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from db.engine import Database
 from db.models import ImportBatch, Target
-from desktop.services.imports import (
+from desktop.services.registries.imports import (
     ImportCancelled,
     ImportKind,
     ImportRefused,
@@ -19,7 +19,7 @@ from desktop.services.imports import (
     plan_import,
     preview,
 )
-from desktop.services.spreadsheets import SpreadsheetError
+from desktop.services.storage.spreadsheets import SpreadsheetError
 from tests.fixtures_spreadsheets import (
     FULL_WIDTH,
     GOOD,

@@ -20,8 +20,9 @@ from db.models import (
     TargetChange,
     TargetSupervision,
 )
-from desktop.services import audit, registries
-from desktop.services.imports import (
+from desktop.services.accounts import audit
+from desktop.services.registries import listing as registries
+from desktop.services.registries.imports import (
     ImportCancelled,
     ImportKind,
     ImportRefused,
@@ -29,8 +30,8 @@ from desktop.services.imports import (
     plan_import,
     report_json,
 )
-from desktop.services.imports import apply as apply_module
-from desktop.services.registries import TargetFilter
+from desktop.services.registries.imports import apply as apply_module
+from desktop.services.registries.listing import TargetFilter
 from tests.fixtures_spreadsheets import (
     GOOD,
     INSPECTOR_HEADER,

@@ -16,13 +16,18 @@ from sqlalchemy.exc import IntegrityError
 
 from db.engine import Database
 from db.models import AuditEntry, ImportBatch, Target
-from desktop.services import registries
-from desktop.services.database import open_database
-from desktop.services.imports import ImportCancelled, ImportKind, apply_import, plan_import
-from desktop.services.imports import apply as apply_module
-from desktop.services.imports import bulk as bulk_module
-from desktop.services.imports.compare import table_of
-from desktop.services.registries import TargetFilter
+from desktop.services.registries import listing as registries
+from desktop.services.registries.imports import (
+    ImportCancelled,
+    ImportKind,
+    apply_import,
+    plan_import,
+)
+from desktop.services.registries.imports import apply as apply_module
+from desktop.services.registries.imports import bulk as bulk_module
+from desktop.services.registries.imports.compare import table_of
+from desktop.services.registries.listing import TargetFilter
+from desktop.services.storage.database import open_database
 from tests.fixtures_spreadsheets import (
     INSPECTOR_HEADER,
     TARGET_HEADER,

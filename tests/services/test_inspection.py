@@ -27,8 +27,8 @@ from db.models import (
 )
 from desktop.core.result_rules import RecordItemEntry, ResultDraft, ResultState, officer_names
 from desktop.core.vocab import FollowUpKind, PublicationKind, ResultCategory, TaskStatus
-from desktop.services.audit import verify_chain
-from desktop.services.draw_replace import active_members, replace_inspector
+from desktop.services.accounts.audit import verify_chain
+from desktop.services.draws.replace import active_members, replace_inspector
 from desktop.services.inspection import (
     InspectionError,
     ResultSlot,
@@ -51,7 +51,7 @@ from desktop.services.inspection import (
 from desktop.services.inspection.results import DEFAULT_CHANNEL
 from desktop.services.inspection.worklist import TaskProgress
 from desktop.services.tasks import TaskError, advance_task
-from desktop.services.tasks.flow import carried_target_ids
+from desktop.services.tasks.targets import carried_target_ids
 
 ACTOR = "王海燕"
 NOW = datetime(2026, 11, 20, 10, 0)  # the demo county's today

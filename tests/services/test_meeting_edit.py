@@ -11,8 +11,8 @@ from sqlalchemy import select
 from db.engine import Database
 from db.models import AuditEntry, Document, Meeting, MeetingRoleAssignment
 from desktop.core.vocab import Attendance, DocumentStatus, MeetingKind, MeetingRole
-from desktop.services import meetings
-from desktop.services.meeting_edit import (
+from desktop.services.meetings import listing as meetings
+from desktop.services.meetings.edit import (
     OFFICE_FILING,
     AttendanceEntry,
     DecisionEntry,

@@ -17,9 +17,8 @@ from db.models import (
 )
 from desktop.core.result_rules import ResultState
 from desktop.core.vocab import TaskStatus
-from desktop.services.calendar import load_calendar
 from desktop.services.demo import DEMO_TODAY
-from desktop.services.inspection.common import drawn_targets, result_due
+from desktop.services.inspection.common import result_due
 from desktop.services.inspection.follow_ups import add_follow_up, close_follow_up
 from desktop.services.inspection.overdue import (
     OverdueKind,
@@ -28,6 +27,8 @@ from desktop.services.inspection.overdue import (
     overdue_summary,
 )
 from desktop.services.inspection.slots import result_slots
+from desktop.services.office.calendar import load_calendar
+from desktop.services.tasks.targets import drawn_targets
 
 ACTOR = "办公室"
 NATIONAL_DAY_END = date(2026, 9, 28)  # 20 working days later is 2026-10-30 (X2)

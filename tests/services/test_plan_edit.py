@@ -22,8 +22,8 @@ from db.models import (
     Task,
 )
 from desktop.core.plan_rules import P8_REASON
-from desktop.services import audit
-from desktop.services.plan_edit import (
+from desktop.services.accounts import audit
+from desktop.services.plans.edit import (
     CaseDraft,
     PlanDeadlines,
     PlanDraft,

@@ -8,8 +8,13 @@ from sqlalchemy import select
 
 from db.engine import Database
 from db.models import InspectionRecord, Task
-from desktop.services import checklist, draws, meetings, plans, publication, records, statistics
-from desktop.services.registries import (
+from desktop.services import publication, statistics
+from desktop.services.checklist import items as checklist
+from desktop.services.draws import listing as draws
+from desktop.services.inspection import records
+from desktop.services.meetings import listing as meetings
+from desktop.services.plans import listing as plans
+from desktop.services.registries.listing import (
     TargetFilter,
     count_targets,
     list_experts,

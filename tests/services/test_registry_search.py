@@ -10,7 +10,7 @@ from sqlalchemy import event, select
 
 from db.engine import Database
 from db.models import Target, TargetSupervision
-from desktop.services.registries import (
+from desktop.services.registries.listing import (
     TargetFilter,
     _filtered,
     count_targets,

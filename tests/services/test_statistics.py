@@ -11,9 +11,9 @@ from sqlalchemy import select
 from db.engine import Database
 from db.models import Department, Target, Township
 from desktop.core.result_rules import DONE_STATES, LATE_STATES, ResultState
-from desktop.services import accountability, statistics
+from desktop.services import statistics
 from desktop.services.inspection.slots import result_slots
-from desktop.services.statistics import StatisticsFilter, compute_figures
+from desktop.services.statistics import StatisticsFilter, accountability, compute_figures
 
 TODAY = date(2026, 11, 20)
 YEAR = StatisticsFilter(year=2026)

@@ -29,8 +29,10 @@ from db.models import (
     Township,
 )
 from desktop.core.vocab import DocumentStatus, DrawStatus, PlanKind, TaskStatus
-from desktop.services import documents, notices, tasks
-from desktop.services.documents import DocumentError
+from desktop.services import tasks
+from desktop.services.meetings import issuing
+from desktop.services.office import register as documents
+from desktop.services.office.register import DocumentError
 from desktop.services.tasks import (
     StratumEntry,
     TaskDepartmentEntry,
@@ -38,7 +40,7 @@ from desktop.services.tasks import (
     TaskError,
     TaskItemEntry,
 )
-from desktop.services.tasks.flow import carried_target_ids
+from desktop.services.tasks.targets import carried_target_ids
 
 ACTOR = "办公室"
 SIGNER = "刘建国"
@@ -272,7 +274,7 @@ def test_t1_update_only_while_waiting_for_the_draw(demo_db: Database) -> None:
     with pytest.raises(TaskError, match="只有“待抽取”的任务可以修改"):
         tasks.update_task(demo_db, drawn, tasks.task_draft(demo_db, drawn), actor=ACTOR)
     scheme = tasks.draft_scheme(demo_db, task_id, actor=ACTOR)
-    notices.issue_notice(demo_db, scheme, signed_off_by=SIGNER, issued_on=START, actor=ACTOR)
+    issuing.issue_notice(demo_db, scheme, signed_off_by=SIGNER, issued_on=START, actor=ACTOR)
     with pytest.raises(TaskError, match="实施方案已印发"):
         tasks.update_task(demo_db, task_id, changed, actor=ACTOR)
 
@@ -441,11 +443,11 @@ def test_t1_scheme_is_drafted_issued_and_reads_back(demo_db: Database) -> None:
         doc = session.get(Document, doc_id)
         assert doc is not None and doc.doc_type == "scheme" and doc.task_id == task_id
         assert doc.recipients == "县市场监督管理局、县卫生健康委员会"
-    number = notices.issue_notice(
+    number = issuing.issue_notice(
         demo_db, doc_id, signed_off_by=SIGNER, issued_on=date(2026, 12, 1), actor=ACTOR
     )
     assert number == "演双随机办〔2026〕3号"  # the office's one series, after the demo's two
-    name, data = documents.document_bytes(demo_db, doc_id)
+    name, data = issuing.document_bytes(demo_db, doc_id)
     assert name == f"{number}演示县餐饮服务单位部门联合抽查实施方案.docx"
     with demo_db.session() as session:
         stored = session.get(Document, doc_id)
@@ -477,7 +479,7 @@ def test_t1_scheme_is_drafted_issued_and_reads_back(demo_db: Database) -> None:
     counted = sum(int(row[3]) for row in strata[1:5])
     assert strata[-1][3] == str(counted) and counted > 0
     with pytest.raises(DocumentError, match="不能再次印发"):
-        notices.issue_notice(demo_db, doc_id, signed_off_by=SIGNER, issued_on=END, actor=ACTOR)
+        issuing.issue_notice(demo_db, doc_id, signed_off_by=SIGNER, issued_on=END, actor=ACTOR)
     assert tasks.draft_scheme(demo_db, task_id, actor=ACTOR, regenerate=True) == doc_id
 
 
@@ -487,7 +489,7 @@ def test_t1_scheme_keeps_its_table_when_the_office_edits_the_text(demo_db: Datab
     draft = documents.draft_text_of(demo_db, doc_id)
     edited = "\n".join(line for line in draft.text.splitlines() if line != "{分层抽取比例表}")
     documents.save_draft(demo_db, doc_id, replace(draft, text=edited), actor=ACTOR)
-    word = WordDocument(io.BytesIO(documents.document_bytes(demo_db, doc_id)[1]))
+    word = WordDocument(io.BytesIO(issuing.document_bytes(demo_db, doc_id)[1]))
     # Without its line the table closes part 二, just before part 三 begins.
     order = [
         block.text if isinstance(block, WordParagraph) else "table"
@@ -512,8 +514,8 @@ def test_t3_scheme_of_a_handed_down_task_lists_its_targets(demo_db: Database) ->
     child = tasks.hand_down(demo_db, _task_id(demo_db, "2026-YJJ-01"), "城关镇人民政府",
                             actor=ACTOR)  # fmt: skip
     doc_id = tasks.draft_scheme(demo_db, child, actor=ACTOR)
-    notices.issue_notice(demo_db, doc_id, signed_off_by=SIGNER, issued_on=START, actor=ACTOR)
-    paragraphs, tables = _word(documents.document_bytes(demo_db, doc_id)[1])
+    issuing.issue_notice(demo_db, doc_id, signed_off_by=SIGNER, issued_on=START, actor=ACTOR)
+    paragraphs, tables = _word(issuing.document_bytes(demo_db, doc_id)[1])
     text = "\n".join(paragraphs)
     assert "下派城关镇人民政府实施，本级不再抽取" in text
     listed = next(t for t in tables if t[0][0] == "序号")

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from db.engine import Database
 from desktop.core.vocab import TaskStatus, UserRole
-from desktop.services import accounts
+from desktop.services.accounts import users as accounts
 from desktop.services.demo.accounts import DEMO_PASSWORD
 from desktop.ui.dialogs.accounts_dialog import AccountsDialog, UserDialog
 from desktop.ui.dialogs.login_dialog import FirstRunDialog, LoginDialog

@@ -10,7 +10,7 @@ from PySide6.QtCore import QModelIndex, Qt, QUrl
 from pytestqt.qtbot import QtBot
 
 from db.engine import Database
-from desktop.services.attachments import archive_root, list_attachments
+from desktop.services.inspection.attachments import archive_root, list_attachments
 from desktop.ui.attachments_pane import AttachmentsPane
 from desktop.ui.table_models import WARNING_COLOUR
 from desktop.ui.worker import Job

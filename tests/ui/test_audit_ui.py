@@ -13,7 +13,8 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
 from db.engine import Database
-from desktop.services import audit, office
+from desktop.services.accounts import audit
+from desktop.services.office import profile as office
 from desktop.ui.dialogs.audit_dialog import AuditDialog
 from desktop.ui.main_window import MainWindow
 from desktop.ui.table_models import WARNING_COLOUR

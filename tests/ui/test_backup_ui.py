@@ -19,8 +19,8 @@ from pytestqt.qtbot import QtBot
 
 from db.engine import Database
 from desktop import paths
-from desktop.services import backups
-from desktop.services.database import open_database
+from desktop.services.storage import backups
+from desktop.services.storage.database import open_database
 from desktop.ui.dialogs.backup_dialog import BackupDialog
 from desktop.ui.main_window import MainWindow
 

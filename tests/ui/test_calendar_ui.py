@@ -12,8 +12,9 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from db.engine import Database
-from desktop.services import audit, calendar
-from desktop.services.calendar import HolidayRange
+from desktop.services.accounts import audit
+from desktop.services.office import calendar
+from desktop.services.office.calendar import HolidayRange
 from desktop.ui.dialogs.calendar_dialog import (
     CONFIRM_TEXT,
     CalendarDialog,

@@ -9,7 +9,7 @@ from python_calamine import CalamineWorkbook
 
 from db.engine import Database
 from desktop.core.vocab import ItemCategory
-from desktop.services import checklist
+from desktop.services.checklist import items as checklist
 from desktop.ui.main_window import MainWindow
 from desktop.ui.tab_list import TAB_CLASSES
 from desktop.ui.tabs.checklist_tab import ChecklistTab

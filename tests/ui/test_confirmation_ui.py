@@ -9,7 +9,8 @@ from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.qtbot import QtBot
 
 from db.engine import Database
-from desktop.services import confirmations, meetings
+from desktop.services.meetings import listing as meetings
+from desktop.services.registries import confirmations
 from desktop.ui.dialogs.registry_confirm import ConfirmRequest
 from desktop.ui.main_window import MainWindow
 from desktop.ui.tab_list import TAB_CLASSES

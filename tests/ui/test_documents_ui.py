@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
 from db.engine import Database
-from desktop.services import documents
+from desktop.services.office import register as documents
 from desktop.ui.dialogs.document_dialogs import DocumentEditDialog, OfficeSettingsDialog
 from desktop.ui.main_window import MainWindow
 from desktop.ui.tab_list import TAB_CLASSES
@@ -101,7 +101,7 @@ def test_notice_from_the_template_is_issued_from_the_documents_list(
 
 
 def test_font_settings_name_the_fonts_this_pc_lacks(qtbot: QtBot, demo_db: Database) -> None:
-    from desktop.services import office
+    from desktop.services.office import profile as office
 
     dialog = OfficeSettingsDialog(office.get_profile(demo_db))
     qtbot.addWidget(dialog)

@@ -145,7 +145,7 @@ def test_d9_draw_notice_before_and_protocol_after_from_the_records_list(
 ) -> None:
     from datetime import date
 
-    from desktop.services import documents
+    from desktop.services.meetings import issuing
     from tests.ui.test_documents_ui import _accept_next_dialog
 
     tab = DrawsTab(demo_db)
@@ -163,7 +163,7 @@ def test_d9_draw_notice_before_and_protocol_after_from_the_records_list(
     assert notice_id is not None
     from tests.services.test_documents import _text
 
-    printed = "".join(_text(documents.document_bytes(demo_db, notice_id)[1]).split())
+    printed = "".join(_text(issuing.document_bytes(demo_db, notice_id)[1]).split())
     assert commitment in printed  # published before the draw (hashes grouped for printing)
     done = next(n for n, r in enumerate(rows) if r.status == "已抽取")
     tab.records.table.selectRow(done)
@@ -178,5 +178,5 @@ def test_d9_draw_notice_before_and_protocol_after_from_the_records_list(
     assert protocol_id is not None and protocol_id != notice_id
     tab.records.table.selectRow(done)
     assert tab.records.issue_document(("刘建国", date(2026, 11, 24)))
-    name, data = documents.document_bytes(demo_db, protocol_id)
+    name, data = issuing.document_bytes(demo_db, protocol_id)
     assert "抽取记录" in name and len(data) > 5_000

@@ -12,8 +12,8 @@ from pytestqt.qtbot import QtBot
 
 from db.engine import Database
 from desktop.core.vocab import Attendance, MeetingRole
-from desktop.services import meetings
-from desktop.services.meeting_edit import DecisionEntry, RoleChange
+from desktop.services.meetings import listing as meetings
+from desktop.services.meetings.edit import DecisionEntry, RoleChange
 from desktop.ui.main_window import MainWindow
 from desktop.ui.tab_list import TAB_CLASSES
 from desktop.ui.table_models import WARNING_COLOUR

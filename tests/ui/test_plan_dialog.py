@@ -19,7 +19,7 @@ from db.engine import Database
 from db.models import Plan
 from desktop.core.plan_rules import PlanDraft, RatioEntry
 from desktop.core.vocab import CheckMethod, PlanKind, PlanStatus
-from desktop.services.plan_edit import plan_draft, save_plan
+from desktop.services.plans.edit import plan_draft, save_plan
 from desktop.ui.app import choose_ui_font
 from desktop.ui.dialogs.plan_dialog import (
     CheckList,

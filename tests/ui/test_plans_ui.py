@@ -12,7 +12,9 @@ from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.qtbot import QtBot
 
 from db.engine import Database
-from desktop.services import plan_views, plans, tasks
+from desktop.services import tasks
+from desktop.services.plans import listing as plans
+from desktop.services.plans import views as plan_views
 from desktop.services.tasks import TaskDraft
 from desktop.ui.main_window import MainWindow
 from desktop.ui.tab_list import TAB_CLASSES
@@ -144,7 +146,7 @@ def test_p3_deadlines_are_settings_the_office_edits(qtbot: QtBot, demo_db: Datab
 
 
 def test_p10_a_case_check_is_recorded_apart_from_draws(qtbot: QtBot, demo_db: Database) -> None:
-    from desktop.services.plan_cases import CaseDraft
+    from desktop.services.plans.cases import CaseDraft
 
     _window, tab = _tab(qtbot, demo_db)
     before = tab.year_panes.cases.rowCount()

@@ -24,8 +24,8 @@ from desktop.ui.projector import (
 )
 from desktop.ui.projector.phases import DIGITS_PENDING, MATCHED, MISMATCHED
 from desktop.ui.projector.style import clipped_labels
+from tests.data import GOLDEN_EXAMPLE
 
-EXAMPLE = Path("/work/shared/specs/draw-protocol-example.json")
 SIZES = {"1920x1080": QSize(1920, 1080), "1024x768": QSize(1024, 768)}
 COUNTY = "示例县"
 TITLE = "2026年度市场监管领域部门联合双随机抽查（第一批）"
@@ -48,9 +48,7 @@ PEOPLE = {
 
 
 def _record() -> dict:
-    if not EXAMPLE.exists():
-        pytest.skip("the protocol example lives in the shared specs folder")
-    return json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    return json.loads(GOLDEN_EXAMPLE.read_text(encoding="utf-8"))
 
 
 def _names(record: dict) -> dict[str, str]:

@@ -11,10 +11,10 @@ from python_calamine import CalamineWorkbook
 
 from db.engine import Database
 from desktop.core.codes import uscc_check_char
-from desktop.services import registries
 from desktop.services.common import Option
-from desktop.services.imports import ImportKind
-from desktop.services.registries import TargetFilter
+from desktop.services.registries import listing as registries
+from desktop.services.registries.imports import ImportKind
+from desktop.services.registries.listing import TargetFilter
 from desktop.ui.import_wizard import ImportWizard
 from desktop.ui.main_window import MainWindow
 from desktop.ui.tab_list import TAB_CLASSES

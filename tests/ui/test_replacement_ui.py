@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from db.engine import Database
 from db.models import Draw, DrawReplacement
-from desktop.services.draw_replace import active_members, manual_candidates
+from desktop.services.draws.replace import active_members, manual_candidates
 from desktop.ui.dialogs.replacement_dialog import ReplacementDialog
 from desktop.ui.tabs.draw_tab import DrawsTab
 

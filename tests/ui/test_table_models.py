@@ -8,7 +8,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 
 from db.engine import Database
-from desktop.services.registries import TargetFilter, count_targets, page_targets
+from desktop.services.registries.listing import TargetFilter, count_targets, page_targets
 from desktop.ui.table_models import Column, PagedTableModel, RowTableModel, display_text
 from desktop.ui.tabs.checklist_tab import COLUMNS as CHECKLIST_COLUMNS
 from desktop.ui.tabs.draw_tab import DRAW_COLUMNS
@@ -46,16 +46,12 @@ def test_row_model_passes_the_model_tester(qtmodeltester) -> None:  # type: igno
 
 
 def test_every_tab_model_passes_the_model_tester(qtmodeltester, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
-    from desktop.services import (
-        checklist,
-        draws,
-        inspection,
-        meetings,
-        plans,
-        publication,
-        registries,
-        statistics,
-    )
+    from desktop.services import inspection, publication, statistics
+    from desktop.services.checklist import items as checklist
+    from desktop.services.draws import listing as draws
+    from desktop.services.meetings import listing as meetings
+    from desktop.services.plans import listing as plans
+    from desktop.services.registries import listing as registries
 
     cases = [
         (CHECKLIST_COLUMNS, checklist.list_items(demo_db)),

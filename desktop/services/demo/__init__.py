@@ -20,13 +20,13 @@ from sqlalchemy import func, inspect, select
 
 from db.engine import Database
 from db.models import AppSetting, Draw, Result, Target, Task
-from desktop.services import audit
-from desktop.services.calendar import load_calendar
-from desktop.services.database import open_database
+from desktop.services.accounts import audit
 from desktop.services.demo import accounts as demo_accounts
 from desktop.services.demo import county, plans, registry, results
 from desktop.services.demo import draws as demo_draws
 from desktop.services.demo.data import COUNTY, DOC_PREFIX, OFFICE_NAME
+from desktop.services.office.calendar import load_calendar
+from desktop.services.storage.database import open_database
 
 DEMO_TODAY = date(2026, 11, 20)
 DEFAULT_TARGETS = 20_000

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from db.models import AppSetting, Department, User
 from desktop.core.vocab import UserRole
-from desktop.services.accounts import PASSWORD_HASHER, SINGLE_USER_KEY
+from desktop.services.accounts.users import PASSWORD_HASHER, SINGLE_USER_KEY
 
 DEMO_PASSWORD = "demo2026"
 

@@ -12,10 +12,11 @@ from db.models import Document, Meeting
 from desktop.core.vocab import DocumentStatus, DocumentType
 from desktop.documents.blocks import render_template
 from desktop.services.demo import data
-from desktop.services.documents import issue_in_session
-from desktop.services.minutes import MEMBERS, draft_text
-from desktop.services.notices import DEFAULT_TEMPLATE
-from desktop.services.office import OfficeProfile
+from desktop.services.meetings.issuing import render
+from desktop.services.meetings.minutes import MEMBERS, draft_text
+from desktop.services.meetings.notices import DEFAULT_TEMPLATE
+from desktop.services.office.profile import OfficeProfile
+from desktop.services.office.register import issue_in_session
 
 PROFILE = OfficeProfile(
     name=data.OFFICE_NAME, county=data.COUNTY, doc_prefix=data.DOC_PREFIX, font_set="standard"
@@ -30,6 +31,7 @@ def _issue(session: Session, doc: Document, on: date, hour: int) -> None:
     issue_in_session(
         session,
         doc,
+        render=render,
         profile=PROFILE,
         signed_off_by=CONVENER,
         issued_on=on,

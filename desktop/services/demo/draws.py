@@ -40,9 +40,9 @@ from desktop.core.draw import (
     seed_text,
 )
 from desktop.core.vocab import DrawStatus, TargetStatus, TaskStatus
-from desktop.services import confirmations
 from desktop.services.demo.plans import TaskSpec
-from desktop.services.draw_run import result_rows
+from desktop.services.draws.run import result_rows
+from desktop.services.registries import confirmations
 
 WITNESSES = [
     ("张明", "人大代表"),

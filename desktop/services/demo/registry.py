@@ -29,9 +29,9 @@ from desktop.core.vocab import (
     TargetKind,
     TargetStatus,
 )
-from desktop.services import confirmations
 from desktop.services.demo import data
 from desktop.services.demo.people import id_number, person_name, phone_number
+from desktop.services.registries import confirmations
 
 CHUNK = 10_000
 OPTIONAL_COLUMNS = ("legal_rep_id_number", "phone")

@@ -20,7 +20,7 @@ from desktop.services.exchange.ledger import sent_to
 from desktop.services.exchange.package import sender_name
 from desktop.services.exchange.task_import import EXCHANGE
 from desktop.services.inspection.common import RECORDING_STATUSES
-from desktop.services.tasks.flow import HANDED_DOWN
+from desktop.services.tasks.targets import HANDED_DOWN
 
 
 @dataclass(frozen=True)

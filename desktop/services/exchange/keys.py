@@ -38,8 +38,8 @@ from db.engine import Database
 from db.models import AppSetting
 from desktop import paths
 from desktop.core.roles import Permission
-from desktop.services import audit
-from desktop.services.access import require
+from desktop.services.accounts import audit
+from desktop.services.accounts.access import require
 from desktop.services.exchange.common import PEERS_PLACE, ExchangeError
 
 KEY_FOLDER = "keys"

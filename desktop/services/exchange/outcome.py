@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import Task
-from desktop.services import audit
+from desktop.services.accounts import audit
 from desktop.services.exchange.common import (
     Action,
     ExportOutcome,

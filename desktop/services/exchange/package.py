@@ -41,7 +41,7 @@ from desktop.services.exchange.common import (
     PackageKind,
 )
 from desktop.services.exchange.keys import Peer, local_identity, peer_by_key, verify
-from desktop.services.office import get_profile
+from desktop.services.office.profile import get_profile
 
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"

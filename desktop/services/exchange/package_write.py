@@ -27,7 +27,7 @@ from desktop.services.exchange.common import (
 )
 from desktop.services.exchange.keys import Peer, local_identity, sign
 from desktop.services.exchange.package import MANIFEST, SIGNATURE
-from desktop.services.storage import write_whole
+from desktop.services.storage.files import write_whole
 
 CHUNK_SIZE = 1024 * 1024
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from db.models import InspectionRecord, RecordItem, Result
 from desktop.core.result_rules import RecordDraft, RecordItemEntry, validate_record
 from desktop.core.vocab import ResultCategory, label
-from desktop.services import audit
+from desktop.services.accounts import audit
 from desktop.services.exchange.common import Action, Change, ImportContext, Plan
 from desktop.services.exchange.formats import EntryData, RecordData, SlotData
 from desktop.services.inspection.common import record_of

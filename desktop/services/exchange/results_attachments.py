@@ -37,15 +37,7 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import Attachment, FollowUp
-from desktop.services import attachments, audit
-from desktop.services.attachments import (
-    MAX_SERVER_SIZE,
-    OWNER_TYPES,
-    AttachmentError,
-    AttachmentKind,
-    format_size,
-    kind_label,
-)
+from desktop.services.accounts import audit
 from desktop.services.exchange.common import (
     Action,
     Change,
@@ -63,6 +55,15 @@ from desktop.services.exchange.formats import (
 from desktop.services.exchange.package import Package
 from desktop.services.exchange.package_write import StreamedFile
 from desktop.services.exchange.results_apply import TaskFacts, result_chain
+from desktop.services.inspection import attachments
+from desktop.services.inspection.attachments import (
+    MAX_SERVER_SIZE,
+    OWNER_TYPES,
+    AttachmentError,
+    AttachmentKind,
+    format_size,
+    kind_label,
+)
 from desktop.services.inspection.common import record_of
 
 KIND = "附件"

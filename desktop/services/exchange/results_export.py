@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from db.models import ChecklistItem, Department, InspectionRecord, Result, Target, Task
 from desktop.core.roles import Permission
-from desktop.services.access import require
+from desktop.services.accounts.access import require
 from desktop.services.exchange.common import (
     PEERS_PLACE,
     ExchangeError,

@@ -38,8 +38,8 @@ from db.engine import Database
 from db.models import ChecklistItem, Target, Task
 from desktop.core.roles import Permission
 from desktop.core.vocab import TaskStatus, label
-from desktop.services import audit
-from desktop.services.access import require
+from desktop.services.accounts import audit
+from desktop.services.accounts.access import require
 from desktop.services.exchange.common import (
     Action,
     Change,
@@ -71,8 +71,8 @@ from desktop.services.exchange.results_attachments import (
     read_evidence,
     size_limit,
 )
-from desktop.services.inspection.common import RECORDING_STATUSES, drawn_targets
-from desktop.services.inspection.slots import slot_keys
+from desktop.services.inspection.common import RECORDING_STATUSES
+from desktop.services.tasks.targets import drawn_targets, slot_keys
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from db.models import (
     Task,
 )
 from desktop.core.vocab import DrawStatus
-from desktop.services import audit
+from desktop.services.accounts import audit
 from desktop.services.exchange.common import Action, Change, ExchangeError, ImportContext, Plan
 from desktop.services.exchange.formats import TaskPackageData
 

@@ -30,7 +30,7 @@ from db.models import (
 )
 from desktop.core.roles import Permission
 from desktop.core.vocab import TaskStatus, label
-from desktop.services.access import require
+from desktop.services.accounts.access import require
 from desktop.services.exchange.common import (
     PEERS_PLACE,
     ExchangeError,
@@ -60,9 +60,9 @@ from desktop.services.exchange.formats import (
 from desktop.services.exchange.keys import find_peer, peers_in
 from desktop.services.exchange.ledger import note_sent, sent_to
 from desktop.services.exchange.outcome import write_export
-from desktop.services.inspection.common import RECORDING_STATUSES, drawn_targets
+from desktop.services.inspection.common import RECORDING_STATUSES
 from desktop.services.tasks.common import get_task, recorded_draw
-from desktop.services.tasks.flow import source_draw
+from desktop.services.tasks.targets import drawn_targets, source_draw
 
 
 def _group_draw(session: Session, task: Task, draw: Draw) -> Draw:
@@ -330,7 +330,7 @@ def export_task_package(
             )
         files, targets, members = _gather(session, task)
     if include_forms:
-        from desktop.services.record_documents import record_forms_bytes
+        from desktop.services.inspection.documents import record_forms_bytes
 
         files[FORMS_FILE] = record_forms_bytes(database, task_id)
     return write_export(

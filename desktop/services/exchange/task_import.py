@@ -30,8 +30,8 @@ from db.engine import Database
 from db.models import ChecklistItem, Task, TaskDepartment, TaskItem, Township
 from desktop.core.roles import Permission
 from desktop.core.vocab import TaskStatus
-from desktop.services import audit
-from desktop.services.access import require
+from desktop.services.accounts import audit
+from desktop.services.accounts.access import require
 from desktop.services.exchange.common import (
     Action,
     Change,

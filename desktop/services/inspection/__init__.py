@@ -4,7 +4,11 @@
 - ``results``: results entered, published and corrected;
 - ``follow_ups``: transfers and other follow-up measures;
 - ``slots``: what each department owes for each checked target, against X2;
-- ``worklist``: a task's targets and its next step.
+- ``worklist``: a task's targets and its next step;
+- ``records``: the results list and details for the records tab;
+- ``documents``: the printed record form and 检查告知书 (I2, I3, I4);
+- ``attachments``: the evidence archive on records, results and follow-ups (A1, A4);
+- ``overdue``: what is late, for reminders and accountability (X2, X6, A3).
 """
 
 from desktop.services.inspection.common import InspectionError

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
@@ -11,7 +10,6 @@ from sqlalchemy.orm import Session
 from db.models import (
     Department,
     DrawGroupMember,
-    DrawTarget,
     InspectionRecord,
     Inspector,
     Result,
@@ -21,9 +19,8 @@ from desktop.core.result_rules import RESULT_DEADLINE_WORKING_DAYS
 from desktop.core.roles import Permission
 from desktop.core.vocab import TaskStatus, label
 from desktop.core.workdays import Deadline, WorkdayCalendar
-from desktop.services.access import principal_of, require, require_department
+from desktop.services.accounts.access import principal_of, require, require_department
 from desktop.services.tasks.common import get_task
-from desktop.services.tasks.flow import carried_target_ids, source_draw
 
 # T2: records are kept from the moment a task has its list until it is completed.
 RECORDING_STATUSES = frozenset(
@@ -51,31 +48,6 @@ def task_for_records(session: Session, task_id: int) -> Task:
             )
         )
     return task
-
-
-@dataclass(frozen=True)
-class DrawnTarget:
-    target_id: int
-    group_no: int | None
-
-
-def drawn_targets(session: Session, task: Task) -> dict[int, DrawnTarget]:
-    """The targets the task itself checks: its own draw or the list handed down to it,
-    less what it handed down to lower levels, whose tasks check those (T3)."""
-    ids = set(carried_target_ids(session, task))
-    for child in session.scalars(select(Task).where(Task.parent_task_id == task.id)):
-        ids -= set(carried_target_ids(session, child))
-    draw = source_draw(session, task)
-    groups: dict[int, int | None] = {}
-    if draw is not None:
-        groups = dict(
-            session.execute(
-                select(DrawTarget.target_id, DrawTarget.group_no).where(
-                    DrawTarget.draw_id == draw.id
-                )
-            ).all()
-        )
-    return {i: DrawnTarget(i, groups.get(i)) for i in sorted(ids)}
 
 
 def serving_officers(session: Session, draw_id: int) -> list[tuple[int, Inspector, str]]:

@@ -19,10 +19,10 @@ from db.models import Department, FollowUp, InspectionRecord, Result, Target, Ta
 from desktop.core.result_rules import TRANSFER_DEADLINE_WORKING_DAYS, validate_follow_up
 from desktop.core.roles import Permission
 from desktop.core.vocab import FollowUpKind, FollowUpStatus, label
-from desktop.services import audit
-from desktop.services.access import principal_of
-from desktop.services.calendar import load_calendar
+from desktop.services.accounts import audit
+from desktop.services.accounts.access import principal_of
 from desktop.services.inspection.common import InspectionError, require_result_department
+from desktop.services.office.calendar import load_calendar
 
 
 @dataclass(frozen=True)

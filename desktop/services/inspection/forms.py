@@ -27,16 +27,15 @@ from db.models import (
 )
 from desktop.core.result_rules import RecordDraft, RecordItemEntry, validate_record
 from desktop.core.vocab import CheckMethod, TaskStatus
-from desktop.services import audit
+from desktop.services.accounts import audit
 from desktop.services.inspection.common import (
     InspectionError,
-    drawn_targets,
     record_of,
     require_in_task,
     serving_officers,
     task_for_records,
 )
-from desktop.services.tasks.flow import source_draw
+from desktop.services.tasks.targets import drawn_targets, source_draw
 
 
 @dataclass(frozen=True)

@@ -31,9 +31,10 @@ from db.models import Department, FollowUp, InspectionRecord, Result, Target, Ta
 from desktop.core.result_rules import TRANSFER_DEADLINE_WORKING_DAYS, ResultState
 from desktop.core.vocab import FollowUpKind, FollowUpStatus, label
 from desktop.core.workdays import WorkdayCalendar
-from desktop.services.calendar import load_calendar
-from desktop.services.inspection.common import RECORDING_STATUSES, DrawnTarget, drawn_targets
+from desktop.services.inspection.common import RECORDING_STATUSES
 from desktop.services.inspection.slots import ResultSlot, result_slots
+from desktop.services.office.calendar import load_calendar
+from desktop.services.tasks.targets import DrawnTarget, drawn_targets
 
 DUE_SOON_WORKING_DAYS = 5
 

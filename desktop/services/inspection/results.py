@@ -28,9 +28,8 @@ from db.models import (
 from desktop.core.result_rules import ResultDraft, validate_correction, validate_result
 from desktop.core.roles import Permission
 from desktop.core.vocab import PublicationKind, label
-from desktop.services import audit
-from desktop.services.access import require
-from desktop.services.calendar import load_calendar
+from desktop.services.accounts import audit
+from desktop.services.accounts.access import require
 from desktop.services.common import fmt_date
 from desktop.services.inspection.common import (
     InspectionError,
@@ -39,7 +38,8 @@ from desktop.services.inspection.common import (
     result_due,
     task_for_records,
 )
-from desktop.services.inspection.slots import slot_keys
+from desktop.services.office.calendar import load_calendar
+from desktop.services.tasks.targets import slot_keys
 
 DEFAULT_CHANNEL = "国家企业信用信息公示系统"
 

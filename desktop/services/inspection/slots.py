@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, select
-from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import (
@@ -26,14 +25,13 @@ from db.models import (
     Result,
     Target,
     Task,
-    TaskDepartment,
-    TaskItem,
 )
 from desktop.core.result_rules import STATE_LABELS, ResultState, result_state
 from desktop.core.vocab import label
 from desktop.core.workdays import WorkdayCalendar
-from desktop.services.calendar import load_calendar
 from desktop.services.inspection.common import current_results, result_due
+from desktop.services.office.calendar import load_calendar
+from desktop.services.tasks.targets import slot_keys
 
 
 @dataclass(frozen=True)
@@ -72,29 +70,6 @@ class ResultSlot:
     @property
     def is_late(self) -> bool:
         return self.days_late > 0
-
-
-def slot_keys(session: Session, task_ids: list[int]) -> dict[int, list[tuple[int, int | None]]]:
-    """Per task, its (department, item) slots; a department without items has one slot."""
-    rows: dict[int, list[tuple[int, int | None]]] = defaultdict(list)
-    for t_id, d_id, i_id in session.execute(
-        select(TaskItem.task_id, TaskItem.department_id, TaskItem.checklist_item_id).where(
-            TaskItem.task_id.in_(task_ids)
-        )
-    ):
-        rows[t_id].append((d_id, i_id))
-    for t_id, d_id in session.execute(
-        select(TaskDepartment.task_id, TaskDepartment.department_id).where(
-            TaskDepartment.task_id.in_(task_ids)
-        )
-    ):
-        rows[t_id].append((d_id, None))
-    out = {}
-    for t_id, pairs in rows.items():
-        with_items = {d for d, i in pairs if i is not None}
-        keys = {(d, i) for d, i in pairs if i is not None or d not in with_items}
-        out[t_id] = sorted(keys, key=lambda p: (p[0], p[1] or 0))
-    return out
 
 
 def result_slots(

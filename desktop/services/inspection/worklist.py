@@ -13,8 +13,8 @@ from db.engine import Database
 from db.models import Attachment, InspectionRecord, Target, Task, Township
 from desktop.core.result_rules import DONE_STATES, LATE_STATES, ResultState
 from desktop.core.vocab import TaskStatus, label
-from desktop.services.inspection.common import drawn_targets
 from desktop.services.inspection.slots import ResultSlot, result_slots
+from desktop.services.tasks.targets import drawn_targets
 
 # The order tasks are offered in: those whose X2 clock is running first, completed last.
 LISTED_STATUSES = (

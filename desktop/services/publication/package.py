@@ -37,11 +37,11 @@ from desktop.documents.publication_page import (
     write_table_xlsx,
 )
 from desktop.documents.tables import CELL_MARGIN
-from desktop.services import audit
-from desktop.services.access import require
+from desktop.services.accounts import audit
+from desktop.services.accounts.access import require
 from desktop.services.inspection.results import publish_results
-from desktop.services.notices import render_office_document
-from desktop.services.office import OfficeProfile, get_profile
+from desktop.services.office.letterhead import render_office_document
+from desktop.services.office.profile import OfficeProfile, get_profile
 from desktop.services.publication.previews import PublicationError, PublicationPreview, preview
 
 NOTICE_FILE = "公示通知.docx"

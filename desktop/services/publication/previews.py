@@ -34,14 +34,14 @@ from db.models import (
 )
 from desktop.core.redaction import contains_personal_number, redact_target, redact_text
 from desktop.core.vocab import DrawStatus, PublicationKind, label
-from desktop.services import checklist
+from desktop.services.checklist import items as checklist
 from desktop.services.common import fmt_date
-from desktop.services.draw_documents import RECORD_FILE, VERIFIER
+from desktop.services.draws.documents import RECORD_FILE, VERIFIER
 from desktop.services.inspection.common import current_results
 from desktop.services.inspection.results import DEFAULT_CHANNEL as CREDIT_CHANNEL
-from desktop.services.inspection.slots import slot_keys
-from desktop.services.office import get_profile
-from desktop.services.plan_views import plan_view
+from desktop.services.office.profile import get_profile
+from desktop.services.plans.views import plan_view
+from desktop.services.tasks.targets import slot_keys
 
 Row = tuple[str, ...]
 CHECKLIST_COLUMNS: Row = (

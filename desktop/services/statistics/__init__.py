@@ -3,7 +3,9 @@
 - :mod:`.filters`: year, department, township, period; the slots they choose;
 - :mod:`.counts`: how slots add up (required, done, on time, late) and the rates;
 - :mod:`.figures`: per department, coverage, result categories, trend by month;
-- :mod:`.bulletin`: the 工作通报 (Word) and the figures workbook (.xlsx).
+- :mod:`.bulletin`: the 工作通报 (Word) and the figures workbook (.xlsx);
+- :mod:`.accountability`: 履职情况, each inspector's and department's assigned, done and
+  late work (A3, A5).
 """
 
 from desktop.services.statistics.counts import SlotCounts, count_slots, percent

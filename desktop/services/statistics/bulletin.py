@@ -4,7 +4,7 @@ Exported directly, not drafted in the office's document flow: the bulletin is a 
 of live figures with its charts, so it is generated for the day asked and written to a
 file; its 发文字号 is left blank (“〔2026〕  号”) for the office to fill when it files it,
 like any draft printed from the 公文 page. The office's header, signature, fonts and
-版记 come from the 公文设置 (:func:`desktop.services.office.get_profile`).
+版记 come from the 公文设置 (:func:`desktop.services.office.profile.get_profile`).
 
 Content: an opening with the period's overall figures; per department a table (任务、
 应录入、按期公示、逾期、完成率、年度职责) and the charts; the departments with late or
@@ -24,11 +24,11 @@ from desktop.documents.bulletin import BulletinDoc, Picture, build_bulletin
 from desktop.documents.fonts import FontSet
 from desktop.documents.official import chinese_date
 from desktop.documents.tables import Imprint
-from desktop.services.office import get_profile
+from desktop.services.office.profile import get_profile
 from desktop.services.statistics.counts import percent
 from desktop.services.statistics.figures import DepartmentProgress, Figures, compute_figures
 from desktop.services.statistics.filters import StatisticsFilter
-from desktop.services.storage import write_file
+from desktop.services.storage.files import write_file
 
 CHART_DPI = 200
 ADDRESSEE = "联席会议各成员单位"

@@ -26,7 +26,7 @@ from db.models import Department, Target, Task, TaskDepartment, Township
 from desktop.core.result_rules import DONE_STATES
 from desktop.core.vocab import ResultCategory, TargetStatus, label
 from desktop.services.inspection.slots import ResultSlot
-from desktop.services.plan_year import yearly_duties
+from desktop.services.plans.year import yearly_duties
 from desktop.services.statistics.counts import LATE_DONE_STATES, SlotCounts, count_slots
 from desktop.services.statistics.filters import StatisticsFilter, filtered_slots
 

@@ -18,7 +18,7 @@ import xlsxwriter
 from db.engine import Database
 from desktop.services.statistics.figures import Figures, compute_figures
 from desktop.services.statistics.filters import StatisticsFilter
-from desktop.services.storage import write_file
+from desktop.services.storage.files import write_file
 
 DEPARTMENT_HEADERS = (
     "部门",

@@ -3,11 +3,13 @@
 - :mod:`.edit` — a draft prefilled from a plan, validated, saved with its code, changed
   while it waits for its draw;
 - :mod:`.flow` — the status flow (T2) and the hand-down of a drawn list (T3);
+- :mod:`.targets` — what a task checks: its source draw, its targets, its slots (the flow
+  and the inspection services both build on it);
 - :mod:`.scheme` — the 实施方案 as an official document, issued like a notice;
   :mod:`.scheme_body` writes its first draft from the task.
 
-The read side (lists and details for the plans tab) is :mod:`desktop.services.plans`.
-Importing this package registers the scheme's renderer with the documents service.
+The read side (lists and details for the plans tab) is :mod:`desktop.services.plans.listing`.
+The scheme is rendered for issuing by :mod:`desktop.services.meetings.issuing`.
 """
 
 from desktop.core.task_rules import (

@@ -48,8 +48,8 @@ from desktop.core.vocab import (
     TaskStatus,
 )
 from desktop.core.vocab import label as vocab_label
-from desktop.services import audit
-from desktop.services.access import require
+from desktop.services.accounts import audit
+from desktop.services.accounts.access import require
 from desktop.services.tasks.common import TaskError, department_by_code, get_task, live_draw
 
 DEFAULT_GROUPS = 2

@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import (
-    Draw,
     DrawTarget,
     InspectionRecord,
     Result,
@@ -35,21 +33,17 @@ from db.models import (
 from desktop.core.roles import Permission
 from desktop.core.task_rules import step_problem
 from desktop.core.vocab import TaskStatus, label
-from desktop.services import audit
-from desktop.services.access import require
+from desktop.services.accounts import audit
+from desktop.services.accounts.access import require
 from desktop.services.tasks.common import TaskError, get_task, recorded_draw
-
-HANDED_DOWN = "handed_down"  # the key of the hand-down reference in a child's scope
-
-
-def source_draw(session: Session, task: Task) -> Draw | None:
-    """The draw whose target list the task carries out: its own, or for a handed-down
-    task the higher level's (T3)."""
-    if task.draws_targets or task.parent_task_id is None:
-        return recorded_draw(session, task.id)
-    reference = json.loads(task.scope_json or "{}").get(HANDED_DOWN, {})
-    draw_id = reference.get("draw_id")
-    return session.get(Draw, draw_id) if isinstance(draw_id, int) else None
+from desktop.services.tasks.targets import (
+    HANDED_DOWN,
+    carried_target_ids,
+    drawn_targets,
+    handed_down_reference,
+    slot_keys,
+    source_draw,
+)
 
 
 def advance_task(
@@ -96,8 +90,6 @@ def _step_condition(session: Session, task: Task, wanted: TaskStatus) -> str | N
 def _not_ended(session: Session, task: Task) -> str | None:
     """检查结束 means every target the task itself checks has a record with the day its
     check ended (X2); targets handed down to a lower level are that level's (T3)."""
-    from desktop.services.inspection.common import drawn_targets  # builds on this module
-
     ended = set(
         session.scalars(
             select(InspectionRecord.target_id).where(
@@ -148,9 +140,6 @@ def _unfinished(session: Session, task: Task) -> str | None:
             f"还有 {unpublished} 条检查结果没有公示；已检查未公示的视为未完成抽查（X6），"
             "请公示后再办结。"
         )
-    # Imported here: the inspection services build on this module.
-    from desktop.services.inspection.slots import slot_keys
-
     keys = slot_keys(session, task_ids)
     entered = {
         (record_id, dept, item)
@@ -176,24 +165,6 @@ def _unfinished(session: Session, task: Task) -> str | None:
             "请录入并公示后再办结。"
         )
     return None
-
-
-def carried_target_ids(session: Session, task: Task) -> list[int]:
-    draw = source_draw(session, task)
-    if draw is None:
-        return []
-    query = select(DrawTarget.target_id).where(DrawTarget.draw_id == draw.id)
-    township = _reference(task).get("township_id")
-    if task.parent_task_id is not None and isinstance(township, int):
-        query = query.join(Target, DrawTarget.target_id == Target.id).where(
-            Target.township_id == township
-        )
-    return list(session.scalars(query))
-
-
-def _reference(task: Task) -> dict[str, Any]:
-    value = json.loads(task.scope_json or "{}").get(HANDED_DOWN, {})
-    return value if isinstance(value, dict) else {}
 
 
 def _township_of(session: Session, unit: str) -> Township | None:
@@ -234,7 +205,7 @@ def hand_down(
                 "（T3：上级一次性抽取后再下派名单）。请先完成抽取。"
             )
         children = list(session.scalars(select(Task).where(Task.parent_task_id == parent.id)))
-        if any(_reference(c).get("unit") == unit for c in children):
+        if any(handed_down_reference(c).get("unit") == unit for c in children):
             raise TaskError(f"任务 {parent.code} 的名单已下派给“{unit}”，不能重复下派。")
         township = _township_of(session, unit)
         count = len(draw.targets)

@@ -1,5 +1,5 @@
 """实施方案 (T1) as an official document: drafted from the task, edited by the office as
-text, issued like any notice (``desktop.services.notices.issue_notice``).
+text, issued like any notice (``desktop.services.meetings.issuing.issue_notice``).
 
 Who issues it: the initiating department drafts the scheme (CJ 三(三)2, PDS 12), but the
 program prints it under the joint-meeting office's red header and 发文字号, signed by the
@@ -29,12 +29,12 @@ from desktop.core.roles import Permission
 from desktop.core.vocab import DocumentStatus, DocumentType
 from desktop.documents.blocks import Block, Heading, Paragraph, Table, blocks_from_text
 from desktop.documents.official import title_lines
-from desktop.services import audit
-from desktop.services.access import require
-from desktop.services.calendar import load_calendar
-from desktop.services.documents import RENDERERS, body_of
-from desktop.services.notices import render_office_document
-from desktop.services.office import OfficeProfile, get_profile
+from desktop.services.accounts import audit
+from desktop.services.accounts.access import require
+from desktop.services.office.calendar import load_calendar
+from desktop.services.office.letterhead import render_office_document
+from desktop.services.office.profile import OfficeProfile, get_profile
+from desktop.services.office.register import body_of
 from desktop.services.tasks.common import get_task
 from desktop.services.tasks.scheme_body import (
     TABLE_MARK,
@@ -143,6 +143,3 @@ def scheme_blocks(body: Mapping[str, Any]) -> list[Block]:
 def render_scheme(session: Session, doc: Document, profile: OfficeProfile) -> bytes:
     title = title_lines(doc.title, "实施方案")
     return render_office_document(doc, profile, title=title, body=scheme_blocks(body_of(doc)))
-
-
-RENDERERS[DocumentType.SCHEME.value] = render_scheme

@@ -17,8 +17,9 @@ from desktop.core.task_rules import spec_problem, spec_text
 from desktop.core.vocab import TargetStatus, label
 from desktop.core.workdays import WorkdayCalendar
 from desktop.documents.official import chinese_date
-from desktop.services.target_scope import scope_conditions, stratum_conditions
-from desktop.services.tasks.flow import HANDED_DOWN, handed_rows
+from desktop.services.registries.scope import scope_conditions, stratum_conditions
+from desktop.services.tasks.flow import handed_rows
+from desktop.services.tasks.targets import HANDED_DOWN
 
 TABLE_MARK = "{分层抽取比例表}"
 RESULT_DAYS = 20  # X2: results entered and published within 20 working days

@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
 from db.engine import Database
 from desktop.core.roles import PERMISSION_LABELS, ROLE_PERMISSIONS
 from desktop.core.vocab import UserRole, label
-from desktop.services import accounts, registries
-from desktop.services.accounts import AccountError, UserDraft, UserRow
+from desktop.services.accounts import users as accounts
+from desktop.services.accounts.users import AccountError, UserDraft, UserRow
+from desktop.services.registries import listing as registries
 from desktop.ui.dialogs.widgets import PROBLEM_STYLE, ok_cancel
 from desktop.ui.table_models import Column, RowTableModel
 

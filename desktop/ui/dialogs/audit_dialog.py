@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from db.engine import Database
-from desktop.services import audit, audit_labels, audit_query
-from desktop.services.audit import AuditRow, ChainReport
-from desktop.services.audit_query import AuditDetail, AuditFilter, FieldChange
+from desktop.services.accounts import audit, audit_labels, audit_query
+from desktop.services.accounts.audit import AuditRow, ChainReport
+from desktop.services.accounts.audit_query import AuditDetail, AuditFilter, FieldChange
 from desktop.ui.dialogs.widgets import PROBLEM_STYLE, date_edit, day_of
 from desktop.ui.table_models import Column, PagedTableModel, RowTableModel
 from desktop.ui.worker import Job, JobCancelled, run_with_progress

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from db.engine import Database
-from desktop.services import backups
-from desktop.services.backups import BackupCheck, BackupRow, RestoreOutcome
+from desktop.services.storage import backups
+from desktop.services.storage.backups import BackupCheck, BackupRow, RestoreOutcome
 from desktop.ui.dialogs.widgets import Messages
 from desktop.ui.table_models import Column, RowTableModel
 from desktop.ui.worker import Job, run_with_progress

@@ -37,8 +37,8 @@ from PySide6.QtWidgets import (
 
 from db.engine import Database
 from desktop.core.workdays import PACKAGE_YEARS, WorkdayCalendar
-from desktop.services import calendar
-from desktop.services.calendar import (
+from desktop.services.office import calendar
+from desktop.services.office.calendar import (
     SOURCE_BUILT_IN,
     SOURCE_OFFICE,
     CalendarError,

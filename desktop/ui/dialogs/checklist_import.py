@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from db.engine import Database
 from desktop.paths import documents_dir
-from desktop.services.checklist_exchange import (
+from desktop.services.checklist.exchange import (
     ChecklistImportPlan,
     apply_checklist_import,
     plan_checklist_import,

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.vocab import LABELS, CheckMethod, ItemCategory
-from desktop.services.checklist_edit import ItemDraft, validate_draft
+from desktop.services.checklist.edit import ItemDraft, validate_draft
 from desktop.services.common import Option
 from desktop.ui.dialogs.widgets import ok_cancel
 

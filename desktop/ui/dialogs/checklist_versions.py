@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from db.engine import Database
-from desktop.services import checklist
-from desktop.services.checklist import FIELD_LABELS, ChecklistItemRow, compare_versions
+from desktop.services.checklist import items as checklist
+from desktop.services.checklist.items import FIELD_LABELS, ChecklistItemRow, compare_versions
 from desktop.ui.table_models import display_text
 
 

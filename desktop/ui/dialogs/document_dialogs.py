@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.documents.fonts import FontSet, missing_fonts
-from desktop.services.documents import DraftText
-from desktop.services.minutes import AgreementRow
-from desktop.services.office import FONT_SETS, OfficeProfile
+from desktop.services.meetings.minutes import AgreementRow
+from desktop.services.office.profile import FONT_SETS, OfficeProfile
+from desktop.services.office.register import DraftText
 from desktop.ui.dialogs.widgets import ok_cancel
 
 

@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayo
 
 from db.engine import Database
 from desktop.core.roles import Principal
-from desktop.services import accounts
-from desktop.services.accounts import AccountError
+from desktop.services.accounts import users as accounts
+from desktop.services.accounts.users import AccountError
 from desktop.ui.dialogs.widgets import PROBLEM_STYLE, ok_cancel
 
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.vocab import LABELS, Attendance, MeetingKind
 from desktop.services.common import Option
-from desktop.services.meeting_edit import (
+from desktop.services.meetings.edit import (
     AttendanceEntry,
     DecisionEntry,
     MeetingDraft,

@@ -51,9 +51,9 @@ from desktop.core.plan_rules import (
 )
 from desktop.core.vocab import LABELS, CheckMethod, ItemCategory, PlanKind, label
 from desktop.services.common import Option
-from desktop.services.meetings import list_departments
-from desktop.services.plan_views import current_item_infos
-from desktop.services.registries import (
+from desktop.services.meetings.listing import list_departments
+from desktop.services.plans.views import current_item_infos
+from desktop.services.registries.listing import (
     credit_options,
     industry_options,
     kind_options,

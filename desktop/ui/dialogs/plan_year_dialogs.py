@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QLineEdit
 from desktop.core.plan_duties import PlanDeadlines
 from desktop.core.vocab import LABELS, CaseTrigger
 from desktop.services.common import Option
-from desktop.services.plan_cases import CaseDraft
+from desktop.services.plans.cases import CaseDraft
 from desktop.ui.dialogs.widgets import date_edit, ok_cancel
 
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.vocab import LABELS, ReplacementMode
-from desktop.services.draw_replace import ActiveMember
+from desktop.services.draws.replace import ActiveMember
 from desktop.ui.dialogs.widgets import ok_cancel
 
 

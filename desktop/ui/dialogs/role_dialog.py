@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.vocab import LABELS, MeetingRole
 from desktop.services.common import Option
-from desktop.services.meeting_edit import RoleChange, validate_role_change
+from desktop.services.meetings.edit import RoleChange, validate_role_change
 from desktop.ui.dialogs.widgets import date_edit, ok_cancel
 
 

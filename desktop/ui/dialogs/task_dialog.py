@@ -45,9 +45,9 @@ from desktop.core.task_rules import (
     validate_task,
 )
 from desktop.services.common import Option
-from desktop.services.meetings import list_departments
-from desktop.services.plan_views import current_item_infos
-from desktop.services.registries import label_options, township_options
+from desktop.services.meetings.listing import list_departments
+from desktop.services.plans.views import current_item_infos
+from desktop.services.registries.listing import label_options, township_options
 from desktop.ui.dialogs.plan_dialog import VALUE, ItemPicker, level_box, method_boxes
 from desktop.ui.dialogs.widgets import Messages, date_edit, day_of, ok_cancel, text_box
 

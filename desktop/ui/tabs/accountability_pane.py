@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from db.engine import Database
-from desktop.services import accountability, statistics
-from desktop.services.accountability import DepartmentDuty, InspectorDuty
+from desktop.services import statistics
 from desktop.services.common import Detail, Section
+from desktop.services.statistics import accountability
+from desktop.services.statistics.accountability import DepartmentDuty, InspectorDuty
 from desktop.ui.list_pane import ListPane
 from desktop.ui.table_models import Column, RowTableModel
 from desktop.ui.tabs.base import Today

@@ -17,17 +17,18 @@ from PySide6.QtWidgets import (
 
 from db.engine import Database
 from desktop.paths import documents_dir
-from desktop.services import checklist, meetings
-from desktop.services.checklist import ChecklistItemRow
-from desktop.services.checklist_edit import (
+from desktop.services.checklist import items as checklist
+from desktop.services.checklist.edit import (
     ChecklistError,
     create_item,
     draft_of,
     retire_item,
     update_item,
 )
-from desktop.services.checklist_exchange import export_checklist
+from desktop.services.checklist.exchange import export_checklist
+from desktop.services.checklist.items import ChecklistItemRow
 from desktop.services.common import Option
+from desktop.services.meetings import listing as meetings
 from desktop.ui.actor import actor_of
 from desktop.ui.dialogs.checklist_import import ChecklistImportDialog
 from desktop.ui.dialogs.checklist_item import ChecklistItemDialog, ItemChange

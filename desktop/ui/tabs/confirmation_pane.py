@@ -12,9 +12,10 @@ from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QSpinBox, QVBoxLay
 
 from db.engine import Database
 from desktop.core.vocab import RegistryKind, label
-from desktop.services import confirmations, meetings
 from desktop.services.common import Detail, Option, Section, fmt_date
-from desktop.services.confirmations import ConfirmationStatusRow
+from desktop.services.meetings import listing as meetings
+from desktop.services.registries import confirmations
+from desktop.services.registries.confirmations import ConfirmationStatusRow
 from desktop.ui.actor import actor_of
 from desktop.ui.dialogs.registry_confirm import ConfirmRequest, RegistryConfirmDialog
 from desktop.ui.hub import hub

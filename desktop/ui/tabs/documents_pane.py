@@ -9,9 +9,11 @@ from pathlib import Path
 from PySide6.QtWidgets import QDialog, QMessageBox, QVBoxLayout, QWidget
 
 from db.engine import Database
-from desktop.services import documents, notices, office
 from desktop.services.common import Detail
-from desktop.services.documents import DocumentRow
+from desktop.services.meetings import notices
+from desktop.services.office import profile as office
+from desktop.services.office import register as documents
+from desktop.services.office.register import DocumentRow
 from desktop.ui.actor import actor_of
 from desktop.ui.dialogs.document_dialogs import (
     OfficeSettingsDialog,

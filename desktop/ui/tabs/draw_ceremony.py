@@ -33,9 +33,9 @@ from PySide6.QtWidgets import (
 
 from db.engine import Database
 from desktop.core.draw.seed import SeedInputError, check_public_value, check_witness_digits
-from desktop.services import draw_run
-from desktop.services.draw_prepare import DrawServiceError
-from desktop.services.draw_run import CeremonyData, DrawOutcome
+from desktop.services.draws import run as draw_run
+from desktop.services.draws.prepare import DrawServiceError
+from desktop.services.draws.run import CeremonyData, DrawOutcome
 from desktop.ui.actor import actor_of
 from desktop.ui.hub import hub
 from desktop.ui.projector import (

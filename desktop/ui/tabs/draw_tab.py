@@ -26,10 +26,14 @@ from PySide6.QtWidgets import (
 
 from db.engine import Database
 from desktop.core.vocab import DocumentType, DrawStatus, TaskStatus, label
-from desktop.services import draw_documents, draw_replace, draw_run, draws, plans
-from desktop.services.documents import DocumentError
-from desktop.services.draw_prepare import DrawServiceError, Exclusion, PreparedDraw, prepare_draw
-from desktop.services.draws import DrawRow
+from desktop.services.draws import documents as draw_documents
+from desktop.services.draws import listing as draws
+from desktop.services.draws import replace as draw_replace
+from desktop.services.draws import run as draw_run
+from desktop.services.draws.listing import DrawRow
+from desktop.services.draws.prepare import DrawServiceError, Exclusion, PreparedDraw, prepare_draw
+from desktop.services.office.register import DocumentError
+from desktop.services.plans import listing as plans
 from desktop.ui.actor import actor_of
 from desktop.ui.dialogs.replacement_dialog import ReplacementDialog
 from desktop.ui.document_actions import DocumentActions

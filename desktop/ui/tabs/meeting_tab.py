@@ -9,11 +9,14 @@ from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QPushButton, QWidget
 
 from db.engine import Database
 from desktop.core.vocab import MeetingRole
-from desktop.services import documents, meeting_edit, meetings, minutes, notices
 from desktop.services.common import Detail, Option, fmt_date
-from desktop.services.documents import DocumentError
-from desktop.services.meeting_edit import MeetingDraft, MeetingError, RoleChange
-from desktop.services.meetings import DecisionRow, DepartmentRow, MeetingRow, RoleRow
+from desktop.services.meetings import edit as meeting_edit
+from desktop.services.meetings import listing as meetings
+from desktop.services.meetings import minutes, notices
+from desktop.services.meetings.edit import MeetingDraft, MeetingError, RoleChange
+from desktop.services.meetings.listing import DecisionRow, DepartmentRow, MeetingRow, RoleRow
+from desktop.services.office import register as documents
+from desktop.services.office.register import DocumentError
 from desktop.ui.actor import actor_of
 from desktop.ui.dialogs.document_dialogs import AgreementDialog
 from desktop.ui.dialogs.meeting_dialog import MeetingDialog

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 from db.engine import Database
-from desktop.services import plan_year
 from desktop.services.common import Detail
-from desktop.services.plan_year import CaseRow, DutyRow, OverlapProposal, SubmissionRow
+from desktop.services.plans import year as plan_year
+from desktop.services.plans.year import CaseRow, DutyRow, OverlapProposal, SubmissionRow
 from desktop.ui.list_pane import ListPane
 from desktop.ui.table_models import Column, RowTableModel
 

@@ -12,11 +12,17 @@ from db.engine import Database
 from desktop.core.plan_duties import PlanDeadlines
 from desktop.core.plan_rules import PlanDraft
 from desktop.core.vocab import PlanKind
-from desktop.services import meetings, plan_edit, plan_office, plan_tasks, plan_views, plans, tasks
+from desktop.services import tasks
 from desktop.services.common import Option
-from desktop.services.plan_cases import CaseDraft
-from desktop.services.plan_views import PlanError
-from desktop.services.plans import PlanRow
+from desktop.services.meetings import listing as meetings
+from desktop.services.plans import edit as plan_edit
+from desktop.services.plans import listing as plans
+from desktop.services.plans import office as plan_office
+from desktop.services.plans import tasks as plan_tasks
+from desktop.services.plans import views as plan_views
+from desktop.services.plans.cases import CaseDraft
+from desktop.services.plans.listing import PlanRow
+from desktop.services.plans.views import PlanError
 from desktop.services.tasks import TaskDraft
 from desktop.ui.actor import actor_of
 from desktop.ui.dialogs.plan_year_dialogs import CaseDialog, DeadlinesDialog

@@ -14,7 +14,7 @@ from desktop.services import inspection
 from desktop.services.common import Detail, Option, Section, fmt_date
 from desktop.services.inspection.follow_ups import FollowUpRow
 from desktop.services.inspection.slots import ResultSlot
-from desktop.services.meetings import list_departments
+from desktop.services.meetings.listing import list_departments
 from desktop.ui.actor import actor_of
 from desktop.ui.dialogs.result_dialogs import (
     CloseFollowUpDialog,

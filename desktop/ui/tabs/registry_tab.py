@@ -11,10 +11,12 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QPushButton, QWidget
 from db.engine import Database
 from desktop.documents.spreadsheets import export_inspectors, export_targets
 from desktop.paths import documents_dir
-from desktop.services import meetings, records, registries
 from desktop.services.common import Detail, Option
-from desktop.services.imports import ImportKind
-from desktop.services.registries import ExpertRow, InspectorRow, TargetFilter, TargetRow
+from desktop.services.inspection import records
+from desktop.services.meetings import listing as meetings
+from desktop.services.registries import listing as registries
+from desktop.services.registries.imports import ImportKind
+from desktop.services.registries.listing import ExpertRow, InspectorRow, TargetFilter, TargetRow
 from desktop.ui.hub import hub
 from desktop.ui.import_wizard import ImportWizard
 from desktop.ui.list_pane import ListPane

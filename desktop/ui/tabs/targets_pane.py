@@ -10,8 +10,9 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from db.engine import Database
 from desktop.paths import documents_dir
-from desktop.services import inspection, record_documents
+from desktop.services import inspection
 from desktop.services.common import Detail, Section, fmt_date
+from desktop.services.inspection import documents as record_documents
 from desktop.services.inspection.worklist import WorkRow
 from desktop.ui.actor import actor_of
 from desktop.ui.attachments_pane import AttachmentsPane

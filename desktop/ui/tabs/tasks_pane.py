@@ -17,8 +17,9 @@ from PySide6.QtWidgets import (
 
 from db.engine import Database
 from desktop.core.vocab import TaskStatus, label
-from desktop.services import plans, tasks
-from desktop.services.plans import TaskRow
+from desktop.services import tasks
+from desktop.services.plans import listing as plans
+from desktop.services.plans.listing import TaskRow
 from desktop.services.tasks import NEXT_STATUS, TaskDraft, TaskError
 from desktop.ui.actor import actor_of
 from desktop.ui.document_actions import DocumentActions
