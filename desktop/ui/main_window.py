@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # the rest is imported by attach(), after the window is up
 
     from db.engine import Database
     from desktop.core.roles import Principal
-    from desktop.ui.tabs.base import Tab
+    from desktop.ui.tab_base import Tab
 
 TITLE = "双随机工作台"
 
@@ -79,8 +79,8 @@ class MainWindow(QMainWindow):
         from PySide6.QtCore import Qt  # not before the window shows: 11 ms (loading_page)
         from PySide6.QtWidgets import QTabWidget
 
+        from desktop.ui.accounts.user_menu import add_user_menu, user_rights, user_status
         from desktop.ui.tab_list import TAB_CLASSES
-        from desktop.ui.user_menu import add_user_menu, user_rights, user_status
 
         self._database = database
         self.principal = principal
@@ -134,7 +134,7 @@ class MainWindow(QMainWindow):
 
         def open_calendar() -> None:
             # Imported when first opened: start-up does not need the dialog.
-            from desktop.ui.dialogs.calendar_dialog import CalendarDialog
+            from desktop.ui.office.calendar_dialog import CalendarDialog
 
             CalendarDialog(self.database, parent=self).exec()
 
@@ -148,18 +148,18 @@ class MainWindow(QMainWindow):
         help_menu.addAction(about)
 
     def _open_audit(self) -> None:
-        from desktop.ui.dialogs.audit_dialog import AuditDialog  # imported when first opened
+        from desktop.ui.accounts.audit_dialog import AuditDialog  # imported when first opened
 
         AuditDialog(self.database, parent=self).exec()
 
     def _open_exchange(self) -> None:
-        from desktop.ui.actor import actor_of
-        from desktop.ui.dialogs.exchange_dialog import ExchangeDialog
+        from desktop.ui.accounts.actor import actor_of
+        from desktop.ui.exchange.exchange_dialog import ExchangeDialog
 
         ExchangeDialog(self.database, actor=actor_of(self.database), parent=self).exec()
 
     def _open_backups(self) -> None:
-        from desktop.ui.dialogs.backup_dialog import BackupDialog
+        from desktop.ui.storage.backup_dialog import BackupDialog
 
         dialog = BackupDialog(self.database, paths.backup_dir(), parent=self)
         dialog.exec()
@@ -201,7 +201,7 @@ class MainWindow(QMainWindow):
             self.settings.last_tab = self.tabs.currentIndex()
         self.settings.sync()
         if self.exit_backup:
-            from desktop.ui.dialogs.backup_dialog import exit_backup
+            from desktop.ui.storage.backup_dialog import exit_backup
 
             self.exit_backup = False  # once, even if closing is asked for again
             exit_backup(self, self.database, paths.backup_dir())

@@ -80,7 +80,7 @@ def _open_in_background(window: MainWindow, load: Loader) -> Opening:
 
 
 def _work(run: Callable[[], int], window: MainWindow, database: Database, *, demo: bool) -> int:
-    from desktop.ui.sign_in import DEMO_HINT, sign_in
+    from desktop.ui.accounts.sign_in import DEMO_HINT, sign_in
 
     hint = DEMO_HINT if demo else ""
     single_user = True

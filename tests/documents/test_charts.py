@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 from db.engine import Database
 from desktop.documents import charts
 from desktop.services.statistics import StatisticsFilter, compute_figures
-from desktop.ui.tabs.statistics_tab import CHART_BUILDERS
+from desktop.ui.statistics.statistics_tab import CHART_BUILDERS
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

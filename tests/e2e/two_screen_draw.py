@@ -16,8 +16,8 @@ from sqlalchemy import select
 
 from db.models import Task
 from desktop.services.storage.database import open_database
-from desktop.ui.projector import Phase
-from desktop.ui.tabs.draw_tab import DrawsTab
+from desktop.ui.draws.draw_tab import DrawsTab
+from desktop.ui.draws.projector import Phase
 
 
 def pump(ms: int) -> None:

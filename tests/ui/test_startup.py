@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from db.engine import Database
 from desktop.services.demo.accounts import DEMO_PASSWORD
 from desktop.services.storage.database import DatabaseOpenError
-from desktop.ui.dialogs.login_dialog import LoginDialog
+from desktop.ui.accounts.login_dialog import LoginDialog
 from desktop.ui.main_window import MainWindow
 from desktop.ui.startup import Progress, run_gui
 

@@ -9,17 +9,17 @@ from PySide6.QtCore import Qt
 
 from db.engine import Database
 from desktop.services.registries.listing import TargetFilter, count_targets, page_targets
+from desktop.ui.checklist.checklist_tab import COLUMNS as CHECKLIST_COLUMNS
+from desktop.ui.draws.draw_tab import DRAW_COLUMNS
+from desktop.ui.inspection.record_panes import FOLLOW_UP_COLUMNS, SLOT_COLUMNS
+from desktop.ui.meetings.meeting_tab import DEPARTMENT_COLUMNS, MEETING_COLUMNS, ROLE_COLUMNS
+from desktop.ui.plans.plans_tab import PLAN_COLUMNS
+from desktop.ui.plans.tasks_pane import TASK_COLUMNS
+from desktop.ui.publication.publication_tab import PUBLICATION_COLUMNS
+from desktop.ui.registries.registry_tab import EXPERT_COLUMNS, INSPECTOR_COLUMNS, TARGET_COLUMNS
+from desktop.ui.registries.targets_pane import WORK_COLUMNS
+from desktop.ui.statistics.statistics_tab import COLUMNS as STATISTICS_COLUMNS
 from desktop.ui.table_models import Column, PagedTableModel, RowTableModel, display_text
-from desktop.ui.tabs.checklist_tab import COLUMNS as CHECKLIST_COLUMNS
-from desktop.ui.tabs.draw_tab import DRAW_COLUMNS
-from desktop.ui.tabs.meeting_tab import DEPARTMENT_COLUMNS, MEETING_COLUMNS, ROLE_COLUMNS
-from desktop.ui.tabs.plans_tab import PLAN_COLUMNS
-from desktop.ui.tabs.publication_tab import PUBLICATION_COLUMNS
-from desktop.ui.tabs.record_panes import FOLLOW_UP_COLUMNS, SLOT_COLUMNS
-from desktop.ui.tabs.registry_tab import EXPERT_COLUMNS, INSPECTOR_COLUMNS, TARGET_COLUMNS
-from desktop.ui.tabs.statistics_tab import COLUMNS as STATISTICS_COLUMNS
-from desktop.ui.tabs.targets_pane import WORK_COLUMNS
-from desktop.ui.tabs.tasks_pane import TASK_COLUMNS
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """The checklist of spot-check items (C1–C5): reading the current or a past version,
-comparing two versions, and the C3/C5 views. Changes live in ``checklist_edit``."""
+comparing two versions, and the C3/C5 views. Changes live in ``edit``."""
 
 from __future__ import annotations
 

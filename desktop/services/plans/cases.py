@@ -1,7 +1,7 @@
 """P10: checks triggered by complaints, referrals or data monitoring are cases, not draws.
 
 They are recorded in their own table with their trigger and source, so no count of random
-checks (P7 duties, P8 limit, statistics) can ever include them. Reading: ``plan_year``.
+checks (P7 duties, P8 limit, statistics) can ever include them. Reading: ``year``.
 """
 
 from __future__ import annotations

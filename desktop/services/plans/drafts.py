@@ -1,6 +1,6 @@
 """A plan draft checked against the database and written to its rows (P1, P2, C2–C4).
 
-Shared by ``plan_edit`` (drafting, adjusting, filing) and ``plan_flow`` (submitting,
+Shared by ``edit`` (drafting, adjusting, filing) and ``flow`` (submitting,
 publishing): the same checks run whenever a plan's content is saved or moves on.
 """
 

@@ -6,9 +6,9 @@ frozen: an adjustment (P5) is a new version with its reason, and the old one is 
 A temporary joint check assigned from above is filed with the office at once (P6).
 Every change is one transaction with its audit entry; refusals are ``PlanError``s in Chinese.
 
-Here: drafting, adjusting and filing. The way to publication is ``plan_flow``, the office's
-joint plan and deadlines ``plan_office``, case checks ``plan_cases``; reading is
-``plan_views`` (one plan) and ``plan_year`` (the year's oversight). All are re-exported
+Here: drafting, adjusting and filing. The way to publication is ``flow``, the office's
+joint plan and deadlines ``office``, case checks ``cases``; reading is
+``views`` (one plan) and ``year`` (the year's oversight). All are re-exported
 here, so the plans tab needs one import.
 """
 

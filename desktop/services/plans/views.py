@@ -1,7 +1,7 @@
 """One plan as the edit dialog, the details pane and ``shuangsuiji plan show`` see it
 (P1, P2, P4, P5): its draft, every field in words, and its version history.
 
-Changes live in ``plan_edit``; the year's oversight views (P3, P7–P10) in ``plan_year``.
+Changes live in ``edit``; the year's oversight views (P3, P7–P10) in ``year``.
 """
 
 from __future__ import annotations

@@ -1,0 +1,455 @@
+"""现场抽取: the operator's panel that drives the projected ceremony (issue 6, step 2).
+
+The operator types the witnesses' numbers (each keystroke mirrored on the projector), the
+public value, reveals the office secret against its commitment, then runs the draw off the
+GUI thread and reveals the stored record's result on the projector. The projector never
+takes the keyboard: this panel keeps control."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.engine import Database
+from desktop.core.draw.seed import SeedInputError, check_public_value, check_witness_digits
+from desktop.services.draws import run as draw_run
+from desktop.services.draws.prepare import DrawServiceError
+from desktop.services.draws.run import CeremonyData, DrawOutcome
+from desktop.ui.accounts.actor import actor_of
+from desktop.ui.draws.projector import (
+    CeremonyView,
+    Phase,
+    ProjectorWindow,
+    WitnessView,
+    ceremony_from_record,
+    choose_screen,
+    has_second_screen,
+)
+from desktop.ui.hub import hub
+from desktop.ui.worker import Job, run_with_progress
+
+DEFAULT_WITNESSES = [("", "人大代表"), ("", "政协委员"), ("", "新闻媒体记者")]
+NAME, ROLE, DIGITS = range(3)
+
+
+@dataclass(frozen=True)
+class LiveDraw:
+    """The prepared draw the ceremony is for."""
+
+    draw_id: int
+    draw_code: str
+    commitment: str
+    task_title: str
+
+
+def _mono(label: QLabel) -> QLabel:
+    font = QFont("monospace")
+    font.setStyleHint(QFont.StyleHint.Monospace)
+    label.setFont(font)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setWordWrap(True)
+    return label
+
+
+class CeremonyPanel(QWidget):
+    drawn = Signal(object)  # DrawOutcome, once the draw is stored
+
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.draw: LiveDraw | None = None
+        self.projector: ProjectorWindow | None = None
+        self.outcome: DrawOutcome | None = None
+        self.job: Job | None = None
+        self._secret: tuple[str, bool] | None = None
+
+        self.heading = QLabel(
+            "尚未选择抽取：请先在“备抽”中冻结输入，或在“抽取记录”中选择已备抽的抽取。"
+        )
+        self.heading.setWordWrap(True)
+        self.commitment = _mono(QLabel(""))
+
+        self.screens = QComboBox()
+        self.screens.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.screens.setMinimumContentsLength(12)
+        self.open_button = QPushButton("打开投影")
+        self.close_button = QPushButton("关闭投影")
+        self.open_button.clicked.connect(self.open_projector)
+        self.close_button.clicked.connect(self.close_projector)
+        screen_row = QHBoxLayout()
+        screen_row.addWidget(QLabel("投影屏幕："))
+        screen_row.addWidget(self.screens, 1)
+        screen_row.addWidget(self.open_button)
+        screen_row.addWidget(self.close_button)
+
+        self.witnesses = QTableWidget(0, 3)
+        self.witnesses.setHorizontalHeaderLabels(["见证人姓名", "身份", "见证人报出的数字"])
+        header = self.witnesses.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.witnesses.verticalHeader().setDefaultSectionSize(30)
+        self.witnesses.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
+        self.witnesses.itemChanged.connect(self._witness_changed)
+        self.witnesses.setMaximumHeight(230)
+        add = QPushButton("增加见证人")
+        remove = QPushButton("删除所选见证人")
+        add.clicked.connect(lambda: self._add_witness("", ""))
+        remove.clicked.connect(self._remove_witness)
+        self._row_buttons = (add, remove)
+        rows = QHBoxLayout()
+        rows.addWidget(add)
+        rows.addWidget(remove)
+        rows.addStretch(1)
+
+        self.public_value = QLineEdit()
+        self.public_value.setPlaceholderText(
+            "事先公布的公开数，例如当日收盘指数 3245.67；不用时留空"
+        )
+        self.actor = QLineEdit(actor_of(self.database))
+        form = QFormLayout()
+        form.addRow("公开数：", self.public_value)
+        form.addRow("经办人：", self.actor)
+
+        self.reveal_button = QPushButton("揭示密钥并核对")
+        self.run_button = QPushButton("抽取并揭示结果")
+        self.skip_button = QPushButton("跳过动画")
+        self.replay_button = QPushButton("重播")
+        self.export_button = QPushButton("导出抽取记录…")
+        self.reveal_button.clicked.connect(self.reveal)
+        self.run_button.clicked.connect(self.run)
+        self.skip_button.clicked.connect(self._skip)
+        self.replay_button.clicked.connect(self._replay)
+        self.export_button.clicked.connect(lambda: self.export())
+        actions = QHBoxLayout()
+        for button in (
+            self.reveal_button,
+            self.run_button,
+            self.skip_button,
+            self.replay_button,
+            self.export_button,
+        ):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        self.secret_label = _mono(QLabel(""))
+        self.result_label = QLabel("")
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        live = QGroupBox("见证人与公开数（录入后同步显示在投影上）")
+        live_box = QVBoxLayout(live)
+        live_box.addWidget(self.witnesses)
+        live_box.addLayout(rows)
+        live_box.addLayout(form)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.commitment)
+        layout.addLayout(screen_row)
+        steps = QLabel(
+            "步骤：① 打开投影　② 逐位录入见证人报出的数字和公开数（投影同步显示）"
+            "　③ 揭示密钥并核对（此后数字不可再改）　④ 抽取并揭示结果"
+        )
+        steps.setStyleSheet("color: #555;")
+        steps.setWordWrap(True)
+        layout.addWidget(steps)
+        layout.addWidget(live)
+        layout.addLayout(actions)
+        layout.addWidget(self.secret_label)
+        layout.addWidget(self.result_label)
+        layout.addStretch(1)
+        self.refresh_screens()
+        self._update_buttons()
+
+    # ----- the draw --------------------------------------------------------------------
+
+    def load(self, draw: LiveDraw) -> None:
+        """Get ready for ``draw``: blank witness numbers, a fresh projector view."""
+        self.close_projector()
+        self.draw, self.outcome, self._secret = draw, None, None
+        self.heading.setText(f"<b>抽取 {draw.draw_code}</b>　{draw.task_title}")
+        self.commitment.setText(f"承诺值（事先公布）：{draw.commitment}")
+        self.witnesses.blockSignals(True)
+        self.witnesses.setRowCount(0)
+        self.witnesses.blockSignals(False)
+        for name, role in DEFAULT_WITNESSES:
+            self._add_witness(name, role)
+        self.public_value.clear()
+        self.secret_label.clear()
+        self.result_label.clear()
+        self._set_inputs_locked(False)
+        self._update_buttons()
+
+    def witness_list(self) -> list[tuple[str, str, str]]:
+        return [
+            (self._cell(r, NAME), self._cell(r, ROLE), self._cell(r, DIGITS))
+            for r in range(self.witnesses.rowCount())
+        ]
+
+    def _cell(self, row: int, column: int) -> str:
+        item = self.witnesses.item(row, column)
+        return item.text().strip() if item is not None else ""
+
+    def set_witness(self, row: int, name: str, role: str, digits: str) -> None:
+        """As if the operator typed the row (the tests use it)."""
+        for column, text in ((NAME, name), (ROLE, role), (DIGITS, digits)):
+            item = self.witnesses.item(row, column)
+            if item is not None:
+                item.setText(text)
+
+    def _view(self) -> CeremonyView:
+        assert self.draw is not None
+        data = draw_run.ceremony_data(self.database, self.draw.draw_id)
+        return CeremonyView(
+            county=data.county,
+            task_title=data.task_title,
+            draw_code=data.draw_code,
+            commitment=data.commitment,
+            witnesses=tuple(
+                WitnessView(name or f"见证人{i + 1}", role, digits)
+                for i, (name, role, digits) in enumerate(self.witness_list())
+            ),
+        )
+
+    def _check_inputs(self) -> str | None:
+        people = self.witness_list()
+        if not people:
+            return "请至少录入一位见证人。"
+        for i, (name, role, digits) in enumerate(people, 1):
+            if not name or not role:
+                return f"第 {i} 位见证人：请填写姓名和身份（D9）。"
+            try:
+                check_witness_digits(digits)
+            except SeedInputError as error:
+                return f"第 {i} 位见证人（{name}）：{error}"
+        try:
+            check_public_value(self.public_value.text())
+        except SeedInputError as error:
+            return str(error)
+        if not self.actor.text().strip():
+            return "请填写经办人姓名（A2）。"
+        return None
+
+    def reveal(self) -> bool:
+        """Lock the witness numbers and public value, then reveal the office secret and
+        check it against the commitment (on this screen and on the projector)."""
+        if self.draw is None:
+            return False
+        problem = self._check_inputs()
+        if problem:
+            QMessageBox.warning(self, "揭示密钥", problem)
+            return False
+        try:
+            secret_hex, matched = draw_run.reveal_secret(
+                self.database, self.draw.draw_id, actor=self.actor.text()
+            )
+        except DrawServiceError as error:
+            QMessageBox.warning(self, "揭示密钥", str(error))
+            return False
+        self._secret = (secret_hex, matched)
+        self._set_inputs_locked(True)
+        verdict = "与承诺值一致" if matched else "与承诺值不符！不得抽取，请作废后重新备抽"
+        color = "#1a7f37" if matched else "#c62828"
+        self.secret_label.setText(
+            f"单位密钥：{secret_hex}<br><b style='color:{color}'>{verdict}</b>"
+        )
+        self.secret_label.setTextFormat(Qt.TextFormat.RichText)
+        if self.projector is not None:
+            self.projector.show_secret(matched, secret_hex)
+        self._update_buttons()
+        return matched
+
+    def run(self) -> Job | None:
+        """Run the draw off the GUI thread; on success reveal the stored result."""
+        if self.draw is None or self._secret is None or not self._secret[1]:
+            return None
+        draw_id, secret_hex = self.draw.draw_id, self._secret[0]
+        people = self.witness_list()
+        public, actor = self.public_value.text().strip(), self.actor.text().strip()
+
+        def work(_job: Job) -> tuple[DrawOutcome, CeremonyData]:
+            outcome = draw_run.run_prepared_draw(
+                self.database,
+                draw_id,
+                witness_digits=[d for _n, _r, d in people],
+                public_value=public,
+                witnesses=[(n, r) for n, r, _d in people],
+                actor=actor,
+                revealed_secret=secret_hex,
+            )
+            return outcome, draw_run.ceremony_data(self.database, draw_id)
+
+        self.run_button.setEnabled(False)
+        self.job = run_with_progress(self, "正在抽取", work, self._drawn, cancellable=False)
+        self.job.failed.connect(lambda _m: self._update_buttons())
+        return self.job
+
+    def _drawn(self, result: Any) -> None:
+        outcome, data = result
+        self.outcome = outcome
+        view = ceremony_from_record(data.record, data.names, data.county, data.task_title)
+        if self.projector is None:
+            self.open_projector()
+        assert self.projector is not None
+        self.projector.set_view(view)
+        self.projector.show_secret(view.secret_matched, view.secret_hex)
+        self.projector.reveal_result()
+        self.result_label.setText(
+            f"抽取完成：抽中对象 {len(outcome.targets)} 户，检查组 {len(outcome.groups)} 个。"
+            f"记录 SHA-256：{outcome.record_sha256}"
+        )
+        self._update_buttons()
+        hub.data_changed.emit("draws")
+        hub.data_changed.emit("plans")
+        self.drawn.emit(outcome)
+
+    def export(self, path: str | Path | None = None) -> Path | None:
+        if self.outcome is None:
+            return None
+        if path is None:
+            chosen, _ = QFileDialog.getSaveFileName(
+                self,
+                "导出抽取记录",
+                f"抽取记录-{self.outcome.draw_code}.json",
+                "抽取记录 (*.json)",
+            )
+            if not chosen:
+                return None
+            path = chosen
+        try:
+            out = draw_run.export_record(self.database, self.outcome.draw_id, path)
+        except (DrawServiceError, OSError) as error:
+            QMessageBox.warning(self, "导出抽取记录", str(error))
+            return None
+        hub.status_message.emit(f"已导出抽取记录到 {out}（可用 verify_draw.py 独立核验）")
+        return out
+
+    # ----- the projector ---------------------------------------------------------------
+
+    def refresh_screens(self) -> None:
+        app = QGuiApplication.instance()
+        assert isinstance(app, QGuiApplication)
+        self.screens.clear()
+        default = choose_screen(app, self.window())
+        own = self.window().screen()
+        for number, screen in enumerate(app.screens(), 1):
+            size = screen.geometry().size()
+            text = f"屏幕 {number} {screen.name()}（{size.width()}×{size.height()}）"
+            if screen is own:
+                text += "（操作员屏幕）"
+            self.screens.addItem(text, screen)
+            if screen is default:
+                self.screens.setCurrentIndex(self.screens.count() - 1)
+
+    def open_projector(self) -> ProjectorWindow | None:
+        if self.draw is None:
+            return None
+        if self.projector is None:
+            self.projector = ProjectorWindow(self._view(), self)
+            self.projector.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
+            self.projector.setWindowFlag(Qt.WindowType.WindowDoesNotAcceptFocus, True)
+            self.projector.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        app = QGuiApplication.instance()
+        assert isinstance(app, QGuiApplication)
+        screen = self.screens.currentData() or choose_screen(app, self.window())
+        self.projector.show_on(screen, full_screen=has_second_screen(app))
+        if self._secret is not None:
+            self.projector.show_secret(self._secret[1], self._secret[0])
+        else:
+            self.projector.show_digits()
+        self.window().activateWindow()  # the operator keeps the keyboard
+        self._update_buttons()
+        return self.projector
+
+    def close_projector(self) -> None:
+        if self.projector is not None:
+            self.projector.close_ceremony()
+            self.projector.deleteLater()
+            self.projector = None
+        self._update_buttons()
+
+    def _skip(self) -> None:
+        if self.projector is not None:
+            self.projector.skip_animation()
+
+    def _replay(self) -> None:
+        if self.projector is not None:
+            self.projector.replay()
+
+    # ----- the witnesses table ---------------------------------------------------------
+
+    def _add_witness(self, name: str, role: str) -> None:
+        self.witnesses.blockSignals(True)
+        row = self.witnesses.rowCount()
+        self.witnesses.insertRow(row)
+        for column, text in ((NAME, name), (ROLE, role), (DIGITS, "")):
+            self.witnesses.setItem(row, column, QTableWidgetItem(text))
+        self.witnesses.blockSignals(False)
+        self._witnesses_reshaped()
+
+    def _remove_witness(self) -> None:
+        row = self.witnesses.currentRow()
+        if row >= 0 and self.witnesses.rowCount() > 1:
+            self.witnesses.removeRow(row)
+            self._witnesses_reshaped()
+
+    def _witnesses_reshaped(self) -> None:
+        if self.projector is not None and self.draw is not None:
+            self.projector.set_view(self._view())
+
+    def _witness_changed(self, item: QTableWidgetItem) -> None:
+        if self.projector is None:
+            return
+        if item.column() == DIGITS:
+            if self.projector.phase == Phase.WAITING:
+                self.projector.show_digits()
+            self.projector.set_digits(item.row(), item.text())
+        else:
+            self.projector.set_view(self._view())
+
+    def _set_inputs_locked(self, locked: bool) -> None:
+        triggers = (
+            QAbstractItemView.EditTrigger.NoEditTriggers
+            if locked
+            else QAbstractItemView.EditTrigger.AllEditTriggers
+        )
+        self.witnesses.setEditTriggers(triggers)
+        self.public_value.setReadOnly(locked)
+        self.actor.setReadOnly(locked)
+        for button in self._row_buttons:
+            button.setEnabled(not locked)
+
+    def _update_buttons(self) -> None:
+        ready = self.draw is not None
+        done = self.outcome is not None
+        showing = self.projector is not None
+        self.open_button.setEnabled(ready)
+        self.close_button.setEnabled(showing)
+        self.reveal_button.setEnabled(ready and self._secret is None)
+        self.run_button.setEnabled(
+            ready and not done and self._secret is not None and self._secret[1]
+        )
+        self.skip_button.setEnabled(done and showing)
+        self.replay_button.setEnabled(done and showing)
+        self.export_button.setEnabled(done)

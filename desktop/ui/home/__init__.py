@@ -1,0 +1,1 @@
+"""工作台 (`home_tab`): what needs doing today."""
