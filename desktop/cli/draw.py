@@ -69,6 +69,7 @@ def run_draw(args: argparse.Namespace) -> int:
     from desktop.core.draw import DrawInputError
     from desktop.services.draws.prepare import DrawServiceError, prepare_draw
     from desktop.services.draws.run import export_record, run_prepared_draw
+    from desktop.services.storage.work import perform
     from desktop.services.tasks import TaskError
 
     if len(args.witness_name) > len(args.witness):
@@ -79,17 +80,18 @@ def run_draw(args: argparse.Namespace) -> int:
         return 2
     actor = args.actor.strip() or getpass.getuser()
     try:
-        prepared = prepare_draw(database, args.task, actor=actor)
+        prepared = perform(database, prepare_draw, args.task, actor=actor).value
         for warning in prepared.stale_warnings:
             print(f"提示：{warning}", file=sys.stderr)
-        outcome = run_prepared_draw(
+        outcome = perform(
             database,
+            run_prepared_draw,
             prepared.draw_id,
             witness_digits=list(args.witness),
             public_value=args.public,
             witnesses=_witnesses(args.witness, args.witness_name),
             actor=actor,
-        )
+        ).value
         out = export_record(database, outcome.draw_id, args.record)
     except (DrawServiceError, DrawInputError, TaskError, OSError) as error:
         print(f"错误：{error}", file=sys.stderr)

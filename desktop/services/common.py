@@ -1,9 +1,11 @@
-"""Plain data shared by the services: details for a pane, options for a filter box."""
+"""Plain data shared by the services: details for a pane, options for a filter box, and
+the kinds of data an operation changed."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import Flag, auto
 
 
 @dataclass(frozen=True)
@@ -42,3 +44,36 @@ def fmt_date(value: date | datetime | None) -> str:
 
 def yes_no(value: bool) -> str:
     return "是" if value else "否"
+
+
+class Change(Flag):
+    """What an operation changed, so that the screens that show it (and only those) read
+    again. An operation returns the union of what it changed (``Done.changes``)."""
+
+    NONE = 0
+    CHECKLIST = auto()  # items and versions
+    REGISTRY = auto()  # targets, inspectors, experts, conflicts, confirmations
+    MEETINGS = auto()  # departments, roles, meetings, decisions
+    DOCUMENTS = auto()  # drafts and issued documents
+    PLANS = auto()  # plans, case checks
+    TASKS = auto()  # tasks and their status
+    DRAWS = auto()  # prepared, done and voided draws, replacements
+    RECORDS = auto()  # inspection records, results, follow-ups, attachments
+    PUBLICATIONS = auto()  # what was published, the register
+    CALENDAR = auto()  # working days
+    ACCOUNTS = auto()  # users and roles
+    SETTINGS = auto()  # office-wide settings
+    EVERYTHING = (
+        CHECKLIST
+        | REGISTRY
+        | MEETINGS
+        | DOCUMENTS
+        | PLANS
+        | TASKS
+        | DRAWS
+        | RECORDS
+        | PUBLICATIONS
+        | CALENDAR
+        | ACCOUNTS
+        | SETTINGS
+    )

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSizePolicy,
     QSplitter,
@@ -27,6 +28,11 @@ from desktop.ui.table_models import SORT_ROLE, PagedTableModel, RowTableModel
 
 T = TypeVar("T")
 SEARCH_DELAY_MS = 250  # wait for the typist to pause before filtering a large registry
+
+
+def ask_to_select(parent: QWidget, action: str, what: str) -> None:
+    """The one "select first" message: which row ``action`` needs."""
+    QMessageBox.information(parent, action, f"请先在表格中选择{what}。")
 
 
 class ListPane(QWidget, Generic[T]):
@@ -163,6 +169,15 @@ class ListPane(QWidget, Generic[T]):
             return None
         index = self.proxy.mapToSource(rows[0]) if self.proxy is not None else rows[0]
         return self.model.row_at(index.row())
+
+    def chosen(self, action: str, what: str, usable: Callable[[T], bool] | None = None) -> T | None:
+        """The selected row, for ``action``; None, after asking the person to select
+        ``what`` (e.g. "一份计划"), when no row (or no ``usable`` one) is selected."""
+        row = self.current_row()
+        if row is None or (usable is not None and not usable(row)):
+            ask_to_select(self, action, what)
+            return None
+        return row
 
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         row = self.current_row()

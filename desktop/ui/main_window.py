@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # the rest is imported by attach(), after the window is up
 
     from db.engine import Database
     from desktop.core.roles import Principal
+    from desktop.services.common import Change
     from desktop.ui.tab_base import Tab
 
 TITLE = "双随机工作台"
@@ -113,9 +114,11 @@ class MainWindow(QMainWindow):
     def _build_menu(self) -> None:
         from PySide6.QtGui import QAction, QKeySequence
 
+        from desktop.services.common import Change
+
         file_menu = self.menuBar().addMenu("文件(&F)")
         refresh = QAction("刷新(&R)", self, shortcut=QKeySequence.StandardKey.Refresh)
-        refresh.triggered.connect(lambda: hub.data_changed.emit("*"))
+        refresh.triggered.connect(lambda: hub.data_changed.emit(Change.EVERYTHING))
         file_menu.addAction(refresh)
         backups_action = QAction("备份与恢复(&B)…", self)
         backups_action.triggered.connect(self._open_backups)
@@ -187,9 +190,9 @@ class MainWindow(QMainWindow):
         self._loaded.add(index)
         self.tab_pages[index].refresh()
 
-    def _data_changed(self, kind: str) -> None:
+    def _data_changed(self, change: Change) -> None:
         for index, page in enumerate(self.tab_pages):
-            if page.wants(kind):
+            if page.wants(change):
                 if index == self.tabs.currentIndex():
                     page.refresh()
                 else:

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from db.engine import Database
+from desktop.services.common import Change
 
 
 class Today:
@@ -32,7 +33,7 @@ class Today:
 
 class Tab(QWidget):
     title = ""
-    kinds: frozenset[str] = frozenset()  # data kinds (hub) that make this tab refresh
+    shows: Change = Change.NONE  # what this tab shows: a change to any of it refreshes it
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -41,8 +42,8 @@ class Tab(QWidget):
     def refresh(self) -> None:
         raise NotImplementedError
 
-    def wants(self, kind: str) -> bool:
-        return kind == "*" or kind in self.kinds
+    def wants(self, change: Change) -> bool:
+        return bool(change & self.shows)
 
 
 def sub_tabs(owner: QWidget, pages: list[tuple[str, QWidget]]) -> QTabWidget:

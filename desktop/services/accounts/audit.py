@@ -29,9 +29,10 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import AppSetting, AuditEntry
+from desktop.core import office_settings as settings
 from desktop.services.accounts.access import audit_actor
 
-HEAD_KEY = "audit.head"  # app_settings: {"count": n, "id": last id, "hash": last hash}
+HEAD_KEY = settings.AUDIT_HEAD.key  # {"count": n, "id": last id, "hash": last hash}
 # One advisory lock for the whole trail ("SSJAUDIT" as a signed 64-bit number).
 _PG_LOCK_KEY = int.from_bytes(b"SSJAUDIT", "big", signed=True)
 VERIFY_BATCH = 5_000  # entries read per round trip while verifying; progress is reported

@@ -35,6 +35,9 @@ _STATE_KEY = "audit_guard"
 # itself. No table of the schema is a cache (the full-text index ``targets_fts`` is kept by
 # triggers, unseen by the ORM); every other table holds what people entered or decided.
 EXEMPT_TABLES = frozenset({"audit_entries"})
+# Execution option of a statement that records no one's act, only the program's own
+# bookkeeping (a unit of work's guard row, ``desktop/services/storage/work.py``).
+BOOKKEEPING = "audit_bookkeeping"
 
 
 class AuditGapError(RuntimeError):
@@ -99,6 +102,8 @@ def _after_flush(session: Session, _context: object) -> None:
 
 def _do_orm_execute(execute_state: ORMExecuteState) -> None:
     if not (execute_state.is_insert or execute_state.is_update or execute_state.is_delete):
+        return
+    if execute_state.execution_options.get(BOOKKEEPING):
         return
     table = getattr(execute_state.statement, "table", None)
     name = str(getattr(table, "name", "?"))

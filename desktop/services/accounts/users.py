@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import AppSetting, Department, User
+from desktop.core import office_settings as settings
 from desktop.core.roles import Permission, Principal
 from desktop.core.vocab import UserRole, label
 from desktop.services.accounts import audit
@@ -32,7 +33,7 @@ from desktop.services.accounts.access import require
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
 MIN_PASSWORD_LENGTH = 8
-SINGLE_USER_KEY = "accounts.single_user"
+SINGLE_USER_KEY = settings.SINGLE_USER.key
 _ENTITY = "user"
 
 # argon2-cffi's defaults are argon2id with RFC 9106's low-memory profile (64 MiB, t=3).

@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from db.engine import Database
 from db.models import AppSetting, ChecklistVersion, Department
+from desktop.core import office_settings as settings
 from desktop.core.checklist_rules import (
     ItemDraft,
     canonical,
@@ -340,7 +341,7 @@ def export_checklist(database: Database, path: Path, version_no: int | None = No
     version = version_no if version_no is not None else current_version_no(database)
     with database.session(readonly=True) as session:
         row = session.scalar(select(ChecklistVersion).where(ChecklistVersion.version_no == version))
-        county = session.get(AppSetting, "office.county")
+        county = session.get(AppSetting, settings.OFFICE_COUNTY.key)
     if row is None:
         raise ChecklistError("还没有这一版事项清单：请先新增事项或导入清单。")
     path = Path(path).with_suffix(".xlsx")

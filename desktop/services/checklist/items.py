@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import ChecklistItem, ChecklistVersion, Department
 from desktop.core.vocab import label
 from desktop.services.common import Detail, fmt_date, yes_no
+from desktop.services.storage.work import reading
 
 
 @dataclass(frozen=True)
@@ -46,8 +48,8 @@ def _methods_label(methods: str) -> str:
     return "、".join(label(m, "CheckMethod") for m in methods.split(",") if m)
 
 
-def current_version_no(database: Database) -> int | None:
-    with database.session(readonly=True) as session:
+def current_version_no(source: Session | Database) -> int | None:
+    with reading(source) as session:
         return session.scalar(select(func.max(ChecklistVersion.version_no)))
 
 
@@ -59,10 +61,10 @@ def in_version(version_no: int) -> ColumnElement[bool]:
 
 
 def list_items(
-    database: Database, version_no: int | None = None, text: str = ""
+    source: Session | Database, version_no: int | None = None, text: str = ""
 ) -> list[ChecklistItemRow]:
     """The items of a version of the list (the current one by default), in list order."""
-    version = version_no if version_no is not None else current_version_no(database)
+    version = version_no if version_no is not None else current_version_no(source)
     if version is None:
         return []
     query = (
@@ -81,7 +83,7 @@ def list_items(
                 Department.name.like(pattern),
             )
         )
-    with database.session(readonly=True) as session:
+    with reading(source) as session:
         return [_row(item, dept_name) for item, dept_name in session.execute(query)]
 
 

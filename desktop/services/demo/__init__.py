@@ -20,6 +20,7 @@ from sqlalchemy import func, inspect, select
 
 from db.engine import Database
 from db.models import AppSetting, Draw, Result, Target, Task
+from desktop.core import office_settings as settings
 from desktop.services.accounts import audit
 from desktop.services.demo import accounts as demo_accounts
 from desktop.services.demo import county, plans, registry, results
@@ -117,10 +118,10 @@ def generate_demo(
             results.add_publications(session, year_plans, tasks, draws)
             session.add_all(
                 [
-                    AppSetting(key="office.name", value=OFFICE_NAME),
-                    AppSetting(key="office.county", value=COUNTY),
-                    AppSetting(key="office.doc_prefix", value=DOC_PREFIX),
-                    AppSetting(key="demo.seed", value=str(seed)),
+                    AppSetting(key=settings.OFFICE_NAME.key, value=OFFICE_NAME),
+                    AppSetting(key=settings.OFFICE_COUNTY.key, value=COUNTY),
+                    AppSetting(key=settings.OFFICE_DOC_PREFIX.key, value=DOC_PREFIX),
+                    AppSetting(key=settings.DEMO_SEED.key, value=str(seed)),
                 ]
             )
             audit.record(

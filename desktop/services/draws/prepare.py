@@ -14,13 +14,12 @@ import secrets
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from db.engine import Database
 from db.models import (
     ConflictDeclaration,
     Draw,
@@ -48,10 +47,12 @@ from desktop.core.roles import Permission
 from desktop.core.vocab import DrawStatus, InspectorKind, TargetStatus, TaskStatus
 from desktop.services.accounts import audit
 from desktop.services.accounts.access import require
+from desktop.services.common import Change
 from desktop.services.plans import year as plan_year
 from desktop.services.registries import confirmations
 from desktop.services.registries.scope import STRATUM_COLUMNS, scope_conditions, unknown_labels
-from desktop.services.tasks.common import get_task, live_draw, recorded_draw
+from desktop.services.storage.work import UnitOfWork, snapshot
+from desktop.services.tasks.common import live_draw, recorded_draw
 
 SECRET_BYTES = 32
 STATUS_REASON: dict[str, str] = {
@@ -241,6 +242,19 @@ def _next_draw_code(session: Session, task: Task) -> str:
     return f"{task.code}-D{number}"
 
 
+def joint_checks_fact(year: int) -> str:
+    """What a P8 decision rests on: the joint checks of ``year`` (see ``UnitOfWork.guard``)."""
+    return f"p8.joint-checks.{year}"
+
+
+def locked_task(work: UnitOfWork, task_id: int) -> Task:
+    """The task, locked until the unit of work ends (no other PC changes it meanwhile)."""
+    task = work.session.scalar(work.locked(select(Task).where(Task.id == task_id)))
+    if task is None:
+        raise DrawServiceError(f"没有编号为 {task_id} 的任务：请刷新任务列表。")
+    return task
+
+
 def _check_can_prepare(session: Session, task: Task) -> None:
     if recorded_draw(session, task.id) is not None:
         raise DrawServiceError(
@@ -257,85 +271,87 @@ def _check_can_prepare(session: Session, task: Task) -> None:
         raise DrawServiceError(f"任务 {task.code} 不在“待抽取”状态，不能准备抽取。")
 
 
-def prepare_draw(
-    database: Database, task_id: int, *, actor: str, now: datetime | None = None
-) -> PreparedDraw:
+@snapshot
+def prepare_draw(work: UnitOfWork, task_id: int, *, actor: str) -> PreparedDraw:
     """Freeze the inputs of the task's draw, seal a new office secret and store the Draw
-    as prepared with its commitment (protocol §1) and registry state (R3)."""
-    require(database, Permission.RUN_DRAWS)
+    as prepared with its commitment (protocol §1) and registry state (R3).
+
+    Everything the commitment binds is read in this one snapshot: the task (locked), the
+    P8 exclusions, the pool, roster and conflicts, and the registry state with its R3
+    warnings. A joint task guards its year's joint checks (P8): a joint draw completed on
+    another PC meanwhile makes this run again on fresh data rather than miss it."""
+    session, now = work.session, work.now
+    require(session, Permission.RUN_DRAWS)
     if not actor.strip():
         raise DrawServiceError("请填写经办人姓名：准备抽取须记明由谁办理（A2）。")
-    now = now or datetime.now()
-    with database.session() as session:
-        task = get_task(session, task_id)
-        _check_can_prepare(session, task)
-        year = task.year
-        joint = task.is_joint
-    p8 = plan_year.pool_exclusions(database, year, exclude_task_id=task_id) if joint else {}
-    warnings = confirmations.stale_warnings(database, today=now.date())
-    max_age = confirmations.get_max_age_days(database)
-    with database.session() as session:
-        task = get_task(session, task_id)
-        _check_can_prepare(session, task)
-        draw_code = _next_draw_code(session, task)
-        on_day = max(now.date(), task.starts_on or now.date())
-        built = build_inputs(session, task, draw_code, on_day=on_day, p8=p8)
-        inputs = built.inputs
-        secret = secrets.token_bytes(SECRET_BYTES)  # never ``random`` (protocol §1)
-        state = confirmations.registry_state(session, as_of=now, max_age_days=max_age)
-        draw = Draw(
-            draw_code=draw_code,
-            task_id=task.id,
-            status=DrawStatus.PREPARED,
-            pool_text=inputs.pool,
-            roster_text=inputs.roster,
-            conflicts_text=inputs.conflicts,
-            params_text=inputs.params,
-            commitment=commitment(secret),
-            office_secret=secret.hex(),
-            registry_state_json=json.dumps(state, ensure_ascii=False),
-            prepared_at=now,
-            prepared_by=actor.strip(),
+    task = locked_task(work, task_id)
+    _check_can_prepare(session, task)
+    p8: Mapping[int, str] = {}
+    if task.is_joint:
+        p8 = plan_year.pool_exclusions(session, task.year, exclude_task_id=task.id)
+        work.guard(joint_checks_fact(task.year))
+    max_age = confirmations.get_max_age_days(session)
+    warnings = confirmations.stale_warnings(session, today=now.date(), max_age_days=max_age)
+    draw_code = _next_draw_code(session, task)
+    on_day = max(now.date(), task.starts_on or now.date())
+    built = build_inputs(session, task, draw_code, on_day=on_day, p8=p8)
+    inputs = built.inputs
+    secret = secrets.token_bytes(SECRET_BYTES)  # never ``random`` (protocol §1)
+    state = confirmations.registry_state(session, as_of=now, max_age_days=max_age)
+    draw = Draw(
+        draw_code=draw_code,
+        task_id=task.id,
+        status=DrawStatus.PREPARED,
+        pool_text=inputs.pool,
+        roster_text=inputs.roster,
+        conflicts_text=inputs.conflicts,
+        params_text=inputs.params,
+        commitment=commitment(secret),
+        office_secret=secret.hex(),
+        registry_state_json=json.dumps(state, ensure_ascii=False),
+        prepared_at=now,
+        prepared_by=actor.strip(),
+    )
+    draw.exclusions = [DrawExclusion(code=e.code, reason=e.reason) for e in built.exclusions]
+    session.add(draw)
+    session.flush()
+    for voided in session.scalars(
+        select(Draw).where(
+            Draw.task_id == task.id,
+            Draw.status == DrawStatus.VOIDED,
+            Draw.superseded_by_id.is_(None),
         )
-        draw.exclusions = [DrawExclusion(code=e.code, reason=e.reason) for e in built.exclusions]
-        session.add(draw)
-        session.flush()
-        for voided in session.scalars(
-            select(Draw).where(
-                Draw.task_id == task.id,
-                Draw.status == DrawStatus.VOIDED,
-                Draw.superseded_by_id.is_(None),
-            )
-        ):
-            voided.superseded_by_id = draw.id  # §6: the repeat points back to what it replaces
-        hashes = {
-            "pool": sha256_hex(inputs.pool),
-            "roster": sha256_hex(inputs.roster),
-            "conflicts": sha256_hex(inputs.conflicts),
-            "params": sha256_hex(inputs.params),
-        }
-        sizes = target_counts(inputs)
-        roster_sizes = dict(sorted(Counter(e.dept for e in inputs.roster_entries).items()))
-        audit.record(
-            session,
-            actor=actor.strip(),
-            action="draw.prepare",
-            entity_type="draw",
-            entity_id=draw.id,
-            summary=f"准备抽取 {draw_code}（任务 {task.code}）：对象库 {len(inputs.pool_entries)}"
-            f" 户，排除 {len(built.exclusions)} 户，人员 {len(inputs.roster_entries)} 名",
-            after={"draw_code": draw_code, "commitment": draw.commitment, **hashes},
-            at=now,
-        )
-        return PreparedDraw(
-            draw_id=draw.id,
-            draw_code=draw_code,
-            task_id=task.id,
-            commitment=draw.commitment,
-            input_hashes=hashes,
-            pool_sizes=sizes,
-            roster_sizes=roster_sizes,
-            exclusions=tuple(built.exclusions),
-            roster_exclusions=tuple(built.roster_exclusions),
-            stale_warnings=tuple(warnings),
-        )
+    ):
+        voided.superseded_by_id = draw.id  # §6: the repeat points back to what it replaces
+    hashes = {
+        "pool": sha256_hex(inputs.pool),
+        "roster": sha256_hex(inputs.roster),
+        "conflicts": sha256_hex(inputs.conflicts),
+        "params": sha256_hex(inputs.params),
+    }
+    sizes = target_counts(inputs)
+    roster_sizes = dict(sorted(Counter(e.dept for e in inputs.roster_entries).items()))
+    work.changed(Change.DRAWS)
+    audit.record(
+        session,
+        actor=actor.strip(),
+        action="draw.prepare",
+        entity_type="draw",
+        entity_id=draw.id,
+        summary=f"准备抽取 {draw_code}（任务 {task.code}）：对象库 {len(inputs.pool_entries)}"
+        f" 户，排除 {len(built.exclusions)} 户，人员 {len(inputs.roster_entries)} 名",
+        after={"draw_code": draw_code, "commitment": draw.commitment, **hashes},
+        at=now,
+    )
+    return PreparedDraw(
+        draw_id=draw.id,
+        draw_code=draw_code,
+        task_id=task.id,
+        commitment=draw.commitment,
+        input_hashes=hashes,
+        pool_sizes=sizes,
+        roster_sizes=roster_sizes,
+        exclusions=tuple(built.exclusions),
+        roster_exclusions=tuple(built.roster_exclusions),
+        stale_warnings=tuple(warnings),
+    )

@@ -7,9 +7,12 @@ the record's ``replacements`` (§7) and re-emits the record bytes with a new SHA
 
 - ``ranking``: the next inspector of the same department in the same published ranking
   who is not already drawn (anyone drawn or brought in earlier counts) and has no declared
-  conflict with the group's targets — ``desktop.core.draw.next_by_ranking``, the very
-  function the verifier re-runs.
+  conflict with the group's targets.
 - ``manual`` (PDS 16): a person chosen without the ranking, recorded with the approver.
+
+Who comes in is chosen by the pure ``desktop.core.draw.replacement.choose_replacement``;
+this module loads the draw, checks the person in the registry, changes the rows and
+audits.
 """
 
 from __future__ import annotations
@@ -31,9 +34,9 @@ from desktop.core.draw import (
     DrawInputs,
     Replacement,
     dump_record,
-    next_by_ranking,
     verify_record,
 )
+from desktop.core.draw.replacement import ReplacementRefused, choose_replacement
 from desktop.core.roles import Permission
 from desktop.core.vocab import DrawStatus, ReplacementMode, label
 from desktop.services.accounts import audit
@@ -161,8 +164,6 @@ def replace_inspector(
     """Replace a serving inspector of a done draw (D6, D7) by ranking or manually (PDS 16),
     recording who leaves, who comes, why, the evidence and who approved (§6)."""
     require(database, Permission.RUN_DRAWS)
-    if mode not in {m.value for m in ReplacementMode}:
-        raise _problem("替换方式应为“按排序递补”（ranking）或“指定替换”（manual）。")
     missing = [
         name
         for name, value in (("替换原因", reason), ("证明材料", evidence), ("批准人", approver))
@@ -172,8 +173,6 @@ def replace_inspector(
         raise _problem(f"请填写{'、'.join(missing)}：每次替换须记明原因、依据和批准人（D7）。")
     if not actor.strip():
         raise _problem("请填写经办人姓名：替换须记明由谁办理（A2）。")
-    if mode == ReplacementMode.MANUAL and not (manual_code or "").strip():
-        raise _problem("指定替换须选定接替的执法人员（PDS 16）。")
     now = now or datetime.now()
     reason, approver, actor = reason.strip(), approver.strip(), actor.strip()
     evidence = _evidence_text(evidence)
@@ -211,32 +210,22 @@ def replace_inspector(
             )
         except DrawInputError as error:
             raise _problem(f"抽取 {draw.draw_code} 的输入无法读取：{error}") from error
-        if mode == ReplacementMode.RANKING:
-            if out_code not in {e.code for e in inputs.roster_entries}:
-                raise _problem(
-                    f"{out_code} 是指定替换进来的人员，不在本次抽取的排名中，"
-                    "只能再以“指定替换”方式替换。"
-                )
-            proper = next_by_ranking(
-                inputs, bytes.fromhex(draw.key_hex), leaving.dept_code, group_targets, already_drawn
+        try:
+            choice = choose_replacement(
+                inputs,
+                bytes.fromhex(draw.key_hex),
+                draw_code=draw.draw_code,
+                out_code=out_code,
+                dept=leaving.dept_code,
+                group=group,
+                group_targets=group_targets,
+                already_drawn=already_drawn,
+                mode=mode,
+                manual_code=manual_code or "",
             )
-            if proper is None:
-                raise _problem(
-                    f"部门 {leaving.dept_code} 的排名中已没有未抽中、"
-                    f"与第 {group} 组对象无回避关系的人员：请按 PDS 16 以“指定替换”方式报批。"
-                )
-            in_code, rank = proper.code, proper.rank
-        else:
-            in_code, rank = (manual_code or "").strip(), None
-            if in_code in already_drawn:
-                raise _problem(f"{in_code} 已在抽取 {draw.draw_code} 中抽中或替换过，不能再指定。")
-            conflicted = {c.target for c in inputs.conflict_entries if c.inspector == in_code}
-            clash = sorted(conflicted & set(group_targets))
-            if clash:
-                raise _problem(
-                    f"{in_code} 与第 {group} 组的检查对象 {'、'.join(clash)} "
-                    "有申报的回避关系（D6）。"
-                )
+        except ReplacementRefused as refused:
+            raise _problem(str(refused)) from refused
+        in_code, rank = choice.in_code, choice.rank
         incoming = session.scalar(select(Inspector).where(Inspector.code == in_code))
         warnings: list[str] = []
         if incoming is None:

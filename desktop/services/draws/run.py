@@ -43,9 +43,11 @@ from desktop.core.task_rules import step_problem
 from desktop.core.vocab import DrawStatus, TaskStatus, label
 from desktop.services.accounts import audit
 from desktop.services.accounts.access import require
-from desktop.services.draws.prepare import DrawServiceError
+from desktop.services.common import Change
+from desktop.services.draws.prepare import DrawServiceError, joint_checks_fact
 from desktop.services.office.profile import get_profile
 from desktop.services.storage.files import write_file
+from desktop.services.storage.work import UnitOfWork, snapshot
 from desktop.services.tasks.common import get_task
 
 
@@ -95,94 +97,101 @@ def _advance_to_drawn(session: Session, task: Task, actor: str, now: datetime) -
     )
 
 
+@snapshot
 def run_prepared_draw(
-    database: Database,
+    work: UnitOfWork,
     draw_id: int,
     *,
     witness_digits: list[str],
     public_value: str,
     witnesses: list[tuple[str, str]],
     actor: str,
-    now: datetime | None = None,
     revealed_secret: str | None = None,
 ) -> DrawOutcome:
     """The ceremony (§2): witness numbers in the order entered, the public value (may be
     empty), the office secret revealed (checked against the commitment when typed in from
-    the seal as ``revealed_secret``), then the draw, the record and the task at 已抽取."""
-    require(database, Permission.RUN_DRAWS)
+    the seal as ``revealed_secret``), then the draw, the record and the task at 已抽取.
+
+    The draw is locked (two PCs cannot both complete it); a joint task's draw changes the
+    year's joint checks, which a draw being prepared elsewhere reads for P8."""
+    session, now = work.session, work.now
+    require(session, Permission.RUN_DRAWS)
     if not actor.strip():
         raise DrawServiceError("请填写经办人姓名：抽取须记明由谁办理（A2）。")
     if len(witnesses) != len(witness_digits):
         raise DrawServiceError("每位见证人须对应一个数字：见证人与数字的个数不一致。")
     if any(not name.strip() or not role.strip() for name, role in witnesses):
         raise DrawServiceError("请填写每位见证人的姓名和身份（D9）。")
-    now = now or datetime.now()
-    with database.session() as session:
-        draw = _get_draw(session, draw_id)
-        if draw.status == DrawStatus.DONE:
-            raise DrawServiceError(
-                f"抽取 {draw.draw_code} 已经完成，不能再次抽取：抽中名单一经产生不得更改（D1）。"
-            )
-        if draw.status != DrawStatus.PREPARED:
-            raise DrawServiceError(f"抽取 {draw.draw_code} 已作废，请为任务重新准备抽取。")
-        task = get_task(session, draw.task_id)
-        try:
-            secret = bytes.fromhex(draw.office_secret)
-            if revealed_secret is not None:
-                secret = check_revealed_secret(revealed_secret, draw.commitment)
-            inputs = DrawInputs.from_texts(
-                draw.pool_text, draw.roster_text, draw.conflicts_text, draw.params_text
-            )
-            seed = seed_text(draw.draw_code, inputs.params, witness_digits, public_value, secret)
-            key = draw_key(seed)
-            result = run_draw(inputs, key)
-        except DrawInputError as error:
-            raise DrawServiceError(f"抽取 {draw.draw_code} 不能进行：{error}") from error
-        record = build_record(
-            inputs,
-            draw.commitment,
-            seed,
-            result,
-            exclusions=[{"code": e.code, "reason": e.reason} for e in draw.exclusions],
-            witnesses=[{"name": n.strip(), "role": r.strip()} for n, r in witnesses],
+    draw = session.scalar(work.locked(select(Draw).where(Draw.id == draw_id)))
+    if draw is None:
+        raise DrawServiceError(f"没有编号为 {draw_id} 的抽取：请刷新抽取列表。")
+    if draw.status == DrawStatus.DONE:
+        raise DrawServiceError(
+            f"抽取 {draw.draw_code} 已经完成，不能再次抽取：抽中名单一经产生不得更改（D1）。"
         )
-        record_bytes = dump_record(record)
-        draw.status = DrawStatus.DONE
-        draw.public_value = public_value.strip()
-        draw.seed_text = seed
-        draw.key_hex = key.hex()
-        draw.record_json = record_bytes.decode("utf-8")
-        draw.record_sha256 = hashlib.sha256(record_bytes).hexdigest()
-        draw.drawn_at = now
-        draw.witnesses = [
-            DrawWitness(seq=n, name=name.strip(), role=role.strip(), digits=d.strip())
-            for n, ((name, role), d) in enumerate(zip(witnesses, witness_digits, strict=True), 1)
-        ]
-        _store_result_rows(session, draw, result)
-        _advance_to_drawn(session, task, actor.strip(), now)
-        audit.record(
-            session,
-            actor=actor.strip(),
-            action="draw.run",
-            entity_type="draw",
-            entity_id=draw.id,
-            summary=f"完成抽取 {draw.draw_code}（任务 {task.code}）：对象 {len(result.targets)}"
-            f" 户，检查组 {len(result.groups)} 个，见证人 {len(witnesses)} 位",
-            after={"draw_code": draw.draw_code, "record_sha256": draw.record_sha256},
-            at=now,
+    if draw.status != DrawStatus.PREPARED:
+        raise DrawServiceError(f"抽取 {draw.draw_code} 已作废，请为任务重新准备抽取。")
+    task = get_task(session, draw.task_id)
+    if task.is_joint:
+        work.guard(joint_checks_fact(task.year))
+    try:
+        secret = bytes.fromhex(draw.office_secret)
+        if revealed_secret is not None:
+            secret = check_revealed_secret(revealed_secret, draw.commitment)
+        inputs = DrawInputs.from_texts(
+            draw.pool_text, draw.roster_text, draw.conflicts_text, draw.params_text
         )
-        return DrawOutcome(
-            draw_id=draw.id,
-            draw_code=draw.draw_code,
-            task_id=task.id,
-            record_sha256=draw.record_sha256,
-            targets=tuple((t.stratum, t.code, t.rank) for t in result.targets),
-            groups=tuple(
-                OutcomeGroup(g.group, g.leader, tuple(m.code for m in g.inspectors), g.targets)
-                for g in result.groups
-            ),
-            unassigned=result.unassigned,
-        )
+        seed = seed_text(draw.draw_code, inputs.params, witness_digits, public_value, secret)
+        key = draw_key(seed)
+        result = run_draw(inputs, key)
+    except DrawInputError as error:
+        raise DrawServiceError(f"抽取 {draw.draw_code} 不能进行：{error}") from error
+    record = build_record(
+        inputs,
+        draw.commitment,
+        seed,
+        result,
+        exclusions=[{"code": e.code, "reason": e.reason} for e in draw.exclusions],
+        witnesses=[{"name": n.strip(), "role": r.strip()} for n, r in witnesses],
+    )
+    record_bytes = dump_record(record)
+    draw.status = DrawStatus.DONE
+    draw.public_value = public_value.strip()
+    draw.seed_text = seed
+    draw.key_hex = key.hex()
+    draw.record_json = record_bytes.decode("utf-8")
+    draw.record_sha256 = hashlib.sha256(record_bytes).hexdigest()
+    draw.drawn_at = now
+    draw.witnesses = [
+        DrawWitness(seq=n, name=name.strip(), role=role.strip(), digits=d.strip())
+        for n, ((name, role), d) in enumerate(zip(witnesses, witness_digits, strict=True), 1)
+    ]
+    _store_result_rows(session, draw, result)
+    _advance_to_drawn(session, task, actor.strip(), now)
+    work.changed(Change.DRAWS | Change.TASKS)
+    audit.record(
+        session,
+        actor=actor.strip(),
+        action="draw.run",
+        entity_type="draw",
+        entity_id=draw.id,
+        summary=f"完成抽取 {draw.draw_code}（任务 {task.code}）：对象 {len(result.targets)}"
+        f" 户，检查组 {len(result.groups)} 个，见证人 {len(witnesses)} 位",
+        after={"draw_code": draw.draw_code, "record_sha256": draw.record_sha256},
+        at=now,
+    )
+    return DrawOutcome(
+        draw_id=draw.id,
+        draw_code=draw.draw_code,
+        task_id=task.id,
+        record_sha256=draw.record_sha256,
+        targets=tuple((t.stratum, t.code, t.rank) for t in result.targets),
+        groups=tuple(
+            OutcomeGroup(g.group, g.leader, tuple(m.code for m in g.inspectors), g.targets)
+            for g in result.groups
+        ),
+        unassigned=result.unassigned,
+    )
 
 
 def _store_result_rows(session: Session, draw: Draw, result: DrawResult) -> None:

@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from db.models import AppSetting
 from desktop import paths
+from desktop.core import office_settings as settings
 from desktop.core.roles import Permission
 from desktop.services.accounts import audit
 from desktop.services.accounts.access import require
@@ -46,7 +47,7 @@ KEY_FOLDER = "keys"
 PRIVATE_KEY_FILE = "exchange-ed25519.pem"
 PUBLIC_KEY_FILE = "exchange-ed25519.pub.txt"
 PUBLIC_KEY_PREFIX = "ssj-ed25519:"
-PEERS_KEY = "exchange.peers"  # app_settings: JSON list of the trusted peers
+PEERS_KEY = settings.EXCHANGE_PEERS.key  # JSON list of the trusted peers
 
 
 @dataclass(frozen=True)

@@ -19,11 +19,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from db.models import AppSetting
+from desktop.core import office_settings as settings
 from desktop.services.exchange.common import KIND_LABELS, ExchangeError, PackageInfo
 from desktop.services.exchange.keys import Peer
 
-SENT_KEY = "exchange.sent"
-RECEIVED_KEY = "exchange.received"
+SENT_KEY = settings.EXCHANGE_SENT.key
+RECEIVED_KEY = settings.EXCHANGE_RECEIVED.key
 
 
 @dataclass(frozen=True)

@@ -37,12 +37,13 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import AppSetting, Attachment, FollowUp, InspectionRecord, Result, Task
+from desktop.core import office_settings as settings
 from desktop.core.roles import Permission
 from desktop.services.accounts import audit
 from desktop.services.accounts.access import require
 from desktop.services.inspection.common import require_in_task, require_result_department
 
-ROOT_KEY = "archive.root"
+ROOT_KEY = settings.ARCHIVE_ROOT.key
 CHUNK_SIZE = 1024 * 1024
 MAX_NAME_LENGTH = 120  # keeps <root>\<owner>\<id>\<name> well inside Windows path limits
 TEMP_PREFIX = ".part-"

@@ -30,7 +30,7 @@ from desktop.core.roles import Permission
 from desktop.core.vocab import PublicationKind, label
 from desktop.services.accounts import audit
 from desktop.services.accounts.access import require
-from desktop.services.common import fmt_date
+from desktop.services.common import Change, fmt_date
 from desktop.services.inspection.common import (
     InspectionError,
     current_results,
@@ -39,6 +39,7 @@ from desktop.services.inspection.common import (
     task_for_records,
 )
 from desktop.services.office.calendar import load_calendar
+from desktop.services.storage.work import UnitOfWork, guard, snapshot
 from desktop.services.tasks.targets import slot_keys
 
 DEFAULT_CHANNEL = "国家企业信用信息公示系统"
@@ -176,72 +177,89 @@ class PublishOutcome:
     publication_id: int | None
 
 
+def published_results_fact(task_id: int) -> str:
+    """What a publication of the task's results rests on and changes: which of its
+    results are published, and with which corrections (``UnitOfWork.guard``)."""
+    return f"results.published.{task_id}"
+
+
+@snapshot
 def publish_results(
-    database: Database,
+    work: UnitOfWork,
     task_id: int,
     *,
     actor: str,
-    now: datetime,
     channel: str = DEFAULT_CHANNEL,
     department_code: str | None = None,
 ) -> PublishOutcome:
     """Publish every entered, unpublished result of the task (or of one department),
-    and enter the publication in the register (X2, X6)."""
-    require(database, Permission.PUBLISH)
+    and enter the publication in the register (X2, X6), in one transaction."""
+    session = work.session
+    require(session, Permission.PUBLISH)
     if not channel.strip():
         raise InspectionError("请填写公示渠道（如国家企业信用信息公示系统、政府网站）。")
-    with database.session() as session:
-        task = task_for_records(session, task_id)
-        query = (
-            select(Result)
-            .join(InspectionRecord, Result.record_id == InspectionRecord.id)
-            .where(InspectionRecord.task_id == task.id, Result.published_at.is_(None))
+    task = task_for_records(session, task_id)
+    query = (
+        select(Result)
+        .join(InspectionRecord, Result.record_id == InspectionRecord.id)
+        .where(InspectionRecord.task_id == task.id, Result.published_at.is_(None))
+    )
+    if department_code is not None:
+        query = query.join(Department, Result.department_id == Department.id).where(
+            Department.code == department_code
         )
-        if department_code is not None:
-            query = query.join(Department, Result.department_id == Department.id).where(
-                Department.code == department_code
-            )
-        pending = list(session.scalars(query))
-        corrected = set(
-            session.scalars(select(Result.corrects_id).where(Result.corrects_id.is_not(None)))
-        )
-        pending = [r for r in pending if r.id not in corrected]
-        to_publish = [r for r in pending if not r.not_for_disclosure]
-        if not to_publish:
-            raise InspectionError(f"任务 {task.code} 没有待公示的检查结果：请先录入结果。")
-        for result in to_publish:
-            result.published_at = now
-            result.published_by = actor
-        publication = Publication(
-            kind=PublicationKind.RESULTS.value,
-            ref_id=task.id,
-            title=f"{task.title}检查结果（{len(to_publish)} 条）",
-            channel=channel.strip(),
-            published_at=now,
-            published_by=actor,
-        )
-        session.add(publication)
-        session.flush()
-        audit.record(
-            session,
-            actor=actor,
-            action="result.publish",
-            entity_type="task",
-            entity_id=task.id,
-            summary=f"{task.code} 公示检查结果 {len(to_publish)} 条（{channel.strip()}）",
-            before={"published_at": ""},
-            after={
-                "results": sorted(r.id for r in to_publish),
-                "published_at": now.isoformat(timespec="seconds"),
-                "channel": channel.strip(),
-            },
-            at=now,
-        )
-        return PublishOutcome(
-            published=len(to_publish),
-            withheld=len(pending) - len(to_publish),
-            publication_id=publication.id,
-        )
+    pending = list(session.scalars(work.locked(query)))
+    corrected = set(
+        session.scalars(select(Result.corrects_id).where(Result.corrects_id.is_not(None)))
+    )
+    pending = [r for r in pending if r.id not in corrected]
+    to_publish = [r for r in pending if not r.not_for_disclosure]
+    if not to_publish:
+        raise InspectionError(f"任务 {task.code} 没有待公示的检查结果：请先录入结果。")
+    publication = mark_published(work, task, to_publish, actor=actor, channel=channel)
+    return PublishOutcome(
+        published=len(to_publish),
+        withheld=len(pending) - len(to_publish),
+        publication_id=publication.id,
+    )
+
+
+def mark_published(
+    work: UnitOfWork, task: Task, results: list[Result], *, actor: str, channel: str
+) -> Publication:
+    """Mark exactly ``results`` published now and enter them in the register (X2, X6)."""
+    session, now = work.session, work.now
+    work.guard(published_results_fact(task.id))
+    for result in results:
+        result.published_at = now
+        result.published_by = actor
+    publication = Publication(
+        kind=PublicationKind.RESULTS.value,
+        ref_id=task.id,
+        title=f"{task.title}检查结果（{len(results)} 条）",
+        channel=channel.strip(),
+        published_at=now,
+        published_by=actor,
+    )
+    session.add(publication)
+    session.flush()
+    work.changed(Change.RECORDS | Change.PUBLICATIONS)
+    audit.record(
+        session,
+        actor=actor,
+        action="result.publish",
+        entity_type="task",
+        entity_id=task.id,
+        summary=f"{task.code} 公示检查结果 {len(results)} 条（{channel.strip()}）",
+        before={"published_at": ""},
+        after={
+            "results": sorted(r.id for r in results),
+            "published_at": now.isoformat(timespec="seconds"),
+            "channel": channel.strip(),
+        },
+        at=now,
+    )
+    return publication
 
 
 def correct_result(
@@ -270,6 +288,8 @@ def correct_result(
         if session.scalar(select(Result.id).where(Result.corrects_id == old.id)) is not None:
             raise InspectionError("该结果已有更正记录：请对最新的一条进行更正。")
         task = session.get(Task, old.record.task_id)
+        # A package being written now must show this correction, or not be registered.
+        guard(session, published_results_fact(old.record.task_id), now)
         new = Result(
             record_id=old.record_id,
             department_id=old.department_id,

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import AppSetting, Document, Meeting
+from desktop.core import office_settings as settings
 from desktop.core.roles import Permission
 from desktop.core.vocab import Attendance, DocumentStatus, DocumentType, label
 from desktop.documents.blocks import blocks_from_text, placeholders, render_template
@@ -22,7 +23,7 @@ from desktop.services.office.letterhead import render_office_document
 from desktop.services.office.profile import OfficeProfile, get_profile
 from desktop.services.office.register import DocumentError, add_draft, body_of
 
-TEMPLATE_KEY = "template.notice"
+TEMPLATE_KEY = settings.NOTICE_TEMPLATE.key
 # The notice that issues the annual plan, as a county office writes it. The office edits
 # this text in the program; {占位符} are filled when a notice is drafted from it.
 DEFAULT_TEMPLATE = {

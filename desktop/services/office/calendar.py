@@ -18,12 +18,13 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import AppSetting, CalendarOverride
+from desktop.core import office_settings as settings
 from desktop.core.roles import Permission
 from desktop.core.workdays import PACKAGE_YEARS, WorkdayCalendar
 from desktop.services.accounts import audit
 from desktop.services.accounts.access import require
 
-CONFIRMED_YEARS_KEY = "calendar.confirmed_years"  # comma-separated years the office entered
+CONFIRMED_YEARS_KEY = settings.CONFIRMED_CALENDAR_YEARS.key  # years the office entered
 
 SOURCE_BUILT_IN = "内置"
 SOURCE_OFFICE = "办公室录入"

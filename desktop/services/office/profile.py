@@ -6,11 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
+
 from db.engine import Database
 from db.models import AppSetting
+from desktop.core import office_settings as settings
 from desktop.core.roles import Permission
 from desktop.services.accounts import audit
 from desktop.services.accounts.access import require
+from desktop.services.storage.work import reading
 
 FONT_SETS = {
     "standard": "标准公文字体（方正小标宋简体、仿宋_GB2312、楷体_GB2312、黑体）",
@@ -31,28 +35,24 @@ class OfficeProfile:
         return self.name.removesuffix("办公室") or self.name
 
 
-_KEYS = {
-    "name": "office.name",
-    "county": "office.county",
-    "doc_prefix": "office.doc_prefix",
-    "font_set": "documents.font_set",
+_SETTINGS = {
+    "name": settings.OFFICE_NAME,
+    "county": settings.OFFICE_COUNTY,
+    "doc_prefix": settings.OFFICE_DOC_PREFIX,
+    "font_set": settings.FONT_SET,
 }
+_KEYS = {field: setting.key for field, setting in _SETTINGS.items()}
 _LABELS = {
     "name": "发文机关名称",
     "county": "县名",
     "doc_prefix": "发文机关代字",
     "font_set": "公文字体",
 }
-_DEFAULTS = {
-    "name": "部门联合“双随机、一公开”监管工作联席会议办公室",
-    "county": "",
-    "doc_prefix": "双随机办",
-    "font_set": "standard",
-}
+_DEFAULTS = {field: setting.default for field, setting in _SETTINGS.items()}
 
 
-def get_profile(database: Database) -> OfficeProfile:
-    with database.session(readonly=True) as session:
+def get_profile(source: Session | Database) -> OfficeProfile:
+    with reading(source) as session:
         values = {
             field: (setting.value if (setting := session.get(AppSetting, key)) else None)
             for field, key in _KEYS.items()

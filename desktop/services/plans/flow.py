@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from db.engine import Database
 from db.models import AppSetting, Document, Plan, Publication, Task
+from desktop.core import office_settings as settings
 from desktop.core.plan_rules import deadline_on
 from desktop.core.roles import Permission
 from desktop.core.vocab import PlanKind, PlanStatus, PublicationKind, label
@@ -107,7 +108,7 @@ def publish_plan(
             )
         check_draft(session, draft_of_plan(session, plan), (plan.id,))
         if not channel.strip():
-            county = session.get(AppSetting, "office.county")
+            county = session.get(AppSetting, settings.OFFICE_COUNTY.key)
             channel = f"{county.value}人民政府网站" if county and county.value else "政府网站"
         was = str(plan.status)
         plan.status, plan.published_at = PlanStatus.PUBLISHED, at

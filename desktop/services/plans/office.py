@@ -18,6 +18,7 @@ from db.models import (
     PlanDepartment,
     PlanItem,
 )
+from desktop.core import office_settings as settings
 from desktop.core.checklist_rules import parse_methods
 from desktop.core.plan_rules import PlanDeadlines, deadline_problems, normalize_month_day
 from desktop.core.roles import Permission
@@ -146,7 +147,7 @@ def merge_into_joint_plan(
                 "all": sorted(already),
             }
         if joint is None:
-            county = session.get(AppSetting, "office.county")
+            county = session.get(AppSetting, settings.OFFICE_COUNTY.key)
             joint = Plan(
                 year=year,
                 kind=PlanKind.JOINT,

@@ -29,6 +29,7 @@ from desktop.core.plan_rules import (
 from desktop.core.vocab import PlanStatus, label
 from desktop.services.checklist.items import in_version
 from desktop.services.registries.listing import TARGET_LABELS
+from desktop.services.storage.work import reading
 
 
 class PlanError(ValueError):
@@ -222,8 +223,8 @@ def plan_history(database: Database, plan_id: int) -> list[PlanVersionRow]:
         return history_of(session, get_plan(session, plan_id))
 
 
-def plan_view(database: Database, plan_id: int) -> PlanView:
-    with database.session(readonly=True) as session:
+def plan_view(source: Session | Database, plan_id: int) -> PlanView:
+    with reading(source) as session:
         plan = get_plan(session, plan_id)
         joint = session.get(Plan, plan.joint_plan_id) if plan.joint_plan_id else None
         merged = session.scalars(

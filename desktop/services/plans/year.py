@@ -26,6 +26,7 @@ from db.models import (
     Target,
     Task,
 )
+from desktop.core import office_settings as settings
 from desktop.core import plan_rules
 from desktop.core.plan_overlap import PlanFacts, find_overlaps
 from desktop.core.plan_rules import (
@@ -40,11 +41,12 @@ from desktop.core.plan_rules import (
 )
 from desktop.core.vocab import DrawStatus, PlanKind, PlanStatus, label
 from desktop.services.plans.views import LABEL_NAMES, item_info, township_names
+from desktop.services.storage.work import reading
 
 DEADLINE_KEYS = {
-    "submit": "plans.deadline.submit",
-    "publish": "plans.deadline.publish",
-    "joint": "plans.deadline.joint",
+    "submit": settings.PLAN_SUBMIT_DEADLINE.key,
+    "publish": settings.PLAN_PUBLISH_DEADLINE.key,
+    "joint": settings.JOINT_PLAN_DEADLINE.key,
 }
 
 
@@ -209,7 +211,7 @@ def yearly_duties(database: Database, year: int) -> list[DutyRow]:
 
 
 def joint_check_counts(
-    database: Database,
+    source: Session | Database,
     year: int,
     target_ids: Collection[int] | None = None,
     *,
@@ -226,7 +228,7 @@ def joint_check_counts(
     )
     if exclude_task_id is not None:
         query = query.where(Task.id != exclude_task_id)
-    with database.session(readonly=True) as session:
+    with reading(source) as session:
         counts = dict(session.execute(query).all())
     if target_ids is None:
         return counts
@@ -235,14 +237,15 @@ def joint_check_counts(
 
 
 def pool_exclusions(
-    database: Database,
+    source: Session | Database,
     year: int,
     target_ids: Collection[int] | None = None,
     *,
     exclude_task_id: int | None = None,
 ) -> dict[int, str]:
-    """P8: the targets a new joint draw of ``year`` must leave out, with the reason."""
-    counts = joint_check_counts(database, year, target_ids, exclude_task_id=exclude_task_id)
+    """P8: the targets a new joint draw of ``year`` must leave out, with the reason
+    (read in the caller's session when given one: a draw freezes on one snapshot)."""
+    counts = joint_check_counts(source, year, target_ids, exclude_task_id=exclude_task_id)
     return plan_rules.p8_exclusions(counts)
 
 

@@ -8,8 +8,10 @@ register. Everything is built from the preview (same function, same rows), and t
 preview, channel and day give the same bytes: building again the same day finds the entry
 already in the register and adds none.
 
-Results are marked published through :func:`publish_results` (X2, X6); the register entry
-it makes is the one that receives the package.
+Results are marked published (X2, X6) in the transaction that enters the package in the
+register: exactly the entries the files list (``PublicationPreview.result_ids``), read in
+the same snapshot as the files, and the register entry that marks them receives the
+package.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,8 +27,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from db.engine import Database
-from db.models import Document, Publication
+from db.models import Document, Publication, Result, Task
 from desktop.core.roles import Permission
 from desktop.core.vocab import DocumentStatus, DocumentType, PublicationKind, label
 from desktop.documents.blocks import Block, Paragraph, Table
@@ -39,10 +41,12 @@ from desktop.documents.publication_page import (
 from desktop.documents.tables import CELL_MARGIN
 from desktop.services.accounts import audit
 from desktop.services.accounts.access import require
-from desktop.services.inspection.results import publish_results
+from desktop.services.common import Change
+from desktop.services.inspection.results import mark_published, published_results_fact
 from desktop.services.office.letterhead import render_office_document
 from desktop.services.office.profile import OfficeProfile, get_profile
 from desktop.services.publication.previews import PublicationError, PublicationPreview, preview
+from desktop.services.storage.work import UnitOfWork, snapshot
 
 NOTICE_FILE = "公示通知.docx"
 TABLE_FILE = "公示表.xlsx"
@@ -203,47 +207,49 @@ def package_files(
     return files
 
 
+@snapshot
 def build_package(
-    database: Database,
+    work: UnitOfWork,
     kind: str,
     ref_id: int,
     folder: Path | str,
     *,
     actor: str,
     channel: str,
-    now: datetime,
 ) -> PackageResult:
     """Write the package of ``kind``/``ref_id`` under ``folder`` and enter it in the
-    register (unless the very same package is there already); returns where and what."""
-    require(database, Permission.PUBLISH)
+    register (unless the very same package is there already); returns where and what.
+
+    One transaction: the preview the files are built from, the results marked published
+    (exactly those in the files) and the register entry that receives the package. If it
+    does not commit, the files it wrote are removed again."""
+    session, now = work.session, work.now
+    require(session, Permission.PUBLISH)
     channel = channel.strip()
     if not channel:
         raise PublicationError("请填写公示渠道（如政府网站、国家企业信用信息公示系统）。")
-    p = preview(database, kind, ref_id)
+    p = preview(session, kind, ref_id)
+    if p.kind == PublicationKind.RESULTS:  # a correction committed meanwhile re-runs this
+        work.guard(published_results_fact(ref_id))
     if not p.rows:
         reasons = "；".join(sorted({o.reason for o in p.left_out})) or "没有内容"
         raise PublicationError(f"“{p.title}”没有可公示的内容：{reasons}。")
-    profile = get_profile(database)
+    profile = get_profile(session)
     target = Path(folder) / package_name(p, now)
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-        files = package_files(p, profile, channel, now, target)
-        manifest = _manifest(p, profile, channel, now, files)
-        for name, data in [*files, (MANIFEST_FILE, manifest)]:
-            (target / name).write_bytes(data)
-        zip_path = target.with_suffix(".zip")
-        _write_zip(zip_path, [*files, (MANIFEST_FILE, manifest)], now)
-    except OSError as error:
-        raise PublicationError(
-            f"公示包写不进“{target}”：{error.strerror or error}。请换一个有写入权限的文件夹。"
-        ) from error
+    zip_path = target.with_suffix(".zip")
+    files, manifest = _write_package(work, p, profile, channel, target, zip_path)
     digest = hashlib.sha256(manifest).hexdigest()
     published = 0
-    publication_id: int | None = None
-    if p.kind == PublicationKind.RESULTS and p.to_publish:
-        outcome = publish_results(database, ref_id, actor=actor, now=now, channel=channel)
-        published, publication_id = outcome.published, outcome.publication_id
-    with database.session() as session:
+    entry: Publication | None = None
+    if p.kind == PublicationKind.RESULTS and p.result_ids:
+        task = session.get(Task, ref_id)
+        results = list(
+            session.scalars(work.locked(select(Result).where(Result.id.in_(p.result_ids))))
+        )
+        assert task is not None and len(results) == len(p.result_ids)  # read in this snapshot
+        entry = mark_published(work, task, results, actor=actor, channel=channel)
+        published = len(results)
+    else:
         existing = session.scalar(
             select(Publication).where(
                 Publication.kind == p.kind,
@@ -252,37 +258,66 @@ def build_package(
                 Publication.package_sha256 == digest,
             )
         )
-        if existing is not None and publication_id is None:
+        if existing is not None:
             return _result(target, zip_path, files, digest, existing.id, False, 0, p)
-        entry = session.get(Publication, publication_id) if publication_id else None
-        if entry is None:
-            entry = Publication(
-                kind=p.kind, ref_id=ref_id, channel=channel, published_at=now, published_by=actor
-            )
-            session.add(entry)
-        entry.title = p.title
-        entry.package_path = str(target)
-        entry.package_sha256 = digest
-        session.flush()
-        audit.record(
-            session,
-            actor=actor,
-            action="publication.package",
-            entity_type="publication",
-            entity_id=entry.id,
-            summary=f"生成公示包：{label(p.kind, 'PublicationKind')} {p.title}（{channel}，"
-            f"{len(p.rows)} 条）",
-            after={
-                "kind": p.kind,
-                "ref_id": ref_id,
-                "package_path": str(target),
-                "package_sha256": digest,
-                "files": dict((name, hashlib.sha256(data).hexdigest()) for name, data in files),
-                "results_published": published,
-            },
-            at=now,
+        entry = Publication(
+            kind=p.kind, ref_id=ref_id, channel=channel, published_at=now, published_by=actor
         )
-        return _result(target, zip_path, files, digest, entry.id, True, published, p)
+        session.add(entry)
+    entry.title = p.title
+    entry.package_path = str(target)
+    entry.package_sha256 = digest
+    session.flush()
+    work.changed(Change.PUBLICATIONS)
+    audit.record(
+        session,
+        actor=actor,
+        action="publication.package",
+        entity_type="publication",
+        entity_id=entry.id,
+        summary=f"生成公示包：{label(p.kind, 'PublicationKind')} {p.title}（{channel}，"
+        f"{len(p.rows)} 条）",
+        after={
+            "kind": p.kind,
+            "ref_id": ref_id,
+            "package_path": str(target),
+            "package_sha256": digest,
+            "files": dict((name, hashlib.sha256(data).hexdigest()) for name, data in files),
+            "results_published": published,
+        },
+        at=now,
+    )
+    return _result(target, zip_path, files, digest, entry.id, True, published, p)
+
+
+def _write_package(
+    work: UnitOfWork,
+    p: PublicationPreview,
+    profile: OfficeProfile,
+    channel: str,
+    target: Path,
+    zip_path: Path,
+) -> tuple[list[tuple[str, bytes]], bytes]:
+    """The package's folder and its .zip: (the files but the manifest, the manifest).
+    Removed again if the transaction fails (what was there before, the same package
+    written earlier the same day, is left)."""
+    new_folder, new_zip = not target.exists(), not zip_path.exists()
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        if new_folder:
+            work.on_rollback(lambda: shutil.rmtree(target, ignore_errors=True))
+        if new_zip:
+            work.on_rollback(lambda: zip_path.unlink(missing_ok=True))
+        files = package_files(p, profile, channel, work.now, target)
+        manifest = _manifest(p, profile, channel, work.now, files)
+        for name, data in [*files, (MANIFEST_FILE, manifest)]:
+            (target / name).write_bytes(data)
+        _write_zip(zip_path, [*files, (MANIFEST_FILE, manifest)], work.now)
+    except OSError as error:
+        raise PublicationError(
+            f"公示包写不进“{target}”：{error.strerror or error}。请换一个有写入权限的文件夹。"
+        ) from error
+    return files, manifest
 
 
 def _result(

@@ -41,6 +41,7 @@ from desktop.services.inspection.common import current_results
 from desktop.services.inspection.results import DEFAULT_CHANNEL as CREDIT_CHANNEL
 from desktop.services.office.profile import get_profile
 from desktop.services.plans.views import plan_view
+from desktop.services.storage.work import reading
 from desktop.services.tasks.targets import slot_keys
 
 Row = tuple[str, ...]
@@ -113,14 +114,16 @@ class PublicationPreview:
     default_channel: str = ""
     extra_files: tuple[ExtraFile, ...] = field(default_factory=tuple)
     to_publish: int = 0  # results: entries not yet marked published that this publishes
+    # results: exactly those entries, which the package marks published (and no other)
+    result_ids: tuple[int, ...] = ()
 
     @property
     def kind_label(self) -> str:
         return label(self.kind, "PublicationKind")
 
 
-def _site(database: Database) -> str:
-    county = get_profile(database).county
+def _site(source: Session | Database) -> str:
+    county = get_profile(source).county
     return f"{county}人民政府网站" if county else "政府网站"
 
 
@@ -141,16 +144,16 @@ def _count_masked(raw: Sequence[Row], public: Sequence[Row]) -> int:
 # ----------------------------------------------------------------------------- checklist
 
 
-def preview_checklist(database: Database, version_no: int) -> PublicationPreview:
+def preview_checklist(source: Session | Database, version_no: int) -> PublicationPreview:
     """P4 and C1: a version of the 抽查事项清单, every item in force in it."""
-    with database.session(readonly=True) as session:
+    with reading(source) as session:
         version = session.scalar(
             select(ChecklistVersion).where(ChecklistVersion.version_no == version_no)
         )
         if version is None:
             raise PublicationError(f"没有第 {version_no} 版抽查事项清单。")
         effective_on, reason = version.effective_on, version.reason
-    items = checklist.list_items(database, version_no)
+    items = checklist.list_items(source, version_no)
     raw: list[Row] = [
         (
             str(n),
@@ -165,7 +168,7 @@ def preview_checklist(database: Database, version_no: int) -> PublicationPreview
         for n, i in enumerate(items, start=1)
     ]
     rows = [tuple(redact_text(v) for v in row) for row in raw]
-    county = get_profile(database).county
+    county = get_profile(source).county
     title = f"{county}部门联合抽查事项清单（第{version_no}版）"
     facts = [("版本", f"第{version_no}版"), ("施行日期", fmt_date(effective_on))]
     if reason:
@@ -179,16 +182,16 @@ def preview_checklist(database: Database, version_no: int) -> PublicationPreview
         rows=tuple(rows),
         facts=tuple(facts),
         masked=_count_masked(raw, rows),
-        default_channel=_site(database),
+        default_channel=_site(source),
     )
 
 
 # ----------------------------------------------------------------------------- plan
 
 
-def preview_plan(database: Database, plan_id: int) -> PublicationPreview:
+def preview_plan(source: Session | Database, plan_id: int) -> PublicationPreview:
     """P4: a published plan, its P1 fields and its items."""
-    with database.session(readonly=True) as session:
+    with reading(source) as session:
         plan = session.get(Plan, plan_id)
         if plan is None:
             raise PublicationError("找不到这份抽查计划，可能已被删除：请刷新列表。")
@@ -196,7 +199,7 @@ def preview_plan(database: Database, plan_id: int) -> PublicationPreview:
             raise PublicationError(
                 f"计划“{plan.title}”还没有公示：请先在“抽查计划”中报送并公示（P3、P4）。"
             )
-    view = plan_view(database, plan_id)
+    view = plan_view(source, plan_id)
     fields = [
         ("计划名称", view.title),
         ("年度", f"{view.year}年"),
@@ -233,7 +236,7 @@ def preview_plan(database: Database, plan_id: int) -> PublicationPreview:
         columns=PLAN_COLUMNS,
         rows=tuple(rows),
         masked=_count_masked(raw, rows),
-        default_channel=_site(database),
+        default_channel=_site(source),
     )
 
 
@@ -246,9 +249,9 @@ def _verifier() -> bytes:
     return resource_path(VERIFIER).read_bytes()
 
 
-def preview_draw(database: Database, draw_id: int) -> PublicationPreview:
+def preview_draw(source: Session | Database, draw_id: int) -> PublicationPreview:
     """D10: the drawn target list, with the record (§7) and the verifier beside it."""
-    with database.session(readonly=True) as session:
+    with reading(source) as session:
         draw = session.get(Draw, draw_id)
         if draw is None:
             raise PublicationError("找不到这次抽取，可能已被删除：请刷新列表。")
@@ -356,7 +359,7 @@ def preview_draw(database: Database, draw_id: int) -> PublicationPreview:
         facts=tuple(facts),
         left_out=tuple(left_out),
         masked=_count_masked(raw, rows),
-        default_channel=_site(database),
+        default_channel=_site(source),
         extra_files=tuple(extras),
     )
 
@@ -378,10 +381,10 @@ def _spec_text(spec: str) -> str:
 # ----------------------------------------------------------------------------- results
 
 
-def preview_results(database: Database, task_id: int) -> PublicationPreview:
+def preview_results(source: Session | Database, task_id: int) -> PublicationPreview:
     """X2: the results in force of a task's checked targets (X5: a correction shows what it
     corrects); results kept back by law (X8) and slots without a result are left out."""
-    with database.session(readonly=True) as session:
+    with reading(source) as session:
         task = session.get(Task, task_id)
         if task is None:
             raise PublicationError("找不到这项抽查任务，可能已被删除：请刷新列表。")
@@ -411,7 +414,7 @@ def preview_results(database: Database, task_id: int) -> PublicationPreview:
         raw: list[tuple[str, ...]] = []
         rows: list[tuple[str, ...]] = []
         left_out: list[LeftOut] = []
-        to_publish = 0
+        to_publish: list[int] = []
         for record, target in records:
             township = townships.get(target.township_id or 0, "")
             name, address = _public_target(target, township)
@@ -433,7 +436,7 @@ def preview_results(database: Database, task_id: int) -> PublicationPreview:
                     left_out.append(LeftOut(what, f"依法不予公示（X8）：{note}"))
                     continue
                 if result.published_at is None:
-                    to_publish += 1
+                    to_publish.append(result.id)
                 category = label(result.category, "ResultCategory")
                 remark = _correction_remark(result, by_id)
                 checked = fmt_date(record.checked_on or record.check_ended_on)
@@ -484,7 +487,8 @@ def preview_results(database: Database, task_id: int) -> PublicationPreview:
         left_out=tuple(left_out),
         masked=masked,
         default_channel=CREDIT_CHANNEL,
-        to_publish=to_publish,
+        to_publish=len(to_publish),
+        result_ids=tuple(sorted(to_publish)),
     )
 
 
@@ -506,7 +510,7 @@ PREVIEWS = {
 }
 
 
-def preview(database: Database, kind: str, ref_id: int) -> PublicationPreview:
+def preview(source: Session | Database, kind: str, ref_id: int) -> PublicationPreview:
     """The preview of any publishable kind (checklist, plan, draw_list, results)."""
     function = PREVIEWS.get(str(kind))
     if function is None:
@@ -514,4 +518,4 @@ def preview(database: Database, kind: str, ref_id: int) -> PublicationPreview:
             f"“{label(str(kind), 'PublicationKind')}”不由本功能生成公示包："
             "可公示的是抽查事项清单、抽查计划、抽取名单和检查结果。"
         )
-    return function(database, ref_id)
+    return function(source, ref_id)

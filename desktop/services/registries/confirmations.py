@@ -18,14 +18,16 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import AppSetting, Department, Inspector, RegistryConfirmation, Target
+from desktop.core import office_settings as settings
 from desktop.core.roles import Permission
 from desktop.core.vocab import RegistryKind, label
 from desktop.services.accounts import audit
 from desktop.services.accounts.access import require, require_department
 from desktop.services.common import fmt_date
+from desktop.services.storage.work import reading
 
-MAX_AGE_KEY = "registry_confirmation_max_age_days"
-DEFAULT_MAX_AGE_DAYS = 30
+MAX_AGE_KEY = settings.REGISTRY_CONFIRMATION_MAX_AGE.key
+DEFAULT_MAX_AGE_DAYS = settings.REGISTRY_CONFIRMATION_MAX_AGE.default
 
 # What a draw depends on; phone numbers and ID numbers are left out on purpose.
 _TARGET_FIELDS = (
@@ -165,13 +167,10 @@ def confirm_registry(
         return _row(confirmation, department.name)
 
 
-def get_max_age_days(database: Database) -> int:
-    with database.session(readonly=True) as session:
+def get_max_age_days(source: Session | Database) -> int:
+    with reading(source) as session:
         setting = session.get(AppSetting, MAX_AGE_KEY)
-    try:
-        return int(setting.value) if setting else DEFAULT_MAX_AGE_DAYS
-    except ValueError:
-        return DEFAULT_MAX_AGE_DAYS
+    return settings.REGISTRY_CONFIRMATION_MAX_AGE.value(setting.value if setting else None)
 
 
 def set_max_age_days(database: Database, days: int, *, actor: str) -> None:
@@ -279,11 +278,15 @@ def _end_of(day: date) -> datetime:
 
 
 def confirmation_status(
-    database: Database, kind: RegistryKind, *, today: date, max_age_days: int | None = None
+    source: Session | Database,
+    kind: RegistryKind,
+    *,
+    today: date,
+    max_age_days: int | None = None,
 ) -> list[ConfirmationStatusRow]:
     """One row per department that keeps rows of ``kind``, in the joint meeting's order."""
-    max_age = max_age_days if max_age_days is not None else get_max_age_days(database)
-    with database.session(readonly=True) as session:
+    max_age = max_age_days if max_age_days is not None else get_max_age_days(source)
+    with reading(source) as session:
         return _department_statuses(
             session, RegistryKind(kind), as_of=_end_of(today), max_age=max_age
         )
@@ -343,13 +346,13 @@ def content_digest(session: Session, kind: RegistryKind, department_id: int) -> 
 
 
 def stale_warnings(
-    database: Database, *, today: date, max_age_days: int | None = None
+    source: Session | Database, *, today: date, max_age_days: int | None = None
 ) -> list[str]:
     """The sentences a draw shows before it starts, one per stale department and registry."""
-    max_age = max_age_days if max_age_days is not None else get_max_age_days(database)
+    max_age = max_age_days if max_age_days is not None else get_max_age_days(source)
     warnings = []
     for kind in RegistryKind:
-        for row in confirmation_status(database, kind, today=today, max_age_days=max_age):
+        for row in confirmation_status(source, kind, today=today, max_age_days=max_age):
             if row.stale:
                 warnings.append(
                     f"{row.department}的{label(kind)}（{row.row_count} 条）{row.note}，"

@@ -3,6 +3,7 @@ single-user mode of a township laptop."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtWidgets import (
@@ -28,7 +29,10 @@ from desktop.core.roles import PERMISSION_LABELS, ROLE_PERMISSIONS
 from desktop.core.vocab import UserRole, label
 from desktop.services.accounts import users as accounts
 from desktop.services.accounts.users import AccountError, UserDraft, UserRow
+from desktop.services.common import Change
 from desktop.services.registries import listing as registries
+from desktop.ui.list_pane import ask_to_select
+from desktop.ui.operations import attempt
 from desktop.ui.table_models import Column, RowTableModel
 from desktop.ui.widgets import PROBLEM_STYLE, ok_cancel
 
@@ -183,14 +187,11 @@ class AccountsDialog(QDialog):
         indexes = self.table.selectionModel().selectedRows()
         return self.model.row_at(indexes[0].row()) if indexes else None
 
-    def _run(self, title: str, work: object) -> bool:
-        try:
-            work()  # type: ignore[operator]
-        except ValueError as error:  # AccountError and AccessDenied
-            QMessageBox.warning(self, title, str(error))
-            return False
-        self.refresh()
-        return True
+    def _run(self, title: str, work: Callable[[], object]) -> bool:
+        done = attempt(self, title, work, Change.ACCOUNTS)
+        if done:
+            self.refresh()
+        return done
 
     def add_user(self) -> None:
         dialog = UserDialog(self.database, parent=self)
@@ -208,7 +209,7 @@ class AccountsDialog(QDialog):
     def edit_user(self) -> None:
         row = self.selected()
         if row is None:
-            QMessageBox.information(self, "修改用户", "请先在列表中选择一个用户。")
+            ask_to_select(self, "修改用户", "一个用户")
             return
         dialog = UserDialog(self.database, row, parent=self)
         while dialog.exec() == QDialog.DialogCode.Accepted:
@@ -229,7 +230,7 @@ class AccountsDialog(QDialog):
     def reset_password(self) -> None:
         row = self.selected()
         if row is None:
-            QMessageBox.information(self, "重设密码", "请先在列表中选择一个用户。")
+            ask_to_select(self, "重设密码", "一个用户")
             return
         dialog = QDialog(self)
         dialog.setWindowTitle(f"重设密码：{row.display_name}")

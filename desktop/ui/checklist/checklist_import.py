@@ -31,6 +31,7 @@ from desktop.services.checklist.exchange import (
     apply_checklist_import,
     plan_checklist_import,
 )
+from desktop.services.common import Change
 from desktop.ui.hub import hub
 from desktop.ui.worker import Job
 
@@ -171,5 +172,5 @@ class ChecklistImportDialog(QDialog):
         self.new_version = int(version_no)
         self.summary.setText(f"已导入，形成事项清单第 {version_no} 版。")
         self.plan = None
-        hub.data_changed.emit("checklist")
+        hub.data_changed.emit(Change.CHECKLIST)
         self._sync()

@@ -27,7 +27,7 @@ from desktop.services.checklist.edit import (
 )
 from desktop.services.checklist.exchange import export_checklist
 from desktop.services.checklist.items import ChecklistItemRow
-from desktop.services.common import Option
+from desktop.services.common import Change, Option
 from desktop.services.meetings import listing as meetings
 from desktop.ui.accounts.actor import actor_of
 from desktop.ui.checklist.checklist_import import ChecklistImportDialog
@@ -60,7 +60,7 @@ VIEWS = [
 
 class ChecklistTab(Tab):
     title = "事项清单"
-    kinds = frozenset({"checklist"})
+    shows = Change.CHECKLIST
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(database, parent)
@@ -129,7 +129,7 @@ class ChecklistTab(Tab):
         except ChecklistError as error:
             QMessageBox.warning(self, action, str(error))
             return None
-        hub.data_changed.emit("checklist")
+        hub.data_changed.emit(Change.CHECKLIST)
         hub.status_message.emit(f"{action}：已形成事项清单第 {version} 版。")
         return int(version)
 
@@ -155,9 +155,8 @@ class ChecklistTab(Tab):
         )
 
     def edit_item(self) -> None:
-        row = self.pane.current_row()
+        row = self.pane.chosen("修改事项", "要修改的事项")
         if row is None:
-            QMessageBox.information(self, "修改事项", "请先在表格中选择要修改的事项。")
             return
         dialog = self.item_dialog(row)
         if dialog.exec():
@@ -176,9 +175,8 @@ class ChecklistTab(Tab):
         )
 
     def retire_item(self) -> None:
-        row = self.pane.current_row()
+        row = self.pane.chosen("停用事项", "要停用的事项")
         if row is None:
-            QMessageBox.information(self, "停用事项", "请先在表格中选择要停用的事项。")
             return
         reason, ok = QInputDialog.getText(
             self, "停用事项", f"停用“{row.name}”的原因（如：依据的法规已废止）："

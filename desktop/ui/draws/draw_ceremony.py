@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QGuiApplication
@@ -35,7 +34,7 @@ from db.engine import Database
 from desktop.core.draw.seed import SeedInputError, check_public_value, check_witness_digits
 from desktop.services.draws import run as draw_run
 from desktop.services.draws.prepare import DrawServiceError
-from desktop.services.draws.run import CeremonyData, DrawOutcome
+from desktop.services.draws.run import DrawOutcome
 from desktop.ui.accounts.actor import actor_of
 from desktop.ui.draws.projector import (
     CeremonyView,
@@ -47,7 +46,8 @@ from desktop.ui.draws.projector import (
     has_second_screen,
 )
 from desktop.ui.hub import hub
-from desktop.ui.worker import Job, run_with_progress
+from desktop.ui.operations import run_operation
+from desktop.ui.worker import Job
 
 DEFAULT_WITNESSES = [("", "人大代表"), ("", "政协委员"), ("", "新闻媒体记者")]
 NAME, ROLE, DIGITS = range(3)
@@ -288,26 +288,26 @@ class CeremonyPanel(QWidget):
         people = self.witness_list()
         public, actor = self.public_value.text().strip(), self.actor.text().strip()
 
-        def work(_job: Job) -> tuple[DrawOutcome, CeremonyData]:
-            outcome = draw_run.run_prepared_draw(
-                self.database,
-                draw_id,
-                witness_digits=[d for _n, _r, d in people],
-                public_value=public,
-                witnesses=[(n, r) for n, r, _d in people],
-                actor=actor,
-                revealed_secret=secret_hex,
-            )
-            return outcome, draw_run.ceremony_data(self.database, draw_id)
-
         self.run_button.setEnabled(False)
-        self.job = run_with_progress(self, "正在抽取", work, self._drawn, cancellable=False)
+        self.job = run_operation(
+            self,
+            "正在抽取",
+            self.database,
+            draw_run.run_prepared_draw,
+            draw_id,
+            witness_digits=[d for _n, _r, d in people],
+            public_value=public,
+            witnesses=[(n, r) for n, r, _d in people],
+            actor=actor,
+            revealed_secret=secret_hex,
+            on_done=self._drawn,
+        )
         self.job.failed.connect(lambda _m: self._update_buttons())
         return self.job
 
-    def _drawn(self, result: Any) -> None:
-        outcome, data = result
+    def _drawn(self, outcome: DrawOutcome) -> None:
         self.outcome = outcome
+        data = draw_run.ceremony_data(self.database, outcome.draw_id)
         view = ceremony_from_record(data.record, data.names, data.county, data.task_title)
         if self.projector is None:
             self.open_projector()
@@ -320,8 +320,6 @@ class CeremonyPanel(QWidget):
             f"记录 SHA-256：{outcome.record_sha256}"
         )
         self._update_buttons()
-        hub.data_changed.emit("draws")
-        hub.data_changed.emit("plans")
         self.drawn.emit(outcome)
 
     def export(self, path: str | Path | None = None) -> Path | None:

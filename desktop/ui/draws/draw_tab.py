@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from db.engine import Database
 from desktop.core.vocab import DocumentType, DrawStatus, TaskStatus, label
+from desktop.services.common import Change
 from desktop.services.draws import documents as draw_documents
 from desktop.services.draws import listing as draws
 from desktop.services.draws import replace as draw_replace
@@ -40,9 +41,10 @@ from desktop.ui.draws.replacement_dialog import ReplacementDialog
 from desktop.ui.hub import hub
 from desktop.ui.list_pane import ListPane
 from desktop.ui.meetings.document_actions import DocumentActions
+from desktop.ui.operations import run_operation
 from desktop.ui.tab_base import Tab, sub_tabs
 from desktop.ui.table_models import Column, RowTableModel
-from desktop.ui.worker import Job, run_with_progress
+from desktop.ui.worker import Job
 
 DRAW_COLUMNS: list[Column[DrawRow]] = [
     Column("抽取编号", lambda r: r.draw_code, width=130),
@@ -157,13 +159,16 @@ class PreparePanel(QWidget):
         task_id = self.tasks.currentData()
         if task_id is None:
             return None
-        actor = self.actor.text()
-
-        def work(_job: Job) -> PreparedDraw:
-            return prepare_draw(self.database, task_id, actor=actor)
-
         self.prepare_button.setEnabled(False)
-        self.job = run_with_progress(self, "正在冻结抽取输入", work, self._show, cancellable=False)
+        self.job = run_operation(
+            self,
+            "正在冻结抽取输入",
+            self.database,
+            prepare_draw,
+            task_id,
+            actor=self.actor.text(),
+            on_done=self._show,
+        )
         self.job.ended.connect(lambda: self.prepare_button.setEnabled(True))
         return self.job
 
@@ -186,7 +191,6 @@ class PreparePanel(QWidget):
         self.exclusions.set_rows(list(p.exclusions))
         self.roster_exclusions.set_rows(list(p.roster_exclusions))
         self.continue_button.setEnabled(True)
-        hub.data_changed.emit("draws")
 
 
 class DrawRecordsPane(ListPane[DrawRow]):
@@ -212,9 +216,8 @@ class DrawRecordsPane(ListPane[DrawRow]):
 
     def _document_id(self, draft: bool) -> int | None:
         """The 抽取公告 of a prepared draw or the 抽取记录 of a done one (drafted if new)."""
-        row = self.current_row()
+        row = self.chosen("抽取公文", "一次抽取")
         if row is None:
-            QMessageBox.information(self, "抽取公文", "请先在表格中选择一次抽取。")
             return None
         kind = DocumentType.DRAW_NOTICE if row.status == PREPARED else DocumentType.DRAW_PROTOCOL
         found = draw_documents.draw_document_id(self.database, row.id, kind)
@@ -244,7 +247,7 @@ class DrawRecordsPane(ListPane[DrawRow]):
 
     def replace_selected(self) -> bool:
         """D6, D7: replace a serving inspector of the selected done draw (targets stay)."""
-        row = self.current_row()
+        row = self.chosen("替换检查人员", "一次已完成的抽取")
         if row is None:
             return False
         try:
@@ -274,7 +277,7 @@ class DrawRecordsPane(ListPane[DrawRow]):
             return False
         for warning in outcome.warnings:
             QMessageBox.information(self, "替换检查人员", warning)
-        hub.data_changed.emit("draws")
+        hub.data_changed.emit(Change.DRAWS)
         hub.status_message.emit(
             f"抽取 {outcome.draw_code} 第 {outcome.group} 组：{outcome.out_code} → "
             f"{outcome.in_code} {outcome.in_name}（组长 {outcome.leader}）"
@@ -283,7 +286,7 @@ class DrawRecordsPane(ListPane[DrawRow]):
         return True
 
     def void_selected(self, reason: str | None = None) -> bool:
-        row = self.current_row()
+        row = self.chosen("作废抽取", "要作废的抽取")
         if row is None:
             return False
         if reason is None:
@@ -301,15 +304,14 @@ class DrawRecordsPane(ListPane[DrawRow]):
         except DrawServiceError as error:
             QMessageBox.warning(self, "作废抽取", str(error))
             return False
-        hub.data_changed.emit("draws")
-        hub.data_changed.emit("plans")
+        hub.data_changed.emit(Change.DRAWS | Change.TASKS)
         hub.status_message.emit(f"已作废抽取 {row.draw_code}")
         return True
 
 
 class DrawsTab(Tab):
     title = "随机抽取"
-    kinds = frozenset({"draws", "plans"})
+    shows = Change.DRAWS | Change.TASKS
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(database, parent)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from db.engine import Database
 from desktop.services import exchange
+from desktop.services.common import Change as DataChange
 from desktop.services.exchange import Action, Change, ImportOutcome, ImportPreview
 from desktop.ui.exchange.exchange_common import (
     OpenChooser,
@@ -201,4 +202,4 @@ class ImportPage(WorkPage):
             f"已导入：{preview.counts_text()}。{WHERE_TO_LOOK[preview.info.kind]}",
             "color: #1b5e20; font-weight: bold",  # dark green: done, readable on white
         )
-        hub.data_changed.emit("*")  # every tab reads again: tasks, registries, records
+        hub.data_changed.emit(DataChange.EVERYTHING)  # tasks, registries, records, calendar …

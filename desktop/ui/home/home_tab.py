@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.engine import Database
-from desktop.services.common import Detail, fmt_date
+from desktop.services.common import Change, Detail, fmt_date
 from desktop.services.inspection import overdue
 from desktop.services.inspection.overdue import (
     KIND_LABELS,
@@ -95,7 +95,7 @@ def _department_detail(row: DepartmentOverdue) -> Detail:
 
 class HomeTab(Today, Tab):
     title = "工作台"
-    kinds = frozenset({"records", "tasks", "calendar", "draws", "publications"})
+    shows = Change.RECORDS | Change.TASKS | Change.CALENDAR | Change.DRAWS | Change.PUBLICATIONS
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(database, parent)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QMessageBox, QVBoxLayout, QWidget
 
 from db.engine import Database
 from desktop.services import inspection
-from desktop.services.common import Detail, Option, Section, fmt_date
+from desktop.services.common import Change, Detail, Option, Section, fmt_date
 from desktop.services.inspection.follow_ups import FollowUpRow
 from desktop.services.inspection.slots import ResultSlot
 from desktop.services.meetings.listing import list_departments
@@ -123,11 +123,7 @@ class ResultsPane(RecordPane):
         )
 
     def _selected(self, title: str) -> ResultSlot | None:
-        row = self.pane.current_row()
-        if row is None or row.result_id is None:
-            QMessageBox.information(self, title, "请先选择一条已录入的检查结果。")
-            return None
-        return row
+        return self.pane.chosen(title, "一条已录入的检查结果", lambda r: r.result_id is not None)
 
     def correct(self) -> bool:
         row = self._selected("更正检查结果")
@@ -156,8 +152,7 @@ class ResultsPane(RecordPane):
         )
         accepted = bool(dialog.exec())
         if accepted:
-            hub.data_changed.emit("records")
-            hub.data_changed.emit("publications")
+            hub.data_changed.emit(Change.RECORDS | Change.PUBLICATIONS)
         return accepted
 
     def add_follow_up(self) -> bool:
@@ -185,7 +180,7 @@ class ResultsPane(RecordPane):
         )
         accepted = bool(dialog.exec())
         if accepted:
-            hub.data_changed.emit("records")
+            hub.data_changed.emit(Change.RECORDS)
         return accepted
 
 
@@ -228,9 +223,8 @@ class FollowUpsPane(RecordPane):
         )
 
     def close_selected(self) -> bool:
-        row = self.pane.current_row()
-        if row is None or not row.is_open:
-            QMessageBox.information(self, "办结", "请先选择一项办理中的后续处置。")
+        row = self.pane.chosen("办结", "一项办理中的后续处置", lambda r: r.is_open)
+        if row is None:
             return False
         dialog = CloseFollowUpDialog(
             f"{row.kind}：{row.target_name}",
@@ -247,5 +241,5 @@ class FollowUpsPane(RecordPane):
         )
         accepted = bool(dialog.exec())
         if accepted:
-            hub.data_changed.emit("records")
+            hub.data_changed.emit(Change.RECORDS)
         return accepted

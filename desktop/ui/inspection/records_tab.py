@@ -28,8 +28,10 @@ from PySide6.QtWidgets import (
 from db.engine import Database
 from desktop.core.vocab import TaskStatus
 from desktop.services import inspection, tasks
+from desktop.services.common import Change
 from desktop.services.inspection.results import DEFAULT_CHANNEL
 from desktop.services.inspection.worklist import TaskChoice
+from desktop.services.storage.work import perform
 from desktop.ui.accounts.actor import actor_of
 from desktop.ui.hub import hub
 from desktop.ui.inspection.record_panes import FollowUpsPane, ResultsPane
@@ -42,7 +44,7 @@ CHANNELS = [DEFAULT_CHANNEL, "县人民政府门户网站", "部门门户网站"
 
 class RecordsTab(Tab):
     title = "检查记录"
-    kinds = frozenset({"records", "plans", "draws", "calendar"})
+    shows = Change.RECORDS | Change.TASKS | Change.DRAWS | Change.CALENDAR
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(database, parent)
@@ -183,8 +185,7 @@ class RecordsTab(Tab):
         except ValueError as error:
             QMessageBox.warning(self, title, str(error))
             return False
-        hub.data_changed.emit("plans")
-        hub.data_changed.emit("records")
+        hub.data_changed.emit(Change.TASKS | Change.RECORDS)
         return True
 
     def end_checks(self) -> bool:
@@ -207,18 +208,19 @@ class RecordsTab(Tab):
         if channel is None:
             return False
         try:
-            outcome = inspection.publish_results(
+            done = perform(
                 self.database,
+                inspection.publish_results,
                 task.id,
                 actor=actor_of(self.database),
-                now=self.targets.now(),
                 channel=channel,
+                at=self.targets.now(),
             )
         except ValueError as error:
             QMessageBox.warning(self, "公示检查结果", str(error))
             return False
-        hub.data_changed.emit("records")
-        hub.data_changed.emit("publications")
+        outcome = done.value
+        hub.data_changed.emit(done.changes)
         withheld = f"，{outcome.withheld} 条依法不予公示" if outcome.withheld else ""
         hub.status_message.emit(f"已公示 {outcome.published} 条检查结果{withheld}。")
         return True

@@ -12,12 +12,14 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 from db.engine import Database
 from desktop.core.vocab import DocumentType
 from desktop.paths import documents_dir
+from desktop.services.common import Change
 from desktop.services.meetings import issuing, minutes
 from desktop.services.office import register as documents
 from desktop.services.office.register import DocumentError
 from desktop.ui.accounts.actor import actor_of
 from desktop.ui.hub import hub
 from desktop.ui.meetings.document_dialogs import DocumentEditDialog, IssueDialog
+from desktop.ui.operations import attempt
 from desktop.ui.printing import send_to_printer, spool
 
 
@@ -31,13 +33,7 @@ class DocumentActions:
 
     def run(self, title: str, work: Callable[[], object]) -> bool:
         """Do ``work``; a refusal is shown, success refreshes the tabs."""
-        try:
-            work()
-        except DocumentError as error:
-            QMessageBox.warning(self.parent, title, str(error))
-            return False
-        hub.data_changed.emit("meetings")
-        return True
+        return attempt(self.parent, title, work, Change.DOCUMENTS)
 
     def edit(self, document_id: int) -> bool:
         draft = documents.draft_text_of(self.database, document_id)

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QDialog, QMessageBox, QVBoxLayout, QWidget
 
 from db.engine import Database
-from desktop.services.common import Detail
+from desktop.services.common import Change, Detail
 from desktop.services.meetings import notices
 from desktop.services.office import profile as office
 from desktop.services.office import register as documents
@@ -66,17 +66,14 @@ class DocumentsPane(QWidget):
         return documents.document_detail(self.database, row.id)
 
     def _selected(self) -> DocumentRow | None:
-        row = self.pane.current_row()
-        if row is None:
-            QMessageBox.information(self, "公文", "请先在表格中选择一份公文。")
-        return row
+        return self.pane.chosen("公文", "一份公文")
 
     # --- drafts --------------------------------------------------------------------------
     def new_notice(self) -> int | None:
         values = {"年度": str(self.today.year), **BLANKS}
         draft = notices.draft_from_template(self.database, values)
         document_id = notices.create_notice(self.database, draft, actor=actor_of(self.database))
-        hub.data_changed.emit("meetings")
+        hub.data_changed.emit(Change.DOCUMENTS)
         self.edit(document_id)
         return document_id
 

@@ -9,14 +9,13 @@ from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QPushButton, QWidget
 
 from db.engine import Database
 from desktop.core.vocab import MeetingRole
-from desktop.services.common import Detail, Option, fmt_date
+from desktop.services.common import Change, Detail, Option, fmt_date
 from desktop.services.meetings import edit as meeting_edit
 from desktop.services.meetings import listing as meetings
 from desktop.services.meetings import minutes, notices
-from desktop.services.meetings.edit import MeetingDraft, MeetingError, RoleChange
+from desktop.services.meetings.edit import MeetingDraft, RoleChange
 from desktop.services.meetings.listing import DecisionRow, DepartmentRow, MeetingRow, RoleRow
 from desktop.services.office import register as documents
-from desktop.services.office.register import DocumentError
 from desktop.ui.accounts.actor import actor_of
 from desktop.ui.accounts.role_dialog import DecisionDoneDialog, RoleChangeDialog
 from desktop.ui.hub import hub
@@ -24,6 +23,7 @@ from desktop.ui.list_pane import ListPane
 from desktop.ui.meetings.document_dialogs import AgreementDialog
 from desktop.ui.meetings.documents_pane import DocumentsPane
 from desktop.ui.meetings.meeting_dialog import MeetingDialog
+from desktop.ui.operations import attempt
 from desktop.ui.tab_base import Tab, sub_tabs
 from desktop.ui.table_models import Column, RowTableModel
 
@@ -119,7 +119,7 @@ def _decision_detail(row: DecisionRow) -> Detail:
 
 class MeetingTab(Tab):
     title = "联席会议"
-    kinds = frozenset({"meetings"})
+    shows = Change.MEETINGS | Change.DOCUMENTS
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(database, parent)
@@ -184,14 +184,8 @@ class MeetingTab(Tab):
             if d.is_member or not members_only
         ]
 
-    def _saved(self, work: Callable[[], object], errors: type[ValueError] = MeetingError) -> bool:
-        try:
-            work()
-        except errors as error:
-            QMessageBox.warning(self, "联席会议", str(error))
-            return False
-        hub.data_changed.emit("meetings")
-        return True
+    def _saved(self, work: Callable[[], object]) -> bool:
+        return attempt(self, "联席会议", work, Change.MEETINGS)
 
     def change_role(self, role: MeetingRole, change: RoleChange | None = None) -> bool:
         if change is None:
@@ -228,9 +222,8 @@ class MeetingTab(Tab):
         )
 
     def edit_meeting(self) -> bool:
-        row = self.meeting_pane.current_row()
+        row = self.meeting_pane.chosen("修改会议", "一次会议")
         if row is None:
-            QMessageBox.information(self, "修改会议", "请先在表格中选择一次会议。")
             return False
         dialog = self.meeting_dialog(meeting_edit.meeting_draft(self.database, row.id))
         if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -243,10 +236,7 @@ class MeetingTab(Tab):
         )
 
     def _selected_meeting(self, action: str) -> MeetingRow | None:
-        row = self.meeting_pane.current_row()
-        if row is None:
-            QMessageBox.information(self, action, "请先在表格中选择一次会议。")
-        return row
+        return self.meeting_pane.chosen(action, "一次会议")
 
     def meeting_notice(self) -> int | None:
         row = self._selected_meeting("会议通知")
@@ -254,7 +244,7 @@ class MeetingTab(Tab):
             return None
         draft = notices.meeting_notice_draft(self.database, row.id)
         document_id = notices.create_notice(self.database, draft, actor=actor_of(self.database))
-        hub.data_changed.emit("meetings")
+        hub.data_changed.emit(Change.DOCUMENTS)
         self.documents.edit(document_id)
         return document_id
 
@@ -264,7 +254,7 @@ class MeetingTab(Tab):
         if row is None:
             return None
         document_id = minutes.draft_minutes(self.database, row.id, actor=actor_of(self.database))
-        hub.data_changed.emit("meetings")
+        hub.data_changed.emit(Change.DOCUMENTS)
         if not edit:
             return document_id
         issued = {d.id for d in documents.list_documents(self.database) if d.issued}
@@ -284,11 +274,13 @@ class MeetingTab(Tab):
                 return False
             codes = dialog.agreed_codes()
         chosen = codes
-        return self._saved(
+        return attempt(
+            self,
+            "联席会议",
             lambda: minutes.record_agreement(
                 self.database, row.id, chosen, actor=actor_of(self.database)
             ),
-            DocumentError,
+            Change.DOCUMENTS,
         )
 
     def issue_minutes(self, choice: tuple[str, date] | None = None) -> bool:
@@ -299,9 +291,10 @@ class MeetingTab(Tab):
         return self.documents.issue(document_id, choice)
 
     def complete_decision(self, done: tuple[date, str] | None = None) -> bool:
-        row = self.decision_pane.current_row()
-        if row is None or row.state.startswith("已办结"):
-            QMessageBox.information(self, "办结", "请先选择一项未办结的议定事项。")
+        row = self.decision_pane.chosen(
+            "办结", "一项未办结的议定事项", lambda r: not r.state.startswith("已办结")
+        )
+        if row is None:
             return False
         if done is None:
             dialog = DecisionDoneDialog(row.text, today=self.today, parent=self)

@@ -37,16 +37,17 @@ from PySide6.QtWidgets import (
 
 from db.engine import Database
 from desktop.core.workdays import PACKAGE_YEARS, WorkdayCalendar
+from desktop.services.common import Change
 from desktop.services.office import calendar
 from desktop.services.office.calendar import (
     SOURCE_BUILT_IN,
     SOURCE_OFFICE,
-    CalendarError,
     HolidayRange,
     OverrideRow,
 )
 from desktop.ui.accounts.actor import actor_of
-from desktop.ui.hub import hub
+from desktop.ui.list_pane import ask_to_select
+from desktop.ui.operations import attempt
 from desktop.ui.table_models import Column, RowTableModel
 from desktop.ui.widgets import date_edit, ok_cancel
 
@@ -347,15 +348,9 @@ class CalendarDialog(QDialog):
 
     def _run(self, title: str, work: Callable[[], object]) -> bool:
         """Do ``work``; a refusal is shown, success refreshes this dialog and the tabs."""
-        try:
-            work()
-        except CalendarError as error:
-            QMessageBox.warning(self, title, str(error))
-            self.refresh()
-            return False
+        done = attempt(self, title, work, Change.CALENDAR)
         self.refresh()
-        hub.data_changed.emit("calendar")
-        return True
+        return done
 
     def _default_day(self) -> date:
         today = date.today()
@@ -404,7 +399,7 @@ class CalendarDialog(QDialog):
     def remove_selected(self, *, ask: bool = True) -> bool:
         days = self.selected_days()
         if not days:
-            QMessageBox.information(self, "删除", "请先在表格中选择要删除的日期。")
+            ask_to_select(self, "删除", "要删除的日期")
             return False
         if ask:
             answer = QMessageBox.question(

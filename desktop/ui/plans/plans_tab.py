@@ -13,7 +13,7 @@ from desktop.core.plan_duties import PlanDeadlines
 from desktop.core.plan_rules import PlanDraft
 from desktop.core.vocab import PlanKind
 from desktop.services import tasks
-from desktop.services.common import Option
+from desktop.services.common import Change, Option
 from desktop.services.meetings import listing as meetings
 from desktop.services.plans import edit as plan_edit
 from desktop.services.plans import listing as plans
@@ -25,8 +25,8 @@ from desktop.services.plans.listing import PlanRow
 from desktop.services.plans.views import PlanError
 from desktop.services.tasks import TaskDraft
 from desktop.ui.accounts.actor import actor_of
-from desktop.ui.hub import hub
-from desktop.ui.list_pane import ListPane
+from desktop.ui.list_pane import ListPane, ask_to_select
+from desktop.ui.operations import attempt
 from desktop.ui.plans.plan_year_dialogs import CaseDialog, DeadlinesDialog
 from desktop.ui.plans.plan_year_panes import PlanYearPanes
 from desktop.ui.plans.tasks_pane import TasksPane
@@ -51,7 +51,7 @@ PLAN_COLUMNS: list[Column[PlanRow]] = [
 
 class PlansTab(Tab):
     title = "抽查计划"
-    kinds = frozenset({"plans", "draws", "checklist"})
+    shows = Change.PLANS | Change.TASKS | Change.DRAWS | Change.CHECKLIST
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(database, parent)
@@ -130,19 +130,10 @@ class PlansTab(Tab):
 
     # --- plan actions --------------------------------------------------------------------
     def _selected(self, action: str) -> PlanRow | None:
-        row = self.plan_pane.current_row()
-        if row is None:
-            QMessageBox.information(self, action, "请先在表格中选择一份计划。")
-        return row
+        return self.plan_pane.chosen(action, "一份计划")
 
     def _run(self, title: str, work: Callable[[], object]) -> bool:
-        try:
-            work()
-        except PlanError as error:
-            QMessageBox.warning(self, title, str(error))
-            return False
-        hub.data_changed.emit("plans")
-        return True
+        return attempt(self, title, work, Change.PLANS)
 
     def _plan_dialog(self, draft: PlanDraft | None) -> PlanDraft | None:
         from desktop.ui.plans.plan_dialog import PlanDialog, plan_options
@@ -308,7 +299,7 @@ class PlansTab(Tab):
         departments and items and the common scope."""
         row = self.year_panes.overlap_pane.current_row()
         if row is None:
-            QMessageBox.information(self, "联合任务", "请先选择一条重叠建议。")
+            ask_to_select(self, "联合任务", "一条重叠建议")
             return None
         draft: TaskDraft | None = plan_tasks.joint_task_draft(self.database, row)
         if draft is not None:

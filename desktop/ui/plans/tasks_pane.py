@@ -18,13 +18,15 @@ from PySide6.QtWidgets import (
 from db.engine import Database
 from desktop.core.vocab import TaskStatus, label
 from desktop.services import tasks
+from desktop.services.common import Change
 from desktop.services.plans import listing as plans
 from desktop.services.plans.listing import TaskRow
-from desktop.services.tasks import NEXT_STATUS, TaskDraft, TaskError
+from desktop.services.tasks import NEXT_STATUS, TaskDraft
 from desktop.ui.accounts.actor import actor_of
 from desktop.ui.hub import hub
 from desktop.ui.list_pane import ListPane
 from desktop.ui.meetings.document_actions import DocumentActions
+from desktop.ui.operations import attempt
 from desktop.ui.table_models import Column, RowTableModel
 
 TASK_COLUMNS: list[Column[TaskRow]] = [
@@ -66,19 +68,10 @@ class TasksPane(QWidget):
         self.model.set_rows(plans.list_tasks(self.database))
 
     def _selected(self, action: str) -> TaskRow | None:
-        row = self.pane.current_row()
-        if row is None:
-            QMessageBox.information(self, action, "请先在表格中选择一项任务。")
-        return row
+        return self.pane.chosen(action, "一项任务")
 
     def _run(self, title: str, work: Callable[[], object]) -> bool:
-        try:
-            work()
-        except TaskError as error:
-            QMessageBox.warning(self, title, str(error))
-            return False
-        hub.data_changed.emit("plans")
-        return True
+        return attempt(self, title, work, Change.TASKS)
 
     def create(self, draft: TaskDraft) -> int | None:
         """Save a new task (from a plan or an overlap proposal); None when refused."""

@@ -33,7 +33,9 @@ from PySide6.QtWidgets import (
 from db.engine import Database
 from desktop.paths import documents_dir
 from desktop.services import publication
+from desktop.services.common import Change
 from desktop.services.publication import LeftOut, PackageResult, PublicationPreview
+from desktop.services.storage.work import Done, perform
 from desktop.ui.table_models import Column, RowTableModel
 from desktop.ui.worker import Job, run_with_progress
 
@@ -78,6 +80,7 @@ class PublicationDialog(QDialog):
         self.preview = p
         self.actor = actor
         self.package: PackageResult | None = None
+        self.changes = Change.NONE  # what writing the package changed (for the tabs)
         self.background = True
         self.now: Callable[[], datetime] = datetime.now
         self.choose_folder: Callable[[], Path | None] = self._ask_folder
@@ -174,9 +177,16 @@ class PublicationDialog(QDialog):
             return
         p, now, actor = self.preview, self.now(), self.actor
 
-        def work(_job: Job | None = None) -> PackageResult:
-            return publication.build_package(
-                self.database, p.kind, p.ref_id, folder, actor=actor, channel=channel, now=now
+        def work(_job: Job | None = None) -> Done[PackageResult]:
+            return perform(
+                self.database,
+                publication.build_package,
+                p.kind,
+                p.ref_id,
+                folder,
+                actor=actor,
+                channel=channel,
+                at=now,
             )
 
         if not self.background:
@@ -189,9 +199,10 @@ class PublicationDialog(QDialog):
         self._job = run_with_progress(self, "生成公示包", work, self._written, cancellable=False)
         self._job.ended.connect(lambda: self.write_button.setEnabled(True))
 
-    def _written(self, result: object) -> None:
-        assert isinstance(result, PackageResult)
+    def _written(self, done: Done[PackageResult]) -> None:
+        result = done.value
         self.package = result
+        self.changes = done.changes
         note = "已登记到公示台账" if result.new_entry else "台账中已有同一公示包，未重复登记"
         self.tell(
             "公示包已生成",

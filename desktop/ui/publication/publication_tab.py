@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from db.engine import Database
 from desktop.services import publication
+from desktop.services.common import Change
 from desktop.services.publication import PendingPublication, PublicationError, PublicationRow
 from desktop.ui.accounts.actor import actor_of
 from desktop.ui.hub import hub
@@ -60,7 +61,14 @@ def _open(path: Path) -> bool:
 
 class PublicationTab(Tab):
     title = "公示公开"
-    kinds = frozenset({"publications", "records", "draws", "plans", "checklist"})
+    shows = (
+        Change.PUBLICATIONS
+        | Change.RECORDS
+        | Change.DRAWS
+        | Change.PLANS
+        | Change.TASKS
+        | Change.CHECKLIST
+    )
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(database, parent)
@@ -157,8 +165,7 @@ class PublicationTab(Tab):
             return False
         done = self.show_dialog(dialog)
         if done and dialog.package is not None:
-            hub.data_changed.emit("publications")
-            hub.data_changed.emit("records")
+            hub.data_changed.emit(dialog.changes)
             hub.status_message.emit(f"公示包已生成：{dialog.package.folder}")
             self.refresh()
         return done

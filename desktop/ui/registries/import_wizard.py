@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from db.engine import Database
 from desktop.documents.spreadsheets import export_rejected_rows
 from desktop.paths import documents_dir, resource_path
-from desktop.services.common import Option
+from desktop.services.common import Change, Option
 from desktop.services.registries import imports
 from desktop.services.registries.imports import (
     ImportKind,
@@ -453,7 +453,7 @@ class ApplyPage(QWizardPage):
             f"{outcome.updated:,} 条，无变化 {outcome.unchanged:,} 条，未导入的错误行 "
             f"{outcome.rejected:,} 条。修改历史已记录。"
         )
-        hub.data_changed.emit("registries")
+        hub.data_changed.emit(Change.REGISTRY)
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:

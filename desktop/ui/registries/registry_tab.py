@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QPushButton, QWidget
 from db.engine import Database
 from desktop.documents.spreadsheets import export_inspectors, export_targets
 from desktop.paths import documents_dir
-from desktop.services.common import Detail, Option
+from desktop.services.common import Change, Detail, Option
 from desktop.services.inspection import records
 from desktop.services.meetings import listing as meetings
 from desktop.services.registries import listing as registries
@@ -66,7 +66,7 @@ def _combo(placeholder: str, options: list[Option]) -> QComboBox:
 
 class RegistryTab(Tab):
     title = "两库"
-    kinds = frozenset({"registries"})
+    shows = Change.REGISTRY
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(database, parent)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from db.engine import Database
 from desktop.paths import documents_dir
 from desktop.services import inspection
-from desktop.services.common import Detail, Section, fmt_date
+from desktop.services.common import Change, Detail, Section, fmt_date
 from desktop.services.inspection import documents as record_documents
 from desktop.services.inspection.worklist import WorkRow
 from desktop.ui.accounts.actor import actor_of
@@ -92,11 +92,7 @@ class TargetsPane(RecordPane):
         )
 
     def _selected(self, title: str) -> WorkRow | None:
-        row = self.pane.current_row()
-        if row is None or self.task_id is None:
-            QMessageBox.information(self, title, "请先在表格中选择一户检查对象。")
-            return None
-        return row
+        return self.pane.chosen(title, "一户检查对象", lambda _row: self.task_id is not None)
 
     def edit_record(self) -> bool:
         row = self._selected("检查记录表")
@@ -124,9 +120,8 @@ class TargetsPane(RecordPane):
             parent=self,
         )
         accepted = bool(dialog.exec())
-        hub.data_changed.emit("records")
-        if accepted:
-            hub.data_changed.emit("plans")  # the first record moves the task to 检查中
+        # The first record moves the task to 检查中.
+        hub.data_changed.emit(Change.RECORDS | (Change.TASKS if accepted else Change.NONE))
         return accepted
 
     def enter_results(self) -> bool:
@@ -167,7 +162,7 @@ class TargetsPane(RecordPane):
             parent=self,
         )
         accepted = bool(dialog.exec())
-        hub.data_changed.emit("records")
+        hub.data_changed.emit(Change.RECORDS)
         return accepted
 
     # --- Word documents (I2 告知书, I3/I4 记录表) ---------------------------------------------

@@ -28,6 +28,7 @@ from desktop.services.statistics.accountability import DepartmentDuty, Inspector
 from desktop.ui.list_pane import ListPane
 from desktop.ui.tab_base import Today
 from desktop.ui.table_models import Column, RowTableModel
+from desktop.ui.worker import Job
 
 
 def _one_line(why: str) -> str:
@@ -102,6 +103,7 @@ class AccountabilityPane(Today, QWidget):
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.database = database
+        self.job: Job | None = None  # the duties being counted
         self.year_box = QComboBox()
         self.year_box.currentIndexChanged.connect(self._load)
         self.by_department = QPushButton("按部门")
@@ -171,16 +173,37 @@ class AccountabilityPane(Today, QWidget):
             self.stack.setCurrentIndex(1 if self.showing_inspectors() else 0)
             self._show_summary()
 
-    def _load(self) -> None:
+    def _load(self) -> Job | None:
+        """Count the year's duties off the GUI thread; the newest year's figures win."""
         year = self.year()
         if year is None:
-            return
-        self.departments.set_rows(
-            accountability.department_duties(self.database, year, today=self.today)
-        )
-        self.inspectors.set_rows(
-            accountability.inspector_duties(self.database, year, today=self.today)
-        )
+            return None
+        database, today = self.database, self.today
+
+        def work(_job: Job) -> tuple[list[DepartmentDuty], list[InspectorDuty]]:
+            return (
+                accountability.department_duties(database, year, today=today),
+                accountability.inspector_duties(database, year, today=today),
+            )
+
+        self.summary.setText("正在统计……")
+        job = Job(work, self)
+        job.succeeded.connect(lambda result, job=job: self._loaded(job, result))
+        job.failed.connect(self.summary.setText)
+        self.job = job
+        job.start()
+        return job
+
+    @property
+    def loading(self) -> bool:
+        return self.job is not None and self.job.running
+
+    def _loaded(self, job: Job, result: tuple[list[DepartmentDuty], list[InspectorDuty]]) -> None:
+        if job is not self.job:
+            return  # another year was chosen meanwhile
+        departments, inspectors = result
+        self.departments.set_rows(departments)
+        self.inspectors.set_rows(inspectors)
         self._show_summary()
 
     def _show_summary(self) -> None:

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QSizePolicy,
     QSplitter,
@@ -29,12 +28,13 @@ from db.engine import Database
 from desktop.documents.chart_kinds import CHARTS
 from desktop.paths import documents_dir
 from desktop.services import statistics
-from desktop.services.common import Detail
+from desktop.services.common import Change, Detail
 from desktop.services.statistics import DepartmentProgress, Figures, StatisticsFilter, percent
 from desktop.ui.hub import hub
 from desktop.ui.list_pane import ListPane
 from desktop.ui.tab_base import Tab
 from desktop.ui.table_models import Column, RowTableModel
+from desktop.ui.worker import Job, run_with_progress
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -97,12 +97,22 @@ def _detail(row: DepartmentProgress) -> Detail:
 
 class StatisticsTab(Tab):
     title = "统计通报"
-    kinds = frozenset({"records", "plans", "draws", "publications", "tasks", "registry"})
+    shows = (
+        Change.RECORDS
+        | Change.PLANS
+        | Change.TASKS
+        | Change.DRAWS
+        | Change.PUBLICATIONS
+        | Change.REGISTRY
+        | Change.CALENDAR
+    )
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(database, parent)
         self.today = date.today()
         self.figures: Figures | None = None
+        self.job: Job | None = None  # the figures being counted
+        self.exported: Path | None = None  # the last export written
         # Replaceable in tests: (title, suggested file name, filter) -> the path or None
         self.choose_path: PathChooser = self._ask_path
         self.year_box, self.department_box, self.township_box = (
@@ -240,13 +250,37 @@ class StatisticsTab(Tab):
             date_to=date(end.year(), end.month(), end.day()) if on else None,
         )
 
-    def _load(self) -> None:
+    def _load(self) -> Job | None:
+        """Count the chosen figures off the GUI thread (and build the chart there: the
+        first chart makes matplotlib read its fonts); the newest filter's figures win."""
         try:
             chosen = self.current_filter()
         except ValueError as error:
             self.summary.setText(str(error))
-            return
-        self.figures = statistics.compute_figures(self.database, chosen, today=self.today)
+            return None
+        chart = self.chart_box.currentData() or "department"
+        database, today = self.database, self.today
+
+        def work(_job: Job) -> tuple[Figures, Figure]:
+            figures = statistics.compute_figures(database, chosen, today=today)
+            return figures, CHART_BUILDERS[chart](figures)
+
+        self.summary.setText("正在统计……")
+        job = Job(work, self)
+        job.succeeded.connect(lambda result, job=job: self._loaded(job, result))
+        job.failed.connect(self.summary.setText)
+        self.job = job
+        job.start()
+        return job
+
+    @property
+    def loading(self) -> bool:
+        return self.job is not None and self.job.running
+
+    def _loaded(self, job: Job, result: tuple[Figures, Figure]) -> None:
+        if job is not self.job:
+            return  # the filters changed meanwhile: newer figures are on their way
+        self.figures, figure = result
         self.model.set_rows(self.figures.departments)
         t, cover = self.figures.totals, self.figures.overall_coverage
         self.summary.setText(
@@ -254,13 +288,15 @@ class StatisticsTab(Tab):
             f"按期完成率 {percent(t.on_time_rate)} · 覆盖率 {percent(cover.rate)}"
         )
         self.summary.setToolTip(f"{self.figures.scope}；统计截至 {self.today}")
-        self._draw_chart()
+        self._show_chart(figure)
 
     def _draw_chart(self) -> None:
         if self.figures is None:
             return
         key = self.chart_box.currentData() or "department"
-        figure = CHART_BUILDERS[key](self.figures)
+        self._show_chart(CHART_BUILDERS[key](self.figures))
+
+    def _show_chart(self, figure: Figure) -> None:
         from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 
         old = self.canvas
@@ -279,19 +315,21 @@ class StatisticsTab(Tab):
 
     def _export(
         self, title: str, name: str, pattern: str, write: Callable[[Path], object]
-    ) -> Path | None:
+    ) -> Job | None:
+        """Write the export off the GUI thread behind a progress dialog; the status bar
+        says where it went."""
         path = self.choose_path(title, name, pattern)
         if path is None:
             return None
-        try:
-            write(path)
-        except (ValueError, OSError) as error:
-            QMessageBox.warning(self, title, f"没有导出：{error}")
-            return None
-        hub.status_message.emit(f"已导出到：{path}")
-        return path
 
-    def export_bulletin(self) -> Path | None:
+        def done(_result: object) -> None:
+            self.exported = path
+            hub.status_message.emit(f"已导出到：{path}")
+
+        self.exported = None
+        return run_with_progress(self, title, lambda _job: write(path), done, cancellable=False)
+
+    def export_bulletin(self) -> Job | None:
         from desktop.services.statistics.bulletin import export_bulletin
 
         chosen = self.current_filter()
@@ -303,7 +341,7 @@ class StatisticsTab(Tab):
             lambda path: export_bulletin(self.database, chosen, path, today=self.today),
         )
 
-    def export_workbook(self) -> Path | None:
+    def export_workbook(self) -> Job | None:
         from desktop.services.statistics.workbook import export_figures_xlsx
 
         chosen = self.current_filter()

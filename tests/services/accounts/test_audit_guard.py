@@ -115,3 +115,23 @@ def test_a2_a_rolled_back_transaction_leaves_nothing_behind(empty_db: Database) 
         session.rollback()
         assert session.get(AppSetting, "x") is None  # the next transaction only reads
         session.commit()  # would raise if the rolled-back insert still counted
+
+
+def test_a2_only_a_unit_of_works_guard_row_is_bookkeeping(empty_db: Database) -> None:
+    # The guard row of a consistent decision is the program's own bookkeeping: it commits
+    # with no entry of its own. Any other settings row written the same way is refused.
+    from datetime import datetime
+
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from desktop.services.storage.work import unit_of_work
+
+    now = datetime(2026, 12, 1, 9, 0)
+    with unit_of_work(empty_db, at=now) as work:  # a service's session, not the test's
+        work.guard("p8.joint-checks.2026")
+    with empty_db.session() as session:
+        stored = session.get(AppSetting, "guard.p8.joint-checks.2026")
+        assert stored is not None and stored.value == now.isoformat()
+    insert = (sqlite if empty_db.is_sqlite else postgresql).insert
+    with pytest.raises(audit_guard.AuditGapError), unit_of_work(empty_db) as work:
+        work.session.execute(insert(AppSetting).values(key="office.county", value="某县"))

@@ -21,6 +21,7 @@ from desktop.services.draws.prepare import prepare_draw
 from desktop.services.meetings import issuing
 from desktop.services.office import register as documents
 from desktop.services.office.register import DocumentError, DraftText
+from desktop.services.storage.work import perform
 
 ACTOR = "王海燕"
 DAY = date(2026, 11, 28)
@@ -71,7 +72,7 @@ def _prepared_draw(database: Database) -> int:
     with database.session() as session:
         task_id = session.scalar(select(Task.id).where(Task.code == PENDING_TASK))
     assert task_id is not None
-    return prepare_draw(database, task_id, actor=ACTOR).draw_id
+    return perform(database, prepare_draw, task_id, actor=ACTOR).value.draw_id
 
 
 def _done_draw(database: Database) -> Draw:

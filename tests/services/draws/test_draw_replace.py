@@ -36,6 +36,7 @@ from desktop.services.draws.replace import (
     replace_inspector,
 )
 from desktop.services.draws.run import export_record
+from desktop.services.storage.work import perform
 
 ROOT = Path(__file__).resolve().parents[3]
 VERIFIER = ROOT / "resources" / "verify_draw.py"
@@ -291,6 +292,6 @@ def test_a_prepared_draw_has_nobody_to_replace(demo_db: Database) -> None:
     with demo_db.session() as session:
         task_id = session.scalar(select(Task.id).where(Task.code == "2026-FGW-01"))
     assert task_id is not None
-    prepared = prepare_draw(demo_db, task_id, actor="王海燕", now=NOW)
+    prepared = perform(demo_db, prepare_draw, task_id, actor="王海燕", at=NOW).value
     with pytest.raises(DrawServiceError, match="还没有进行"):
         replace_inspector(demo_db, prepared.draw_id, "ANY", mode="ranking", **WHO)

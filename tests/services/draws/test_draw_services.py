@@ -33,6 +33,7 @@ from desktop.services.accounts import audit
 from desktop.services.draws import prepare as draw_prepare
 from desktop.services.draws.prepare import OUT_OF_STRATA_REASON, DrawServiceError, prepare_draw
 from desktop.services.draws.run import export_record, run_prepared_draw, void_draw
+from desktop.services.storage.work import perform
 
 ROOT = Path(__file__).resolve().parents[3]
 VERIFIER = ROOT / "resources" / "verify_draw.py"
@@ -71,7 +72,8 @@ def _run(database: Database, draw_id: int, **changes: object) -> object:
         "now": NOW,
     }
     arguments.update(changes)
-    return run_prepared_draw(database, draw_id, **arguments)  # type: ignore[arg-type]
+    at = arguments.pop("now")
+    return perform(database, run_prepared_draw, draw_id, at=at, **arguments).value
 
 
 def test_d1_p8_r5_prepare_lists_exclusions_with_reasons(demo_db: Database) -> None:
@@ -102,7 +104,7 @@ def test_d1_p8_r5_prepare_lists_exclusions_with_reasons(demo_db: Database) -> No
         # Out of scope: a target that fits no stratum of the task (credit classes A–D).
         session.get(Target, other_kind.id).credit_class = "X"  # type: ignore[union-attr]
         on_leave = set(session.scalars(select(Inspector.code).where(Inspector.on_leave)))
-    prepared = prepare_draw(demo_db, task_id, actor="王海燕", now=NOW)
+    prepared = perform(demo_db, prepare_draw, task_id, actor="王海燕", at=NOW).value
 
     reasons = {e.code: e.reason for e in prepared.exclusions}
     assert reasons[deregistered.code] == "已注销"
@@ -148,7 +150,7 @@ def test_protocol_commitment_is_sha256_of_a_secrets_secret(
         return real(n)
 
     monkeypatch.setattr(draw_prepare.secrets, "token_bytes", token_bytes)
-    prepared = prepare_draw(demo_db, _task_id(demo_db), actor="王海燕", now=NOW)
+    prepared = perform(demo_db, prepare_draw, _task_id(demo_db), actor="王海燕", at=NOW).value
     assert calls == [32]
     with demo_db.session() as session:
         draw = session.get(Draw, prepared.draw_id)
@@ -172,7 +174,7 @@ def test_d9_run_record_is_verified_by_the_independent_script(
     demo_db: Database, tmp_path: Path
 ) -> None:
     task_id = _task_id(demo_db)
-    prepared = prepare_draw(demo_db, task_id, actor="王海燕", now=NOW)
+    prepared = perform(demo_db, prepare_draw, task_id, actor="王海燕", at=NOW).value
     outcome = _run(demo_db, prepared.draw_id)
     out = export_record(demo_db, prepared.draw_id, tmp_path / "record.json")
 
@@ -217,16 +219,16 @@ def test_d9_run_record_is_verified_by_the_independent_script(
 
 def test_d1_t2_run_once_and_the_task_moves_to_drawn(demo_db: Database) -> None:
     task_id = _task_id(demo_db)
-    prepared = prepare_draw(demo_db, task_id, actor="王海燕", now=NOW)
+    prepared = perform(demo_db, prepare_draw, task_id, actor="王海燕", at=NOW).value
     with pytest.raises(DrawServiceError, match="已有准备好的抽取"):
-        prepare_draw(demo_db, task_id, actor="王海燕", now=NOW)
+        perform(demo_db, prepare_draw, task_id, actor="王海燕", at=NOW)
     with pytest.raises(DrawServiceError, match="见证人数字"):
         _run(demo_db, prepared.draw_id, witness_digits=["12a", "3", "4"])
     _run(demo_db, prepared.draw_id)
     with pytest.raises(DrawServiceError, match="D1"):
         _run(demo_db, prepared.draw_id)
     with pytest.raises(DrawServiceError, match="D1"):
-        prepare_draw(demo_db, task_id, actor="王海燕", now=NOW)
+        perform(demo_db, prepare_draw, task_id, actor="王海燕", at=NOW)
     with demo_db.session() as session:
         task = session.get(Task, task_id)
         assert task is not None and task.status == TaskStatus.DRAWN
@@ -237,11 +239,11 @@ def test_d1_t2_run_once_and_the_task_moves_to_drawn(demo_db: Database) -> None:
 
 def test_protocol_s6_void_then_prepare_gives_a_new_id_and_commitment(demo_db: Database) -> None:
     task_id = _task_id(demo_db)
-    first = prepare_draw(demo_db, task_id, actor="王海燕", now=NOW)
+    first = perform(demo_db, prepare_draw, task_id, actor="王海燕", at=NOW).value
     with pytest.raises(DrawServiceError, match="原因"):
         void_draw(demo_db, first.draw_id, " ", "王海燕")
     void_draw(demo_db, first.draw_id, "承诺值打印错误，须重新准备", "王海燕", now=NOW)
-    second = prepare_draw(demo_db, task_id, actor="王海燕", now=NOW)
+    second = perform(demo_db, prepare_draw, task_id, actor="王海燕", at=NOW).value
     assert second.draw_id != first.draw_id
     assert (first.draw_code, second.draw_code) == (f"{TASK_CODE}-D1", f"{TASK_CODE}-D2")
     assert second.commitment != first.commitment
@@ -251,7 +253,7 @@ def test_protocol_s6_void_then_prepare_gives_a_new_id_and_commitment(demo_db: Da
     # A completed draw voided while the task is still at 已抽取: the task draws again.
     _run(demo_db, second.draw_id)
     void_draw(demo_db, second.draw_id, "抽取现场录像中断，依规重抽", "王海燕", now=NOW)
-    third = prepare_draw(demo_db, task_id, actor="王海燕", now=NOW)
+    third = perform(demo_db, prepare_draw, task_id, actor="王海燕", at=NOW).value
     _run(demo_db, third.draw_id)
     with demo_db.session() as session:
         draws = {d.id: d for d in session.scalars(select(Draw).where(Draw.task_id == task_id))}
@@ -266,7 +268,7 @@ def test_protocol_s6_void_then_prepare_gives_a_new_id_and_commitment(demo_db: Da
 
 
 def test_a2_export_refuses_a_changed_record(demo_db: Database, tmp_path: Path) -> None:
-    prepared = prepare_draw(demo_db, _task_id(demo_db), actor="王海燕", now=NOW)
+    prepared = perform(demo_db, prepare_draw, _task_id(demo_db), actor="王海燕", at=NOW).value
     with pytest.raises(DrawServiceError, match="还没有进行"):
         export_record(demo_db, prepared.draw_id, tmp_path / "none.json")
     _run(demo_db, prepared.draw_id)

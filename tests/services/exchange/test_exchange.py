@@ -50,6 +50,7 @@ from desktop.services.inspection import (
     save_record,
 )
 from desktop.services.office import profile as office
+from desktop.services.storage.work import perform
 from desktop.services.tasks import advance_task, hand_down
 
 ACTOR = "王海燕"
@@ -305,7 +306,9 @@ def test_a_task_travels_county_to_township_to_county(link: Link) -> None:
     assert _status(link.county, link.task_id) == TaskStatus.INSPECTING
     # The county carries on as with its own records: it publishes the results (X2) and
     # the task it handed down is complete (X6).
-    outcome_pub = publish_results(link.county, link.task_id, actor=ACTOR, now=COUNTY_NOW)
+    outcome_pub = perform(
+        link.county, publish_results, link.task_id, actor=ACTOR, at=COUNTY_NOW
+    ).value
     assert outcome_pub.published == len(town_results)
     advance_task(link.county, link.task_id, TaskStatus.PENDING_PUBLICATION, actor=ACTOR)
     advance_task(link.county, link.task_id, TaskStatus.COMPLETED, actor=ACTOR)
@@ -367,7 +370,7 @@ def test_a_published_result_on_the_county_side_is_never_overwritten(link: Link) 
     link.receive(link.task_package())
     _check_everything(link)
     link.county_import(link.results_package())
-    publish_results(link.county, link.task_id, actor=ACTOR, now=COUNTY_NOW)
+    perform(link.county, publish_results, link.task_id, actor=ACTOR, at=COUNTY_NOW)
     published = _rows(link.county, link.task_id)
     # The township (unaware) enters one result again, differently, and sends it.
     slot = result_slots(link.township, today=TOWN_NOW.date(), task_id=link.town_task())[0]

@@ -51,6 +51,7 @@ from desktop.services.inspection.attachments import (
     verify_attachments,
 )
 from desktop.services.inspection.slots import ResultSlot
+from desktop.services.storage.work import perform
 from tests.services.exchange import test_exchange as journey
 from tests.services.exchange.test_exchange import (
     ACTOR,
@@ -326,7 +327,7 @@ def test_the_export_refuses_a_file_changed_in_the_township_archive(checked: Link
 def test_evidence_added_after_the_county_published_is_still_filed_x5(checked: Link) -> None:
     link = checked
     assert link.county_import(link.results_package()).applied
-    publish_results(link.county, link.task_id, actor=ACTOR, now=COUNTY_NOW)
+    perform(link.county, publish_results, link.task_id, actor=ACTOR, at=COUNTY_NOW)
     published = _rows(link.county, link.task_id)
     town = _file_evidence(link)  # the scans are filed a few days after the check
 
@@ -349,7 +350,7 @@ def test_evidence_of_a_result_the_county_published_otherwise_is_not_filed(
 ) -> None:
     link = checked
     link.county_import(link.results_package())
-    publish_results(link.county, link.task_id, actor=ACTOR, now=COUNTY_NOW)
+    perform(link.county, publish_results, link.task_id, actor=ACTOR, at=COUNTY_NOW)
     town = _slots(link.township, link.town_task())[0]
     later = datetime(2026, 12, 15, 10, 0)
     enter_result(  # the township, unaware, enters the result again, differently

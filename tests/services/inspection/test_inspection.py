@@ -50,6 +50,7 @@ from desktop.services.inspection import (
 )
 from desktop.services.inspection.results import DEFAULT_CHANNEL
 from desktop.services.inspection.worklist import TaskProgress
+from desktop.services.storage.work import perform
 from desktop.services.tasks import TaskError, advance_task
 from desktop.services.tasks.targets import carried_target_ids
 
@@ -315,7 +316,7 @@ def test_t2_a_drawn_task_is_checked_entered_published_and_completed(
 
     published_at = datetime(2026, 11, 20, 15, 30)
     mark = _last_audit(demo_db)
-    outcome = publish_results(demo_db, task_id, actor=ACTOR, now=published_at)
+    outcome = perform(demo_db, publish_results, task_id, actor=ACTOR, at=published_at).value
     assert (outcome.published, outcome.withheld) == (8, 0)
     assert _actions_since(demo_db, mark) == ["result.publish"]
     [publication] = _publications(demo_db, task_id)
@@ -402,7 +403,7 @@ def test_x5_record_with_a_published_result_is_locked(demo_db: Database) -> None:
     form = load_record_form(demo_db, task_id, target)
     assert form.record_id is not None and form.locked_reason is None
 
-    publish_results(demo_db, task_id, actor=ACTOR, now=NOW)
+    perform(demo_db, publish_results, task_id, actor=ACTOR, at=NOW)
 
     form = load_record_form(demo_db, task_id, target)
     assert form.locked_reason is not None and "X5" in form.locked_reason
@@ -467,7 +468,7 @@ def test_x2_deadline_is_twenty_working_days_after_the_check_end(demo_db: Databas
     # Entered and published on the due day itself: in time.
     in_time, late = slots
     on_time_id = _enter(demo_db, in_time, now=datetime(2026, 10, 30, 17, 0))
-    publish_results(demo_db, task_id, actor=ACTOR, now=datetime(2026, 10, 30, 17, 30))
+    perform(demo_db, publish_results, task_id, actor=ACTOR, at=datetime(2026, 10, 30, 17, 30))
 
     # A3: entered after the deadline needs the reason.
     monday = datetime(2026, 11, 2, 9, 0)
@@ -479,7 +480,7 @@ def test_x2_deadline_is_twenty_working_days_after_the_check_end(demo_db: Databas
     assert _result(demo_db, late_id).late_note == "检测报告延迟出具"
     pending = {s.result_id: s for s in _slots(demo_db, task_id, record_id=record_id)}
     assert pending[late_id].state == ResultState.OVERDUE
-    publish_results(demo_db, task_id, actor=ACTOR, now=datetime(2026, 11, 2, 15, 0))
+    perform(demo_db, publish_results, task_id, actor=ACTOR, at=datetime(2026, 11, 2, 15, 0))
 
     after = {s.result_id: s for s in _slots(demo_db, task_id, record_id=record_id)}
     assert (after[on_time_id].state, after[on_time_id].days_late) == (ResultState.PUBLISHED, 0)
@@ -543,7 +544,7 @@ def test_x8_withheld_result_is_kept_not_published_and_counts_as_done(
     for slot in slots[1:]:
         _enter(demo_db, slot, now=NOW)
 
-    outcome = publish_results(demo_db, task_id, actor=ACTOR, now=NOW)
+    outcome = perform(demo_db, publish_results, task_id, actor=ACTOR, at=NOW).value
 
     assert (outcome.published, outcome.withheld) == (7, 1)
     withheld = _result(demo_db, withheld_id)
@@ -558,7 +559,7 @@ def test_x8_withheld_result_is_kept_not_published_and_counts_as_done(
     assert (progress.slots, progress.done) == (8, 8)
     assert progress.next_step == "结果均已公示：可以办结任务。"
     with pytest.raises(InspectionError, match="没有待公示"):
-        publish_results(demo_db, task_id, actor=ACTOR, now=NOW)
+        perform(demo_db, publish_results, task_id, actor=ACTOR, at=NOW)
 
     advance_task(demo_db, task_id, TaskStatus.COMPLETED, actor=ACTOR)
     assert _status(demo_db, task_id) == TaskStatus.COMPLETED
@@ -578,7 +579,7 @@ def test_x8_withheld_entered_late_is_withheld_late(demo_db: Database) -> None:
     kept = _draft(not_for_disclosure=True, disclosure_note="涉及国家秘密", late_note="等待上级意见")
     result_id = _enter(demo_db, slot, now=datetime(2026, 11, 2, 9, 0), draft=kept)
     with pytest.raises(InspectionError, match="没有待公示"):
-        publish_results(demo_db, task_id, actor=ACTOR, now=NOW)
+        perform(demo_db, publish_results, task_id, actor=ACTOR, at=NOW)
     after = {s.result_id: s for s in _slots(demo_db, task_id, record_id=record_id)}[result_id]
     assert after.state == ResultState.WITHHELD_LATE
     assert after.days_late == 1 and after.published_at is None
@@ -596,7 +597,7 @@ def test_x5_published_result_is_corrected_by_a_new_signed_entry(demo_db: Databas
     wrong = _draft(ResultCategory.NOT_PUBLICISED)
     old_id = _enter(demo_db, slot, now=NOW, draft=wrong)
     published = datetime(2026, 11, 20, 16, 0)
-    publish_results(demo_db, task_id, actor=ACTOR, now=published)
+    perform(demo_db, publish_results, task_id, actor=ACTOR, at=published)
 
     # A published result is never edited.
     with pytest.raises(InspectionError, match="X5"):
@@ -931,7 +932,7 @@ def test_x2_check_dates_are_fixed_once_a_result_is_entered(demo_db: Database) ->
 
 def test_x5_a_signed_correction_is_not_rewritten_by_entering_again(demo_db: Database) -> None:
     task_id = _task_id(demo_db, ZJJ)  # 待公示: publish, then correct
-    publish_results(demo_db, task_id, actor=ACTOR, now=NOW)
+    perform(demo_db, publish_results, task_id, actor=ACTOR, at=NOW)
     slot = next(s for s in _slots(demo_db, task_id) if s.published_at is not None)
     assert slot.result_id is not None
     withheld = _draft(ResultCategory.CORRECTED, not_for_disclosure=True, disclosure_note="依法")

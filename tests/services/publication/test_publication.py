@@ -12,6 +12,7 @@ import zipfile
 from datetime import date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -29,7 +30,8 @@ from db.models import (
 from desktop.core.redaction import ID_NUMBER_PATTERN, MOBILE_PATTERN
 from desktop.core.vocab import DrawStatus, PublicationKind, TargetKind, TaskStatus
 from desktop.services import publication
-from desktop.services.publication import PublicationError
+from desktop.services.publication import PackageResult, PublicationError
+from desktop.services.storage.work import perform
 
 NOW = datetime(2026, 12, 20, 9, 30)
 ID = "659999198705141919"
@@ -123,11 +125,19 @@ def _check_manifest(folder: Path, digest: str) -> dict[str, object]:
     return manifest
 
 
+def _build(
+    database: Database, kind: str, ref_id: int, folder: Path, **kwargs: Any
+) -> PackageResult:
+    """``build_package`` in its own unit of work, at the test's clock."""
+    at = kwargs.pop("now")
+    return perform(database, publication.build_package, kind, ref_id, folder, at=at, **kwargs).value
+
+
 def test_results_package_of_a_completed_task(demo_db: Database, tmp_path: Path) -> None:
     task_id = _task(demo_db, TaskStatus.COMPLETED)
     p = publication.preview_results(demo_db, task_id)
     assert p.rows and p.to_publish == 0
-    result = publication.build_package(
+    result = _build(
         demo_db, "results", task_id, tmp_path, actor="测试", channel=p.default_channel, now=NOW
     )
     assert result.new_entry and result.rows == len(p.rows)
@@ -164,10 +174,10 @@ def test_building_twice_adds_no_second_entry(demo_db: Database, tmp_path: Path) 
             )
 
     before = count()
-    first = publication.build_package(
+    first = _build(
         demo_db, "results", task_id, tmp_path / "a", actor="测试", channel="政府网站", now=NOW
     )
-    again = publication.build_package(
+    again = _build(
         demo_db, "results", task_id, tmp_path / "b", actor="测试", channel="政府网站", now=NOW
     )
     assert again.package_sha256 == first.package_sha256
@@ -210,7 +220,7 @@ def test_pending_results_are_published_and_withheld_ones_left_out(
     p = publication.preview_results(demo_db, task_id)
     assert p.to_publish == len(p.rows) and p.masked > 0
     assert all(ID not in cell and MOBILE not in cell for row in p.rows for cell in row)
-    result = publication.build_package(
+    result = _build(
         demo_db, "results", task_id, tmp_path, actor="测试", channel=p.default_channel, now=NOW
     )
     assert result.results_published == len(p.rows)
@@ -249,7 +259,7 @@ def test_draw_package_has_the_record_and_a_verifier_that_holds(
             )
         )
     p = publication.preview_draw(demo_db, draw_id)
-    result = publication.build_package(
+    result = _build(
         demo_db, "draw_list", draw_id, tmp_path, actor="测试", channel="政府网站", now=NOW
     )
     folder = result.folder
@@ -278,9 +288,7 @@ def test_checklist_and_plan_packages(demo_db: Database, tmp_path: Path) -> None:
     plan = publication.preview_plan(demo_db, plan_id)
     assert plan.rows[0][1] == "计划名称"
     for kind, ref in (("checklist", 1), ("plan", plan_id)):
-        result = publication.build_package(
-            demo_db, kind, ref, tmp_path, actor="测试", channel="政府网站", now=NOW
-        )
+        result = _build(demo_db, kind, ref, tmp_path, actor="测试", channel="政府网站", now=NOW)
         _check_manifest(result.folder, result.package_sha256)
 
 
@@ -291,13 +299,9 @@ def test_what_cannot_be_published_is_refused(demo_db: Database, tmp_path: Path) 
         publication.preview_checklist(demo_db, 999)
     task_id = _task(demo_db, TaskStatus.PENDING_DRAW)
     with pytest.raises(PublicationError, match="没有可公示的内容"):
-        publication.build_package(
-            demo_db, "results", task_id, tmp_path, actor="测试", channel="政府网站", now=NOW
-        )
+        _build(demo_db, "results", task_id, tmp_path, actor="测试", channel="政府网站", now=NOW)
     with pytest.raises(PublicationError, match="公示渠道"):
-        publication.build_package(
-            demo_db, "results", task_id, tmp_path, actor="测试", channel=" ", now=NOW
-        )
+        _build(demo_db, "results", task_id, tmp_path, actor="测试", channel=" ", now=NOW)
 
 
 def test_unpublished_lists_results_and_draws(demo_db: Database) -> None:

@@ -22,6 +22,7 @@ from db.models import AuditEntry, Draw, InspectionRecord, Result, Target, Task
 from desktop.core.result_rules import ResultDraft
 from desktop.core.vocab import ResultCategory, TaskStatus
 from desktop.services import exchange
+from desktop.services.common import Change
 from desktop.services.exchange import Action
 from desktop.services.inspection import enter_result, load_record_form, result_slots, save_record
 from desktop.ui.exchange.exchange_dialog import ExchangeDialog
@@ -284,14 +285,14 @@ def test_a_task_goes_down_and_its_results_come_back_through_the_dialogs(
     assert {"任务", "检查对象", "执法人员"} <= kinds
     assert _count(link.township, Task) == 0
     assert page.import_button.isEnabled()
-    changed: list[str] = []
+    changed: list[Change] = []
     hub.data_changed.connect(changed.append)
     try:
         with qtbot.waitSignal(town.work_done, timeout=WAIT_MS):
             page.import_button.click()
     finally:
         hub.data_changed.disconnect(changed.append)
-    assert changed == ["*"]
+    assert changed == [Change.EVERYTHING]
     assert "已导入" in page.report.text() and not page.import_button.isEnabled()
     town_task = _task_id(link.township, link.task_code)
     assert _count(link.township, Target) == 2

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from db.engine import Database
+from desktop.services.common import Change
 from desktop.services.demo import DEMO_TODAY
 from desktop.ui.home.home_tab import HomeTab
 from desktop.ui.hub import hub
@@ -41,8 +42,8 @@ def _red_rows(model: RowTableModel) -> list[int]:  # type: ignore[type-arg]
 def test_the_window_opens_on_the_start_page(qtbot: QtBot, demo_db: Database) -> None:
     window, tab = _open(qtbot, demo_db)
     assert window.tabs.tabText(0) == "工作台" and window.tabs.currentIndex() == 0
-    assert tab.wants("records") and tab.wants("tasks") and tab.wants("calendar")
-    assert tab.wants("draws")
+    assert tab.wants(Change.RECORDS) and tab.wants(Change.TASKS) and tab.wants(Change.CALENDAR)
+    assert tab.wants(Change.DRAWS) and not tab.wants(Change.CHECKLIST | Change.MEETINGS)
     # Loaded at start: every member department is listed, late or not.
     assert tab.departments.rowCount() >= 18
     assert tab.summary.text().startswith("截至 ")
@@ -103,7 +104,7 @@ def test_a_data_change_refreshes_the_start_page(qtbot: QtBot, demo_db: Database)
     tab.refresh()
     before = tab.summary.text()
     tab.today = LATE_DAY
-    hub.data_changed.emit("records")
+    hub.data_changed.emit(Change.RECORDS)
     assert tab.summary.text() != before and "2026-12-10" in tab.summary.text()
 
 
@@ -117,6 +118,7 @@ def test_accountability_pane_by_department_and_by_inspector(
     pane.resize(1024, 700)
     pane.show()
     qtbot.waitExposed(pane)
+    qtbot.waitUntil(lambda: not pane.loading, timeout=20_000)  # counted off the GUI thread
     assert pane.year() == 2026 and pane.year_box.findData(2026) >= 0
     departments = pane.departments.rows()
     assert len(departments) >= 18 and pane.stack.currentWidget() is pane.department_pane

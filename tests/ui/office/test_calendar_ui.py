@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from db.engine import Database
 from desktop.services.accounts import audit
+from desktop.services.common import Change
 from desktop.services.office import calendar
 from desktop.services.office.calendar import HolidayRange
 from desktop.ui.hub import hub
@@ -69,7 +70,7 @@ def test_x2_enter_a_schedule_see_the_rows_and_confirm_the_year(
     monkeypatch.setattr(ScheduleDialog, "exec", fill)
     with qtbot.waitSignal(hub.data_changed) as changed:
         assert dialog.enter_schedule()
-    assert changed.args == ["calendar"]
+    assert changed.args == [Change.CALENDAR]
     assert dialog.model.rowCount() == 3 + 9 + 1
     first = _cells(dialog, 0)
     assert first[:4] == ["2027-01-01（周五）", "放假", NOTICE, "办公室"]

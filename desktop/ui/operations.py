@@ -1,0 +1,63 @@
+"""The ways for the screens to run an operation (a use case of ``desktop.services`` that
+takes a unit of work): off the GUI thread behind a progress dialog, its refusal or failure
+shown in a box, and the changes it returned broadcast on the hub, so that exactly the
+tabs showing them read again (``desktop/services/storage/work.py``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from db.engine import Database
+from desktop.services.accounts.access import AccessDenied
+from desktop.services.common import Change
+from desktop.services.storage.work import Done, perform
+from desktop.ui.hub import hub
+from desktop.ui.worker import Job, run_with_progress
+
+
+def run_operation(
+    parent: QObject | None,
+    title: str,
+    database: Database,
+    operation: Callable[..., Any],
+    *args: Any,
+    on_done: Callable[[Any], None] | None = None,
+    **kwargs: Any,
+) -> Job:
+    """Run ``operation(work, *args, **kwargs)`` in one unit of work off the GUI thread;
+    on success ``on_done(value)`` runs in the GUI thread, then the changes are broadcast.
+    ``at=`` (the clock) goes to :func:`perform`. Not cancellable: an operation is one
+    transaction, all or nothing, and short."""
+
+    def work(_job: Job) -> Done[Any]:
+        return perform(database, operation, *args, **kwargs)
+
+    def succeeded(done: Done[Any]) -> None:
+        if on_done is not None:
+            on_done(done.value)
+        if done.changes:
+            hub.data_changed.emit(done.changes)
+
+    return run_with_progress(parent, title, work, succeeded, cancellable=False)
+
+
+def attempt(parent: QWidget, title: str, work: Callable[[], object], changes: Change) -> bool:
+    """A short action done at once (a save, a status step, an issue): a refusal by the
+    rules (a ``ValueError`` with a Chinese message) is shown in a box; on success
+    ``changes`` are broadcast. A right the person lacks (``AccessDenied``) goes on to the
+    program's error handler, which says so the same way on every screen. Long work goes
+    through :func:`run_operation`."""
+    try:
+        work()
+    except AccessDenied:
+        raise
+    except ValueError as error:
+        QMessageBox.warning(parent, title, str(error))
+        return False
+    if changes:
+        hub.data_changed.emit(changes)
+    return True
