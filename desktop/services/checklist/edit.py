@@ -167,7 +167,6 @@ def apply_changes(
 
     ``source`` names where the batch came from (an imported file) for the audit trail.
     """
-    require(database, Permission.EDIT_CHECKLIST)
     problems: list[str] = []
     for draft in changes.created + changes.changed:
         problems += [f"“{draft.name or draft.code}”：{p}" for p in validate_draft(draft)]
@@ -178,6 +177,7 @@ def apply_changes(
     created = [canonical(d) for d in changes.created]
     changed = [canonical(d) for d in changes.changed]
     with database.session() as session:
+        require(session, Permission.EDIT_CHECKLIST)
         last = session.scalars(
             select(ChecklistVersion).order_by(ChecklistVersion.version_no.desc()).limit(1)
         ).first()

@@ -184,8 +184,8 @@ def _notice_text(session: Session, draw: Draw, task: Task) -> str:
 
 def draft_draw_notice(database: Database, draw_id: int, *, actor: str) -> int:
     """The 抽取公告 of a prepared draw, drafted the first time and returned afterwards."""
-    require(database, Permission.EDIT_MEETING)
     with database.session() as session:
+        require(session, Permission.EDIT_MEETING)
         draw = _get_draw(session, draw_id)
         existing = _existing(session, draw, DocumentType.DRAW_NOTICE)
         if existing is not None:
@@ -375,8 +375,8 @@ def _protocol_body(session: Session, draw: Draw, task: Task) -> dict[str, Any]:
 
 def draft_draw_protocol(database: Database, draw_id: int, *, actor: str) -> int:
     """The 抽取记录 of a done draw, drafted the first time and returned afterwards."""
-    require(database, Permission.EDIT_MEETING)
     with database.session() as session:
+        require(session, Permission.EDIT_MEETING)
         draw = _get_draw(session, draw_id)
         existing = _existing(session, draw, DocumentType.DRAW_PROTOCOL)
         if existing is not None:

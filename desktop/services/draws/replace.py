@@ -163,7 +163,6 @@ def replace_inspector(
 ) -> ReplacementOutcome:
     """Replace a serving inspector of a done draw (D6, D7) by ranking or manually (PDS 16),
     recording who leaves, who comes, why, the evidence and who approved (§6)."""
-    require(database, Permission.RUN_DRAWS)
     missing = [
         name
         for name, value in (("替换原因", reason), ("证明材料", evidence), ("批准人", approver))
@@ -177,6 +176,7 @@ def replace_inspector(
     reason, approver, actor = reason.strip(), approver.strip(), actor.strip()
     evidence = _evidence_text(evidence)
     with database.session() as session:
+        require(session, Permission.RUN_DRAWS)
         draw = _done_draw(session, draw_id)
         if hashlib.sha256(draw.record_json.encode("utf-8")).hexdigest() != draw.record_sha256:
             raise _problem(

@@ -246,13 +246,13 @@ def void_draw(
     prepared anew with a new draw id and commitment. A completed draw may be voided only
     while its task is at 已抽取 and nothing has been handed down from it; the task then
     returns to 待抽取 for the repeated draw."""
-    require(database, Permission.RUN_DRAWS)
     if not reason.strip():
         raise DrawServiceError("请写明作废原因：作废的抽取须连同原因一并公开（§6）。")
     if not actor.strip():
         raise DrawServiceError("请填写经办人姓名：作废抽取须记明由谁办理（A2）。")
     now = now or datetime.now()
     with database.session() as session:
+        require(session, Permission.RUN_DRAWS)
         draw = _get_draw(session, draw_id)
         if draw.status == DrawStatus.VOIDED:
             raise DrawServiceError(f"抽取 {draw.draw_code} 已经作废。")
@@ -314,8 +314,8 @@ def export_record(database: Database, draw_id: int, path: Path | str) -> Path:
 def reveal_secret(database: Database, draw_id: int, *, actor: str = "") -> tuple[str, bool]:
     """The office secret of a prepared (or done) draw, revealed at the ceremony (§2), and
     whether it matches the commitment published beforehand. The reveal is audited."""
-    require(database, Permission.RUN_DRAWS)
     with database.session() as session:
+        require(session, Permission.RUN_DRAWS)
         draw = _get_draw(session, draw_id)
         if draw.status == DrawStatus.VOIDED:
             raise DrawServiceError(f"抽取 {draw.draw_code} 已作废，不再揭示其密钥。")

@@ -226,7 +226,6 @@ def add_peer(
     key_dir: Path | None = None,
 ) -> Peer:
     """Trust a sender: its name as people here call it, and its public key."""
-    require(database, Permission.EDIT_SETTINGS)
     name = name.strip()
     if not name:
         raise ExchangeError("请填写对方单位的名称（如“柳林乡人民政府”）。")
@@ -243,6 +242,7 @@ def add_peer(
         added_by=actor,
     )
     with database.session() as session:
+        require(session, Permission.EDIT_SETTINGS)
         peers = peers_in(session)
         for other in peers:
             if other.public_key == text:
@@ -267,9 +267,9 @@ def add_peer(
 
 def remove_peer(database: Database, fingerprint_or_name: str, *, actor: str) -> Peer:
     """Stop trusting a peer; packages it signed are refused from now on."""
-    require(database, Permission.EDIT_SETTINGS)
     peer = find_peer(database, fingerprint_or_name)
     with database.session() as session:
+        require(session, Permission.EDIT_SETTINGS)
         peers = peers_in(session)
         _save(session, [p for p in peers if p.public_key != peer.public_key])
         audit.record(

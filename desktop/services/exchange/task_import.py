@@ -312,11 +312,11 @@ def import_task_package(
 ) -> ImportOutcome:
     """Import the task package, all or nothing. *expected_digest*: the digest of the preview
     the person confirmed; the import is refused if what it would do differs."""
-    require(database, Permission.MANAGE_TASKS)
     now = now or datetime.now()
     package = read_package(database, path, kind=PackageKind.TASK, key_dir=key_dir)
     data = _read(package)
     with database.session() as session:
+        require(session, Permission.MANAGE_TASKS)
         context = ImportContext(actor, now, package.sender.name)
         return commit_import(
             session,

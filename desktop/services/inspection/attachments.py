@@ -199,7 +199,6 @@ def archive_root(database: Database) -> Path:
 def set_archive_root(database: Database, path: str | Path, actor: str) -> Path:
     """Set the shared archive folder of a server database; the folder must exist and be
     writable. Files already filed are not moved: copy the old folder's contents first."""
-    require(database, Permission.EDIT_SETTINGS)
     if database.sqlite_path is not None:
         raise AttachmentError(
             f"单机数据库的附件固定存放在数据库文件旁边的“{archive_root(database)}”文件夹，"
@@ -223,6 +222,7 @@ def set_archive_root(database: Database, path: str | Path, actor: str) -> Path:
             f"无法在“{folder}”中写入文件：{error.strerror or error}。请给本机的用户写入权限。"
         ) from error
     with database.session() as session:
+        require(session, Permission.EDIT_SETTINGS)
         old = session.get(AppSetting, ROOT_KEY)
         before = old.value if old else ""
         session.merge(AppSetting(key=ROOT_KEY, value=str(folder)))

@@ -103,11 +103,11 @@ def validate_role_change(change: RoleChange) -> list[str]:
 
 def change_role(database: Database, change: RoleChange, *, actor: str) -> int:
     """Record a new holder of a role, ending the previous one the day before (M1, M2)."""
-    require(database, Permission.EDIT_MEETING)
     problems = validate_role_change(change)
     if problems:
         raise MeetingError("".join(problems))
     with database.session() as session:
+        require(session, Permission.EDIT_MEETING)
         department = _department(session, change.department_code)
         ended = [
             r
@@ -311,8 +311,8 @@ def complete_decision(
     database: Database, decision_id: int, *, done_on: date, note: str, actor: str
 ) -> None:
     """M5: a decision followed up until done."""
-    require(database, Permission.EDIT_MEETING)
     with database.session() as session:
+        require(session, Permission.EDIT_MEETING)
         decision = session.get(Decision, decision_id)
         if decision is None:
             raise MeetingError("议定事项不存在。")

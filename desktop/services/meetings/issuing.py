@@ -79,9 +79,9 @@ def export_document(database: Database, document_id: int, path: Path) -> Path:
 def issue_notice(
     database: Database, document_id: int, *, signed_off_by: str, issued_on: date, actor: str
 ) -> str:
-    require(database, Permission.EDIT_MEETING)
     profile = get_profile(database)
     with database.session() as session:
+        require(session, Permission.EDIT_MEETING)
         doc = session.get(Document, document_id)
         if doc is None:
             raise DocumentError("公文不存在，可能已被删除。")

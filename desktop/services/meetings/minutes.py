@@ -85,8 +85,8 @@ def draft_text(meeting: Meeting) -> str:
 
 def draft_minutes(database: Database, meeting_id: int, *, actor: str) -> int:
     """The meeting's minutes document, drafted from the meeting the first time."""
-    require(database, Permission.EDIT_MEETING)
     with database.session() as session:
+        require(session, Permission.EDIT_MEETING)
         meeting = _meeting(session, meeting_id)
         existing = minutes_of(session, meeting_id)
         if existing is not None:
@@ -123,8 +123,8 @@ def record_agreement(
     database: Database, meeting_id: int, department_codes: list[str], *, actor: str
 ) -> None:
     """Units that attended say they agree to the draft minutes (M4)."""
-    require(database, Permission.EDIT_MEETING)
     with database.session() as session:
+        require(session, Permission.EDIT_MEETING)
         meeting = _meeting(session, meeting_id)
         doc = minutes_of(session, meeting_id)
         if doc is not None and doc.status == DocumentStatus.ISSUED:
@@ -167,9 +167,9 @@ def issue_minutes(
 ) -> str:
     """Sign off and issue; returns the document number. Every attending unit must have
     agreed and the signer must be the convener or a deputy convener (M4)."""
-    require(database, Permission.EDIT_MEETING)
     profile = get_profile(database)
     with database.session() as session:
+        require(session, Permission.EDIT_MEETING)
         doc = session.get(Document, document_id)
         if doc is None or doc.doc_type != DocumentType.MINUTES or doc.meeting_id is None:
             raise DocumentError("这不是一份会议纪要。")

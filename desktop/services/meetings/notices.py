@@ -68,7 +68,6 @@ _TEMPLATE_PARTS = {"title": "标题", "addressee": "主送", "text": "正文", "
 
 def save_notice_template(database: Database, template: dict[str, str], *, actor: str) -> None:
     """Keep the office's own wording; a placeholder the program cannot fill is refused."""
-    require(database, Permission.EDIT_MEETING)
     unknown = sorted(
         {p for part in template.values() for p in placeholders(part)} - set(KNOWN_PLACEHOLDERS)
     )
@@ -78,6 +77,7 @@ def save_notice_template(database: Database, template: dict[str, str], *, actor:
             f"可用的占位符：{'、'.join('{' + k + '}' for k in KNOWN_PLACEHOLDERS)}。"
         )
     with database.session() as session:
+        require(session, Permission.EDIT_MEETING)
         setting = session.get(AppSetting, TEMPLATE_KEY)
         was = {**DEFAULT_TEMPLATE, **(json.loads(setting.value) if setting else {})}
         before, after = audit.changed_fields(was, {**DEFAULT_TEMPLATE, **template})
@@ -140,10 +140,10 @@ def meeting_notice_draft(database: Database, meeting_id: int) -> NoticeDraft:
 
 
 def create_notice(database: Database, draft: NoticeDraft, *, actor: str) -> int:
-    require(database, Permission.EDIT_MEETING)
     if not draft.title.strip() or not draft.text.strip():
         raise DocumentError("请填写通知的标题和正文。")
     with database.session() as session:
+        require(session, Permission.EDIT_MEETING)
         doc = Document(
             doc_type=draft.doc_type.value,
             year=date.today().year,

@@ -186,10 +186,10 @@ def set_override(
     database: Database, day: date, *, is_workday: bool, source_document: str, actor: str
 ) -> OverrideRow:
     """Make *day* a working day or a holiday, replacing what the office entered before."""
-    require(database, Permission.EDIT_SETTINGS)
     day = _as_day(day)
     source, who = _clean(source_document, actor)
     with database.session() as session:
+        require(session, Permission.EDIT_SETTINGS)
         override, before = _put(session, day, is_workday, source, who, datetime.now())
         audit.record(
             session,
@@ -212,12 +212,12 @@ def remove_override(database: Database, day: date, *, actor: str) -> None:
 
 def remove_overrides(database: Database, days: Iterable[date], *, actor: str) -> int:
     """Forget the office's entries for *days* in one transaction: all of them or none."""
-    require(database, Permission.EDIT_SETTINGS)
     wanted = sorted({_as_day(d) for d in days})
     who = actor.strip()
     if not who:
         raise CalendarError("缺少操作人：请说明由谁删除。")
     with database.session() as session:
+        require(session, Permission.EDIT_SETTINGS)
         for day in wanted:
             existing = session.get(CalendarOverride, day)
             if existing is None:
@@ -285,11 +285,11 @@ def enter_schedule(
 
     Days already entered are replaced; the audit trail keeps what they were.
     """
-    require(database, Permission.EDIT_SETTINGS)
     source, who = _clean(source_document, actor)
     days = _schedule_days(holidays, workdays)
     now = datetime.now()
     with database.session() as session:
+        require(session, Permission.EDIT_SETTINGS)
         replaced = []
         rows = []
         for day in sorted(days):
@@ -340,12 +340,12 @@ def _refuse_built_in(year: int) -> None:
 def confirm_year(database: Database, year: int, *, actor: str) -> None:
     """The office says it entered the State Council's schedule for *year*: deadlines in it
     are no longer provisional."""
-    require(database, Permission.EDIT_SETTINGS)
     _refuse_built_in(year)
     who = actor.strip()
     if not who:
         raise CalendarError("缺少确认人：请说明由谁确认。")
     with database.session() as session:
+        require(session, Permission.EDIT_SETTINGS)
         years = _office_years(session)
         if year in years:
             return
@@ -374,12 +374,12 @@ def confirm_year(database: Database, year: int, *, actor: str) -> None:
 
 def unconfirm_year(database: Database, year: int, *, actor: str) -> None:
     """Take the confirmation back: deadlines touching *year* become provisional again."""
-    require(database, Permission.EDIT_SETTINGS)
     _refuse_built_in(year)
     who = actor.strip()
     if not who:
         raise CalendarError("缺少操作人：请说明由谁取消确认。")
     with database.session() as session:
+        require(session, Permission.EDIT_SETTINGS)
         years = _office_years(session)
         if year not in years:
             return

@@ -61,12 +61,12 @@ def get_profile(source: Session | Database) -> OfficeProfile:
 
 
 def save_profile(database: Database, profile: OfficeProfile, *, actor: str) -> None:
-    require(database, Permission.EDIT_SETTINGS)
     if not profile.name.strip() or not profile.doc_prefix.strip():
         raise ValueError("请填写发文机关名称和发文字号的机关代字：公文的版头和文号要用。")
     if profile.font_set not in FONT_SETS:
         raise ValueError(f"未知的公文字体方案“{profile.font_set}”。")
     with database.session() as session:
+        require(session, Permission.EDIT_SETTINGS)
         before: dict[str, str] = {}
         after: dict[str, str] = {}
         for field, key in _KEYS.items():

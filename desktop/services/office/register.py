@@ -136,10 +136,10 @@ def draft_text_of(database: Database, document_id: int) -> DraftText:
 
 def save_draft(database: Database, document_id: int, draft: DraftText, *, actor: str) -> None:
     """Change a draft; an issued document is frozen."""
-    require(database, Permission.EDIT_MEETING)
     if not draft.title.strip() or not draft.text.strip():
         raise DocumentError("请填写标题和正文。")
     with database.session() as session:
+        require(session, Permission.EDIT_MEETING)
         doc = _get(session, document_id)
         if doc.status == DocumentStatus.ISSUED:
             raise DocumentError(f"“{doc.title}”已印发（{doc.doc_number}），不能再修改。")

@@ -56,10 +56,10 @@ def submit_plan(
 
 def return_plan(database: Database, plan_id: int, reason: str, actor: str) -> None:
     """The office returns a submitted plan to its department for correction."""
-    require(database, Permission.EDIT_PLANS)
     if not reason.strip():
         raise PlanError("请写明退回的原因，以便部门修改。")
     with database.session() as session:
+        require(session, Permission.EDIT_PLANS)
         plan = get_plan(session, plan_id)
         if plan.status != PlanStatus.SUBMITTED:
             raise PlanError("只有已报送、尚未公示的计划可以退回。")
@@ -89,9 +89,9 @@ def publish_plan(
     at: datetime | None = None,
 ) -> None:
     """The office publishes a submitted plan (or its own joint plan); it is frozen (P4)."""
-    require(database, Permission.PUBLISH)
     at = at or datetime.now()
     with database.session() as session:
+        require(session, Permission.PUBLISH)
         plan = get_plan(session, plan_id)
         allowed = {PlanStatus.SUBMITTED} | (
             {PlanStatus.DRAFT} if plan.kind == PlanKind.JOINT else set()

@@ -113,10 +113,10 @@ def merge_into_joint_plan(
 
     ``department_code`` is the department that issues the joint plan; by default the
     office director's (the office is housed in a member department)."""
-    require(database, Permission.EDIT_PLANS)
     if not plan_ids:
         raise PlanError("请选择要并入联合抽查计划的部门计划。")
     with database.session() as session:
+        require(session, Permission.EDIT_PLANS)
         plans = [get_plan(session, i) for i in dict.fromkeys(plan_ids)]
         problems = _merge_problems(plans, year)
         if problems:
@@ -194,7 +194,6 @@ def merge_into_joint_plan(
 def set_plan_deadlines(database: Database, deadlines: PlanDeadlines, actor: str) -> PlanDeadlines:
     """Store the P3 deadlines ("MM-DD"; 02-29 means the end of February); returns them as
     stored."""
-    require(database, Permission.EDIT_PLANS)
     problems = deadline_problems(deadlines)
     if problems:
         raise PlanError("\n".join(problems))
@@ -204,6 +203,7 @@ def set_plan_deadlines(database: Database, deadlines: PlanDeadlines, actor: str)
         joint=normalize_month_day(deadlines.joint),
     )
     with database.session() as session:
+        require(session, Permission.EDIT_PLANS)
         before = asdict(deadlines_in(session))
         for field, key in DEADLINE_KEYS.items():
             session.merge(AppSetting(key=key, value=getattr(clean, field)))

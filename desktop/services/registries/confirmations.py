@@ -174,10 +174,10 @@ def get_max_age_days(source: Session | Database) -> int:
 
 
 def set_max_age_days(database: Database, days: int, *, actor: str) -> None:
-    require(database, Permission.EDIT_SETTINGS)
     if days < 1:
         raise ValueError("确认有效天数至少为 1 天。")
     with database.session() as session:
+        require(session, Permission.EDIT_SETTINGS)
         setting = session.get(AppSetting, MAX_AGE_KEY)
         before = setting.value if setting else str(DEFAULT_MAX_AGE_DAYS)
         if before == str(days):

@@ -245,8 +245,8 @@ def _snapshot(draft: TaskDraft) -> dict[str, Any]:
 
 def create_task(database: Database, draft: TaskDraft, *, actor: str) -> int:
     """Save a new task, 待抽取, with the next code of its department and year."""
-    require(database, Permission.MANAGE_TASKS)
     with database.session() as session:
+        require(session, Permission.MANAGE_TASKS)
         _check(session, draft)
         initiator = department_by_code(session, draft.department_code)
         taken = list(session.scalars(select(Task.code).where(Task.year == draft.year)))
@@ -283,8 +283,8 @@ def scheme_issued(session: Session, task_id: int) -> Document | None:
 
 def update_task(database: Database, task_id: int, draft: TaskDraft, *, actor: str) -> None:
     """Change a task that still waits for its draw; its code never changes."""
-    require(database, Permission.MANAGE_TASKS)
     with database.session() as session:
+        require(session, Permission.MANAGE_TASKS)
         task = get_task(session, task_id)
         if task.status != TaskStatus.PENDING_DRAW:
             raise TaskError(

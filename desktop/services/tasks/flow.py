@@ -50,9 +50,9 @@ def advance_task(
     database: Database, task_id: int, to_status: TaskStatus | str, *, actor: str
 ) -> None:
     """Move a task one step along T2; anything else is refused with the reason."""
-    require(database, Permission.MANAGE_TASKS)
     wanted = str(to_status)
     with database.session() as session:
+        require(session, Permission.MANAGE_TASKS)
         task = get_task(session, task_id)
         problem = step_problem(task.status, wanted)
         if problem is None:
@@ -188,11 +188,11 @@ def hand_down(
     that draw, 待抽取); False when the higher level's groups carry out the check too
     (the child starts at 已抽取).
     """
-    require(database, Permission.MANAGE_TASKS)
     unit = township_or_unit.strip()
     if not unit:
         raise TaskError("请填写接收下派名单的乡镇或单位。")
     with database.session() as session:
+        require(session, Permission.MANAGE_TASKS)
         parent = get_task(session, task_id)
         if parent.parent_task_id is not None:
             raise TaskError(

@@ -64,10 +64,10 @@ def scheme_document_id(database: Database, task_id: int) -> int | None:
 def draft_scheme(database: Database, task_id: int, *, actor: str, regenerate: bool = False) -> int:
     """The task's 实施方案: drafted from the task the first time and returned afterwards;
     ``regenerate`` rewrites an unissued draft from the task as it is now (edits are lost)."""
-    require(database, Permission.MANAGE_TASKS)
     profile = get_profile(database)
     calendar = load_calendar(database)
     with database.session() as session:
+        require(session, Permission.MANAGE_TASKS)
         task = get_task(session, task_id)
         existing = scheme_of(session, task_id)
         if existing is not None and (not regenerate or existing.status == DocumentStatus.ISSUED):
