@@ -12,6 +12,7 @@ why the copy was taken (``before-<revision>``, ``exit``, ``manual``, …).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import sqlite3
@@ -25,6 +26,7 @@ from urllib.parse import quote
 from sqlalchemy.engine import URL
 
 from db.engine import Database
+from db.private import private_file, private_folder
 
 BACKUP_SUFFIX = ".sqlite"
 PARTIAL_MARK = ".partial"
@@ -102,6 +104,7 @@ def copy_database(
     """
     partial = target.with_name(f"{target.name}{PARTIAL_MARK}-{os.getpid()}")
     try:
+        private_file(partial)  # a backup holds the same personal data as the database
         with closing(sqlite3.connect(partial)) as destination:
             source.backup(destination, pages=pages, progress=progress)
             # The copy of a WAL database says WAL in its header; one file is what we want.
@@ -143,10 +146,43 @@ def take_backup(
     """Copy the live file ``source`` into ``folder`` with the online backup API."""
     if not source.is_file():
         raise FileNotFoundError(source)
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)
     target = next_backup_path(source, folder, label, now)
     with closing(sqlite3.connect(source, timeout=LOCK_TIMEOUT_S)) as live:
-        return copy_database(live, target, pages=pages, progress=progress)
+        copy_database(live, target, pages=pages, progress=progress)
+    write_digest(target)
+    return target
+
+
+DIGEST_SUFFIX = ".sha256"
+
+
+def digest_path(backup: Path) -> Path:
+    """The file beside a backup that holds the SHA-256 of its bytes when it was made."""
+    return backup.with_name(backup.name + DIGEST_SUFFIX)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def write_digest(backup: Path) -> Path:
+    """Write the backup's SHA-256 beside it (``sha256sum`` format): a byte changed later,
+    in a value as much as in a page, no longer matches."""
+    where = digest_path(backup)
+    private_file(where)
+    where.write_text(f"{file_sha256(backup)}  {backup.name}\n", encoding="utf-8")
+    return where
+
+
+def remove_backup(backup: Path) -> None:
+    """A backup and its digest."""
+    backup.unlink(missing_ok=True)
+    digest_path(backup).unlink(missing_ok=True)
 
 
 def write_into(backup: Path, live: Path) -> None:

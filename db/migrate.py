@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
+import tempfile
+from contextlib import closing
+from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
@@ -65,7 +69,7 @@ def upgrade_to_head(database: Database, backup_dir: Path | None = None) -> Path 
     return backup
 
 
-def _upgrade_sqlite(database: Database, config: Config) -> None:
+def _upgrade_sqlite(database: Database, config: Config, revision: str = "head") -> None:
     """All of the upgrade or none of it, on SQLite.
 
     Two things SQLite does not do by itself: (1) Python's sqlite3 module opens no
@@ -82,7 +86,7 @@ def _upgrade_sqlite(database: Database, config: Config) -> None:
         try:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
             config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+            command.upgrade(config, revision)
             broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
             if broken:
                 raise RuntimeError(f"数据库升级后有 {len(broken)} 处引用不一致，已撤销升级。")
@@ -92,3 +96,30 @@ def _upgrade_sqlite(database: Database, config: Config) -> None:
             raise
         finally:
             connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+
+
+# --- what a revision's schema is -------------------------------------------------------
+
+
+def schema_objects(connection: sqlite3.Connection) -> dict[tuple[str, str], str]:
+    """(type, name) → SQL (white space folded) of every table, index, trigger and view of
+    a SQLite file, less SQLite's own (``sqlite_…``, whose SQL SQLite writes itself)."""
+    rows = connection.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+    )
+    return {(kind, name): " ".join((sql or "").split()) for kind, name, sql in rows}
+
+
+@lru_cache(maxsize=8)
+def reference_schema(revision: str) -> dict[tuple[str, str], str]:
+    """The schema objects the migrations make up to ``revision``, built in a scratch file:
+    what a database of that revision holds, and nothing else."""
+    with tempfile.TemporaryDirectory(prefix="ssj-schema-") as folder:
+        where = Path(folder) / "reference.sqlite"
+        database = Database(where)
+        try:
+            _upgrade_sqlite(database, alembic_config(database), revision)
+        finally:
+            database.dispose()
+        with closing(sqlite3.connect(where)) as connection:
+            return schema_objects(connection)

@@ -13,9 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from desktop.cli.common import add_db_option, open_for_command
-
-CLI_ACTOR = "命令行设置"
+from desktop.cli.common import add_db_option, cli_actor, open_for_command
 
 
 def add_archive_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -40,7 +38,7 @@ def run_archive(args: argparse.Namespace) -> int:
         return 2
     try:
         if args.folder:
-            folder = set_archive_root(database, args.folder, actor=CLI_ACTOR)
+            folder = set_archive_root(database, args.folder, actor=cli_actor("设置"))
             print(f"附件档案文件夹已设置为“{folder}”，已记入操作记录。")
         else:
             print(archive_root(database))

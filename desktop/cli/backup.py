@@ -19,13 +19,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop import paths
-from desktop.cli.common import add_db_option, open_for_command
+from desktop.cli.common import add_db_option, cli_actor, open_for_command
 
 if TYPE_CHECKING:  # imported lazily at run time: the GUI should start fast
     from db.engine import Database
     from desktop.services.storage.backups import BackupCheck, BackupRow
 
-CLI_ACTOR = "命令行恢复"
 YES = {"y", "yes", "是", "确认"}
 
 
@@ -145,7 +144,7 @@ def run_restore(args: argparse.Namespace) -> int:
             print("没有恢复。")
             return 1
         outcome = backups.restore(
-            database, args.file, args.out or paths.backup_dir(), actor=CLI_ACTOR
+            database, args.file, args.out or paths.backup_dir(), actor=cli_actor("恢复")
         )
     except backups.BackupRefused as error:
         print(f"错误：{error}", file=sys.stderr)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from typing import TYPE_CHECKING
 
@@ -31,3 +32,15 @@ def open_for_command(args: argparse.Namespace) -> Database | None:
     except DatabaseOpenError as error:
         print(f"错误：{error}", file=sys.stderr)
         return None
+
+
+def cli_actor(command: str, claimed: str = "") -> str:
+    """How the audit trail names a command: the command line and the operating-system
+    user who ran it. A name given with ``--actor`` is recorded as a claim, never as a
+    signed-in person (the command line signs no one in: docs/accounts.md)."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no such user in the system's database
+        user = "未知"
+    name = f"命令行{command}（系统用户 {user}）"
+    return f"{name}，自称{claimed.strip()}" if claimed.strip() else name

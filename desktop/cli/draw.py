@@ -11,13 +11,10 @@ verifier shipped in ``resources/verify_draw.py``. Exit codes: 0 done / the recor
 from __future__ import annotations
 
 import argparse
-import getpass
-import json
 import sys
 from pathlib import Path
-from typing import Any
 
-from desktop.cli.common import add_db_option, open_for_command
+from desktop.cli.common import add_db_option, cli_actor, open_for_command
 
 
 def add_draw_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -43,7 +40,12 @@ def add_draw_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
     )
     command.add_argument("--public", default="", metavar="VALUE", help="事先确定的公开数")
     command.add_argument("--record", type=Path, required=True, metavar="OUT.json")
-    command.add_argument("--actor", default="", metavar="NAME", help="经办人（缺省为系统用户名）")
+    command.add_argument(
+        "--actor",
+        default="",
+        metavar="NAME",
+        help="经办人姓名（记入操作记录时注明为自称，并记下系统用户名）",
+    )
     add_db_option(command)
 
 
@@ -78,7 +80,7 @@ def run_draw(args: argparse.Namespace) -> int:
     database = open_for_command(args)
     if database is None:
         return 2
-    actor = args.actor.strip() or getpass.getuser()
+    actor = cli_actor("抽取", args.actor)
     try:
         prepared = perform(database, prepare_draw, args.task, actor=actor).value
         for warning in prepared.stale_warnings:
@@ -116,20 +118,7 @@ def run_draw(args: argparse.Namespace) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
+    """The independent verifier, as a witness runs it (``python verify_draw.py``)."""
     from resources import verify_draw
 
-    try:
-        record: Any = json.loads(Path(args.record).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        print(f"错误：无法读取抽取记录：{error}", file=sys.stderr)
-        return 2
-    try:
-        _result, problems = verify_draw.check(record)
-    except (KeyError, ValueError, TypeError, AttributeError, IndexError, StopIteration) as error:
-        problems = [f"记录不完整或格式不对，无法重算：{error!r}"]
-    draw_id = record.get("draw_id", "") if isinstance(record, dict) else ""
-    print(f"抽取编号：{draw_id}")
-    for problem in problems:
-        print(f"不一致：{problem}")
-    print("结论：记录可复现，结果一致。" if not problems else "结论：记录不能复现！")
-    return 0 if not problems else 1
+    return int(verify_draw.main(["verify_draw.py", str(args.record)]))

@@ -20,12 +20,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop.cli.common import add_db_option, open_for_command
+from desktop.cli.common import add_db_option, cli_actor, open_for_command
 
 if TYPE_CHECKING:  # imported lazily at run time: the GUI should start fast
     from db.engine import Database
-
-CLI_ACTOR = "命令行数据交换"
 
 
 def _keys_option(parser: argparse.ArgumentParser) -> None:
@@ -108,12 +106,12 @@ def _run(args: argparse.Namespace, database: Database) -> int:
         return 0
     if action == "trust":
         peer = exchange.add_peer(
-            database, args.name, args.public_key, actor=CLI_ACTOR, key_dir=args.keys
+            database, args.name, args.public_key, actor=cli_actor("数据交换"), key_dir=args.keys
         )
         print(f"已登记“{peer.name}”，公钥指纹 {peer.fingerprint}（请与对方核对）。")
         return 0
     if action == "untrust":
-        peer = exchange.remove_peer(database, args.peer, actor=CLI_ACTOR)
+        peer = exchange.remove_peer(database, args.peer, actor=cli_actor("数据交换"))
         print(f"已删除“{peer.name}”的登记，今后不再接收它签发的数据包。")
         return 0
     if action == "export-task":
@@ -122,13 +120,17 @@ def _run(args: argparse.Namespace, database: Database) -> int:
             _task_id(database, args.task),
             args.to,
             args.out,
-            actor=CLI_ACTOR,
+            actor=cli_actor("数据交换"),
             key_dir=args.keys,
             include_forms=not args.no_forms,
         )
     elif action == "export-results":
         outcome = exchange.export_results_package(
-            database, _task_id(database, args.task), args.out, actor=CLI_ACTOR, key_dir=args.keys
+            database,
+            _task_id(database, args.task),
+            args.out,
+            actor=cli_actor("数据交换"),
+            key_dir=args.keys,
         )
     else:
         return _import(args, database)
@@ -148,7 +150,11 @@ def _import(args: argparse.Namespace, database: Database) -> int:
         print("（预览，未导入任何内容）")
         return 0
     outcome = exchange.import_package(
-        database, args.file, actor=CLI_ACTOR, key_dir=args.keys, expected_digest=preview.digest
+        database,
+        args.file,
+        actor=cli_actor("数据交换"),
+        key_dir=args.keys,
+        expected_digest=preview.digest,
     )
     print("已导入。" if outcome.applied else "没有需要导入的改动（此前已导入）。")
     return 0

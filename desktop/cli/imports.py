@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from desktop.cli.common import add_db_option, open_for_command
+from desktop.cli.common import add_db_option, cli_actor, open_for_command
 
 if TYPE_CHECKING:  # imported lazily at run time: the GUI should start fast
     from db.engine import Database
@@ -25,7 +25,6 @@ IMPORT_KINDS = {
     "targets": "检查对象名录库",
     "inspectors": "执法检查人员名录库",
 }
-CLI_ACTOR = "命令行导入"
 
 
 def add_import_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -84,7 +83,9 @@ def _import_registry(database: Database, args: argparse.Namespace) -> tuple[int,
     refused = ""
     if not args.dry_run and (not plan.rejected or args.only_good):
         try:
-            outcome = imports.apply_import(database, plan, only_good=args.only_good)
+            outcome = imports.apply_import(
+                database, plan, only_good=args.only_good, actor=cli_actor("导入")
+            )
         except imports.ImportRefused as error:
             refused, status = str(error), 1
     elif plan.rejected:
@@ -168,7 +169,7 @@ def _import_checklist(database: Database, args: argparse.Namespace) -> tuple[int
             plan,
             effective_on=args.effective_on or date.today(),
             reason=args.reason or f"按《{plan.file.name}》导入",
-            actor=CLI_ACTOR,
+            actor=cli_actor("导入"),
             only_good=args.only_good,
         )
     except ChecklistError as error:

@@ -23,6 +23,7 @@ from desktop.core.codes import (
     upgrade_legacy_id,
     validate_uscc,
 )
+from desktop.core.visible_text import visible
 from desktop.core.vocab import LABELS, InspectorKind, TargetKind, TargetStatus
 
 Cell = str | float | int | bool | date | datetime | time | timedelta
@@ -361,6 +362,13 @@ class _Row:
 
     def text(self, name: str, *, required: str = "") -> str:
         value = cell_text(self.raw(name))
+        shown = visible(value, FIELD_LABELS.get(name, name))
+        if shown.refused:
+            self.errors.append(shown.refused)
+            return value
+        if shown.cleaned:
+            self.notes.append(f"{FIELD_LABELS.get(name, name)}中看不见的零宽字符已删去")
+            value = shown.text
         if not value:
             if required:
                 self.errors.append(required)

@@ -181,11 +181,22 @@ def run_with_progress(
             dialog.setMaximum(total)
             dialog.setValue(min(done, total))
 
+    def close_dialog() -> None:
+        # Before the outcome is shown: a busy dialog whose 300 ms timer fired while a
+        # modal "done" box was open would cover the box it waited for (issue 19).
+        dialog.reset()
+        dialog.hide()
+
+    def succeeded(value: Any) -> None:
+        close_dialog()
+        on_success(value)
+
     def failed(message: str) -> None:
+        close_dialog()
         show_failure(widget, title, message)  # looked up now: tests/conftest.py records it
 
     job.progress.connect(progress)
-    job.succeeded.connect(on_success)
+    job.succeeded.connect(succeeded)
     job.failed.connect(failed)
     job.ended.connect(dialog.reset)
     job.ended.connect(dialog.deleteLater)

@@ -85,3 +85,25 @@ def test_d1_verify_lists_the_differences_of_a_tampered_record(
     tampered.write_text(json.dumps(broken), encoding="utf-8")
     assert main(["verify", str(tampered)]) == 1
     assert main(["verify", str(tmp_path / "missing.json")]) == 2
+
+
+def test_an_actor_given_to_the_command_is_a_claim_not_a_signed_in_person(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    # Issue 19: "--actor 王海燕" named the demo's administrator as if she had drawn.
+    import getpass
+
+    from db.models import AuditEntry
+
+    out = tmp_path / "record.json"
+    args = ["draw", "--task", str(_task_id(demo_db)), "--witness", "123456", "--record", str(out)]
+    assert main([*args, "--actor", "王海燕", "--db", location(demo_db)]) == 0
+    claimed = f"命令行抽取（系统用户 {getpass.getuser()}），自称王海燕"
+    with demo_db.session(readonly=True) as session:
+        latest = session.execute(
+            select(AuditEntry.action, AuditEntry.actor)
+            .where(AuditEntry.action.in_(["draw.prepare", "draw.run"]))
+            .order_by(AuditEntry.id.desc())
+            .limit(2)
+        ).all()
+    assert sorted(latest) == [("draw.prepare", claimed), ("draw.run", claimed)]

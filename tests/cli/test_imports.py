@@ -145,3 +145,23 @@ def test_c3_c4_checklist_import_rejects_rows_then_imports_the_good_as_a_version(
     assert checklist.current_version_no(demo_db) == (before or 0) + 1
     names = {item.name for item in checklist.list_items(demo_db, None)}
     assert "新增的命令行事项" in names and "没有依据的事项" not in names
+
+
+def test_a_command_is_signed_as_the_command_line_and_its_system_user(
+    db_file: str, tmp_path: Path
+) -> None:
+    # Issue 19: the audit trail names who ran the command, not the office.
+    import getpass
+
+    from sqlalchemy import select
+
+    from db.engine import Database
+    from db.models import AuditEntry
+
+    path = write_xlsx(tmp_path / "ok.xlsx", TARGET_HEADER[:2], [[uscc("D00000002"), "乙公司"]])
+    assert main(["import", "targets", str(path), "--db", str(db_file)]) == 0
+    database = Database(db_file)
+    with database.session(readonly=True) as session:
+        actors = set(session.scalars(select(AuditEntry.actor)))
+    database.dispose()
+    assert f"命令行导入（系统用户 {getpass.getuser()}）" in actors and "办公室" not in actors

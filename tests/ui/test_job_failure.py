@@ -138,3 +138,36 @@ def test_jobs_nobody_keeps_are_freed_by_the_gui_thread_not_a_pool_thread(qtbot: 
     qtbot.waitUntil(lambda: len(freed_on) == 100, timeout=10_000)
     assert delivered == [1] * 100
     assert set(freed_on) == {threading.main_thread().name}
+
+
+def test_the_busy_dialog_never_opens_over_the_outcome_it_waited_for(qtbot: QtBot) -> None:
+    # Issue 19: after a restore the 正在恢复 dialog (its 300 ms timer fired while the modal
+    # 已恢复 box was open) covered the box, and only Esc freed it.
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QProgressDialog
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+    seen: list[tuple[bool, object]] = []
+
+    def done(_result: object) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, "恢复", "已恢复。", parent=parent)
+
+        def look_then_answer() -> None:
+            busy = [d for d in parent.findChildren(QProgressDialog) if d.isVisible()]
+            seen.append((bool(busy), QApplication.activeModalWidget()))
+            box.accept()
+
+        QTimer.singleShot(400, look_then_answer)
+        box.exec()
+
+    def show_busy() -> None:  # what the dialog's 300 ms timer does while the work goes on
+        for dialog in parent.findChildren(QProgressDialog):
+            dialog.show()
+
+    QTimer.singleShot(100, show_busy)
+    run_with_progress(parent, "正在恢复", lambda _job: time.sleep(0.4), done)
+    qtbot.waitUntil(lambda: bool(seen), timeout=5_000)
+    busy_visible, on_top = seen[0]
+    assert not busy_visible and isinstance(on_top, QMessageBox)

@@ -19,6 +19,25 @@ from desktop.core.draw.inputs import PROTOCOL, DrawInputError, DrawInputs, sha25
 from desktop.core.draw.seed import commitment, draw_key, secret_from_seed_text
 
 MODES = ("ranking", "manual")
+# Protocol §7: the fields a record has, and those of one replacement; anything else is a
+# problem (a verifier that ignored it would let a forged field pass as part of the record).
+RECORD_FIELDS = frozenset(
+    {
+        "protocol",
+        "draw_id",
+        "inputs",
+        "commitment",
+        "seed_text",
+        "key_hex",
+        "result",
+        "replacements",
+        "exclusions",
+        "witnesses",
+        "recording_sha256",
+    }
+)
+INPUT_FIELDS = frozenset({"pool", "roster", "conflicts", "params"})
+REPLACEMENT_FIELDS = frozenset({"time", "group", "out", "in", "mode", "reason", "approver"})
 
 
 @dataclass(frozen=True)
@@ -140,8 +159,12 @@ def verify_record(record: dict[str, Any]) -> list[str]:
         secret = secret_from_seed_text(record["seed_text"])
     except (DrawInputError, KeyError, TypeError, AttributeError) as error:
         return [f"记录的输入不完整或格式不对：{error}"]
-    problems: list[str] = []
+    problems = [f"记录中有协议未定义的字段：{f}。" for f in sorted(set(record) - RECORD_FIELDS)]
+    problems += [
+        f"inputs 中有协议未定义的字段：{f}。" for f in sorted(set(record["inputs"]) - INPUT_FIELDS)
+    ]
     seed = record["seed_text"]
+    problems += _contradictions(record, inputs, seed)
     if inputs.parsed.draw_id != record.get("draw_id"):
         problems.append("参数中的抽取编号与记录的抽取编号不一致。")
     seed_lines = seed.split("\n")
@@ -174,6 +197,22 @@ def verify_record(record: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _contradictions(record: dict[str, Any], inputs: DrawInputs, seed: str) -> list[str]:
+    """Witnesses and exclusions that the inputs and the seed text deny."""
+    problems: list[str] = []
+    witnesses = record.get("witnesses", [])
+    digits = seed.count("\nwitness:")
+    if not isinstance(witnesses, list) or len(witnesses) != digits:
+        count = len(witnesses) if isinstance(witnesses, list) else 0
+        problems.append(f"见证人 {count} 位，种子文本中却有 {digits} 个见证数字。")
+    pool = {e.code for e in inputs.pool_entries}
+    for item in record.get("exclusions", []) or []:
+        code = item.get("code") if isinstance(item, dict) else None
+        if code in pool:
+            problems.append(f"对象 {code} 列为排除，却在对象库中。")
+    return problems
+
+
 def _verify_replacements(
     inputs: DrawInputs, key: bytes, result: DrawResult, replacements: list[dict[str, Any]]
 ) -> list[str]:
@@ -183,12 +222,19 @@ def _verify_replacements(
     drawn = set().union(*members.values()) if members else set()
     problems: list[str] = []
     for number, item in enumerate(replacements, 1):
+        if set(item) != REPLACEMENT_FIELDS:
+            problems.append(
+                f"第 {number} 次替换的字段应恰为 {'、'.join(sorted(REPLACEMENT_FIELDS))}。"
+            )
+            continue
         group, out, incoming = item.get("group"), item.get("out"), item.get("in")
         if group not in members or out not in members[group]:
             problems.append(f"第 {number} 次替换：被替换人员 {out} 不在第 {group} 组。")
             continue
         if item.get("mode") not in MODES:
             problems.append(f"第 {number} 次替换的方式应为 ranking 或 manual。")
+        elif item["mode"] == "manual" and not str(item.get("approver", "")).strip():
+            problems.append(f"第 {number} 次替换为人工指定（manual），须写明批准人。")
         elif item["mode"] == "ranking":
             proper = next_by_ranking(inputs, key, dept_of[out], targets[group], drawn)
             if proper is None or proper.code != incoming:

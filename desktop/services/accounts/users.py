@@ -209,28 +209,42 @@ def _new_user(session: Session, draft: UserDraft, password: str) -> User:
     return user
 
 
+def refused_sign_in() -> str:
+    """The one sentence every refused sign-in reads, whatever the reason: an unknown name,
+    a stopped account, a wrong password, a lock it set off. A guesser learns nothing of
+    which names exist or how many tries are left (docs/accounts.md)."""
+    return (
+        "用户名或密码不正确，请重新输入。同一用户名连续输错 "
+        f"{MAX_FAILURES} 次将暂停登录 {LOCK_MINUTES} 分钟；忘记密码请找办公室管理员。"
+    )
+
+
 def sign_in(
     database: Database, username: str, password: str, *, now: datetime | None = None
 ) -> Principal:
-    """The account's principal if the password is right; refusals are counted and locked."""
+    """The account's principal if the password is right; refusals are counted and locked.
+    Only the right password on a locked account learns that it is locked."""
     now = now or datetime.now()
+    message = refused_sign_in()
     with database.session() as session:
         user = _by_name(session, username, for_update=True)
         if user is None or not user.active:
-            # Same words and the same time for both: do not tell a guesser which names exist.
+            # The same words and the same time as a wrong password.
             _burn_a_verification(password)
-            raise AccountError("用户名或密码不正确，请重新输入。")
-        if user.locked_until is not None and user.locked_until > now:
-            minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-            raise AccountError(
-                f"账户“{user.username}”因连续输错密码已被锁定，请约 {minutes} 分钟后再试，"
-                "或请办公室管理员解锁。"
-            )
+            raise AccountError(message)
+        locked = user.locked_until is not None and user.locked_until > now
         try:
             PASSWORD_HASHER.verify(user.password_hash, password)
         except (VerificationError, InvalidHashError):
-            message = _count_failure(session, user, now)
+            if not locked:
+                _count_failure(session, user, now)
         else:
+            if locked:
+                assert user.locked_until is not None
+                minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+                raise AccountError(
+                    f"账户因连续输错密码已被锁定，请约 {minutes} 分钟后再试，或请办公室管理员解锁。"
+                )
             if PASSWORD_HASHER.check_needs_rehash(user.password_hash):
                 user.password_hash = hash_password(password)
             user.failed_attempts = 0
@@ -244,25 +258,17 @@ def sign_in(
                 at=now,
             )
             return _principal(session, user)
-    raise AccountError(message)
+    raise AccountError(message)  # after the commit: the failure is counted
 
 
-def _count_failure(session: Session, user: User, now: datetime) -> str:
+def _count_failure(session: Session, user: User, now: datetime) -> bool:
+    """Count a wrong password (audited); whether it set off the lock."""
     user.failed_attempts = (user.failed_attempts or 0) + 1
-    left = MAX_FAILURES - user.failed_attempts
-    if left <= 0:
+    action = "登录失败"
+    if user.failed_attempts >= MAX_FAILURES:
         user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
         user.failed_attempts = 0
-        action, message = (
-            "账户锁定",
-            f"密码连续输错 {MAX_FAILURES} 次，账户“{user.username}”已锁定 {LOCK_MINUTES} 分钟。"
-            "请稍后再试，或请办公室管理员解锁。",
-        )
-    else:
-        action, message = (
-            "登录失败",
-            f"用户名或密码不正确，请重新输入（再错 {left} 次将锁定账户）。",
-        )
+        action = "账户锁定"
     _audit_user(
         session,
         user,
@@ -271,7 +277,7 @@ def _count_failure(session: Session, user: User, now: datetime) -> str:
         summary=f"以用户名 {user.username} 登录，密码错误",
         at=now,
     )
-    return message
+    return action == "账户锁定"
 
 
 def single_user_name(database: Database) -> str | None:
@@ -468,7 +474,13 @@ def change_own_password(
         except (VerificationError, InvalidHashError):
             # Counted like a failed sign-in (and committed): an unattended open window is
             # no way to guess a password either.
-            refusal = _count_failure(session, user, datetime.now())
+            locked = _count_failure(session, user, datetime.now())
+            # The person is signed in: telling them of the lock tells a guesser nothing.
+            refusal = (
+                f"密码连续输错 {MAX_FAILURES} 次，账户已锁定 {LOCK_MINUTES} 分钟。"
+                if locked
+                else "请重新输入。"
+            )
         else:
             who = principal.audit_name
             _set_password(session, user, new_password, actor=who, action="修改密码")

@@ -479,7 +479,12 @@ def _reserve_name(folder: Path, name: str, taken: set[str]) -> Path:
 
 # Path separators and what Windows refuses in a name: a name that came from elsewhere (a
 # data exchange package) must not climb out of the owner's folder or fail on a Windows share.
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+# What Windows refuses in a name, control characters, and what renders as nothing or turns
+# the text around (a bidirectional override makes "gpj.exe" read "exe.jpg"): replaced.
+_UNSAFE = re.compile(
+    r'[\\/:*?"<>|\x00-\x1f\x7f-\x9f'
+    r"\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
+)
 
 
 def _safe_name(filename: str) -> str:

@@ -32,14 +32,23 @@ from sqlalchemy.exc import SQLAlchemyError
 from db.backup import (
     BACKUP_SUFFIX,
     PARTIAL_MARK,
+    digest_path,
+    file_sha256,
     open_read_only,
     parse_backup_name,
     read_only_database,
+    remove_backup,
     take_backup,
     write_into,
 )
 from db.engine import Database
-from db.migrate import MIGRATIONS_DIR, current_revision, upgrade_to_head
+from db.migrate import (
+    MIGRATIONS_DIR,
+    current_revision,
+    reference_schema,
+    schema_objects,
+    upgrade_to_head,
+)
 from desktop.core.roles import Permission
 from desktop.services.accounts import audit
 from desktop.services.accounts.access import require
@@ -209,7 +218,7 @@ def backup_on_exit(database: Database, folder: Path, *, keep: int = KEEP_ON_EXIT
     previous = backups_of_label(folder, path.stem, LABEL_EXIT)
     taken = _take(path, folder, LABEL_EXIT)
     if previous and _same_content(previous[0], taken):
-        previous[0].unlink(missing_ok=True)  # nothing changed since: keep one copy of it
+        remove_backup(previous[0])  # nothing changed since: keep one copy of it
     rotate(folder, path.stem, LABEL_EXIT, keep)
     return taken
 
@@ -238,7 +247,7 @@ def rotate(folder: Path, stem: str, label: str, keep: int) -> list[Path]:
         return []
     removed = []
     for path in backups_of_label(folder, stem, label)[max(keep, 1) :]:
-        path.unlink(missing_ok=True)
+        remove_backup(path)
         removed.append(path)
     return removed
 
@@ -338,7 +347,9 @@ def check_backup(path: Path) -> BackupCheck:
     if problems:
         return BackupCheck(path, revision, tuple(problems), (), False)
     assert revision is not None
-    notes.append("SQLite 完整性检查通过。")
+    problems += _foreign_objects(path, revision) + _digest_problems(path, notes)
+    if not problems:
+        notes.append("SQLite 完整性检查通过，数据库结构与其版本相符。")
     older = revision != known[0]
     if older:
         notes.append(f"备份的数据库版本 {revision} 较旧，恢复后会自动升级到 {known[0]}。")
@@ -359,6 +370,49 @@ def check_backup(path: Path) -> BackupCheck:
     finally:
         reading.dispose()
     return BackupCheck(path, revision, tuple(problems), tuple(notes), chain_checked)
+
+
+KINDS = {"table": "数据表", "index": "索引", "trigger": "触发器", "view": "视图"}
+
+
+def _foreign_objects(path: Path, revision: str) -> list[str]:
+    """What the backup's schema holds beyond, or other than, what its revision's migrations
+    make: a trigger planted in a backup would change the data after every restore."""
+    with closing(open_read_only(path)) as connection:
+        found = schema_objects(connection)
+    expected = reference_schema(revision)
+    problems = [
+        f"备份中有数据库版本 {revision} 没有的{KINDS.get(kind, kind)}“{name[:60]}”：可能被人加入了"
+        "会在恢复后改动数据的程序，不予恢复。"
+        for kind, name in sorted(set(found) - set(expected))
+    ]
+    problems += [
+        f"备份中的{KINDS.get(kind, kind)}“{name}”与数据库版本 {revision} 的定义不同，不予恢复。"
+        for (kind, name), sql in sorted(expected.items())
+        if kind in ("trigger", "view") and (kind, name) in found and found[kind, name] != sql
+    ]
+    missing = sorted(set(expected) - set(found))
+    if missing:
+        names = "、".join(name for _, name in missing[:5])
+        problems.append(f"备份缺少数据库版本 {revision} 应有的 {len(missing)} 个对象（{names}）。")
+    return problems
+
+
+def _digest_problems(path: Path, notes: list[str]) -> list[str]:
+    where = digest_path(path)
+    try:
+        recorded = where.read_text(encoding="utf-8").split()[0]
+    except (OSError, IndexError, UnicodeDecodeError):
+        notes.append(
+            "这份备份旁边没有摘要文件（较早的程序所做，或从别处拷来）：无法确认做好之后未被改动。"
+        )
+        return []
+    if recorded != file_sha256(path):
+        return [
+            f"备份文件做好之后被改动过（与旁边的 {where.name} 记录的 SHA-256 不符），不予恢复。"
+        ]
+    notes.append("备份文件与做好时记录的 SHA-256 一致。")
+    return []
 
 
 def restore(

@@ -9,6 +9,7 @@ from sqlalchemy.exc import OperationalError
 
 from db.engine import Database
 from db.migrate import upgrade_to_head
+from db.private import private_file, private_folder
 from desktop.services.accounts import audit_guard
 from desktop.services.storage import files as storage
 
@@ -29,13 +30,15 @@ def open_database(path_or_url: str | Path, *, backup_dir: Path | None = None) ->
     if "://" not in text:
         folder = Path(text).expanduser().resolve().parent
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            private_folder(folder)
         except OSError as error:
             raise DatabaseOpenError(
                 f"无法创建数据库所在的文件夹“{folder}”：{error.strerror}。"
                 "请换一个有写入权限的位置，或用 --db 指定数据库文件。"
             ) from error
     database = Database(path_or_url)
+    if database.sqlite_path is not None and "://" not in text:
+        private_file(database.sqlite_path)  # personal data: owner-only before SQLite makes it
     try:
         backup = upgrade_to_head(database, backup_dir)
     except OperationalError as error:

@@ -9,9 +9,9 @@ row number as Excel shows it, so every rejected row can be named exactly.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
-import io
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,10 +20,21 @@ from pathlib import Path
 
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
+from desktop.services.storage.spreadsheet_limits import (
+    MAX_CELL_CHARS,
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    MIB,
+    SpreadsheetRefused,
+    check_spreadsheet,
+)
+
 Cell = str | float | int | bool | date | datetime | time | timedelta
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
 HEADER_SEARCH_ROWS = 15  # provincial lists put titles and notes above the header
+CSV_CHUNK = 4 * 1024 * 1024
 
 
 class SpreadsheetError(ValueError):
@@ -60,45 +71,123 @@ def read_rows(
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
         try:
-            return SheetRows(path, path.stem, _non_blank(_csv_rows(path), progress))
-        except (csv.Error, OSError) as error:  # a cell over 128 KB, a folder, no access …
+            rows = _non_blank(_csv_rows(path), progress)
+            _check_cells(path, rows)
+            return SheetRows(path, path.stem, rows)
+        except csv.Error as error:  # a cell longer than Excel allows, a stray quote …
             raise SpreadsheetError(
-                f"无法读取“{path.name}”（{error}）：文件可能已损坏、正被其他程序占用，"
-                "或不是表格文件。请在 Excel 中打开并另存为 .xlsx 后再试。"
+                f"无法读取“{path.name}”（{quote(str(error))}）：每格最多 {MAX_CELL_CHARS:,} 字，"
+                "引号须成对。请在 Excel 中打开并另存为 .xlsx 后再试。"
+            ) from error
+        except OSError as error:  # a folder, no access, in use …
+            raise SpreadsheetError(
+                f"无法读取“{path.name}”（{error}）：文件可能正被其他程序占用，"
+                "或不是表格文件。请关闭占用它的程序，或另存为 .xlsx 后再试。"
             ) from error
     if suffix not in EXCEL_SUFFIXES:
         raise SpreadsheetError(
             f"不支持的文件类型“{path.suffix}”：请另存为 .xlsx、.xls 或 .csv 后再导入。"
         )
     try:
+        check_spreadsheet(path, sheet)  # before any parser: no grid or string bombs
         workbook = CalamineWorkbook.from_path(str(path))
         names = workbook.sheet_names
         name = sheet if isinstance(sheet, str) else names[sheet]
         data = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except SpreadsheetRefused as error:
+        raise SpreadsheetError(str(error)) from error
     except PasswordError as error:
         raise SpreadsheetError("文件设有打开密码：请在 Excel 中取消密码后再导入。") from error
     except (CalamineError, IndexError, KeyError, ValueError, OSError) as error:
-        raise SpreadsheetError(
-            f"无法读取“{path.name}”（{error}）：文件可能已损坏或不是 Excel 文件，"
-            "请在 Excel 中打开并另存为 .xlsx 后再试。"
-        ) from error
-    return SheetRows(path, name, _non_blank(data, progress))
+        raise _unreadable(path, error) from error
+    except BaseException as error:  # the Excel reader's own panic, not a Python error
+        if type(error).__name__ != "PanicException":
+            raise
+        raise _unreadable(path, error) from error
+    rows = _non_blank(data, progress)
+    _check_cells(path, rows)
+    return SheetRows(path, name, rows)
+
+
+def _unreadable(path: Path, error: BaseException) -> SpreadsheetError:
+    return SpreadsheetError(
+        f"无法读取“{path.name}”（{quote(str(error))}）：文件可能已损坏或不是 Excel 文件，"
+        "请在 Excel 中打开并另存为 .xlsx 后再试。"
+    )
+
+
+QUOTE_CHARS = 40  # how much of a cell a message or report repeats
+
+
+def quote(value: object, limit: int = QUOTE_CHARS) -> str:
+    """``value`` as a message may repeat it: at most ``limit`` characters, the rest
+    counted (a 64 MiB cell is not echoed into an error line or a report)."""
+    text = str(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}…（共 {len(text):,} 字）"
+
+
+def _check_cells(path: Path, rows: list[tuple[int, list[Cell]]]) -> None:
+    """No cell longer than Excel allows (a .xls or a .csv is not inspected as a zip)."""
+    for number, cells in rows:
+        for cell in cells:
+            if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
+                raise SpreadsheetError(
+                    f"“{path.name}”第 {number} 行有一个单元格长达 {len(cell):,} 字（"
+                    f"{quote(cell)}），超过每格 {MAX_CELL_CHARS:,} 字的上限（与 Excel 相同）。"
+                    "请检查这一格是否粘贴错了内容。"
+                )
 
 
 def _csv_rows(path: Path) -> Iterator[list[Cell]]:
-    raw = path.read_bytes()
+    """The rows of a .csv read as a stream (never the whole file in memory at once), in
+    UTF-8 or, failing that, GB18030 (what Excel on a Chinese Windows writes)."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise SpreadsheetError(
+            f"“{path.name}”有 {size / MIB:,.0f} MB，超过程序读取的上限"
+            f"（{MAX_FILE_BYTES // MIB} MB）：请分成几个文件再导入。"
+        )
+    encoding = _csv_encoding(path)
+    with path.open(encoding=encoding, newline="") as stream:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.excel
+        with contextlib.suppress(csv.Error):  # one column, or odd quoting: plain Excel CSV
+            dialect = csv.Sniffer().sniff(stream.read(4096), delimiters=",\t;")
+        stream.seek(0)
+        cells = 0
+        for number, row in enumerate(csv.reader(stream, dialect), 1):
+            if len(row) > MAX_COLUMNS:
+                raise SpreadsheetError(
+                    f"“{path.name}”第 {number} 行有 {len(row):,} 列，超过程序读取的上限"
+                    f"（{MAX_COLUMNS:,} 列）：请检查分隔符，或在 Excel 中另存为 .xlsx。"
+                )
+            cells += len(row)
+            if cells > MAX_CELLS:
+                raise SpreadsheetError(
+                    f"“{path.name}”超过程序读取的上限（共 {MAX_CELLS:,} 个单元格）："
+                    "请分成几个文件再导入。"
+                )
+            yield list(row)
+
+
+def _csv_encoding(path: Path) -> str:
+    """UTF-8 (with or without its mark) when the whole file decodes so, else GB18030;
+    a file that is neither is refused."""
     for encoding in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            text = raw.decode(encoding)
-            break
+            with path.open("rb") as stream:
+                while chunk := stream.read(CSV_CHUNK):
+                    decoder.decode(chunk)
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
-    else:  # pragma: no cover - gb18030 decodes any byte sequence
-        raise SpreadsheetError("无法识别 CSV 文件的编码：请另存为 UTF-8 或 .xlsx。")
-    dialect: type[csv.Dialect] | csv.Dialect = csv.excel
-    with contextlib.suppress(csv.Error):  # one column, or odd quoting: plain Excel CSV
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-    yield from csv.reader(io.StringIO(text, newline=""), dialect)
+        return encoding
+    raise SpreadsheetError(
+        f"无法识别“{path.name}”的文字编码（既不是 UTF-8，也不是 GB18030）："
+        "请在 Excel 中打开并另存为 .xlsx 或“CSV UTF-8”后再导入。"
+    )
 
 
 def _non_blank(
@@ -157,6 +246,7 @@ def find_header(
         raise SpreadsheetError(
             "没有找到表头：请确认第一张工作表的前几行中有列名（例如“统一社会信用代码”“企业名称”）。"
         )
+    _no_twin_columns(best)
     missing = [field for field in sorted(required) if field not in best.columns]
     if missing and not overrides:
         wanted = "、".join(aliases[f][0] for f in missing)
@@ -164,6 +254,30 @@ def find_header(
             f"表头中缺少必需的列：{wanted}。请在表头中加上这些列，或在导入向导中手工指定。"
         )
     return best
+
+
+def column_letters(index: int) -> str:
+    """A 0-based column index as Excel names it (0 → A, 26 → AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _no_twin_columns(match: HeaderMatch) -> None:
+    """A field whose header appears twice is refused: either column could be meant, and
+    reading one would silently drop the other."""
+    keys = [header_key(h) for h in match.headers]
+    for index in sorted(match.columns.values()):
+        twins = [i for i, key in enumerate(keys) if key and key == keys[index]]
+        if len(twins) > 1:
+            where = "、".join(column_letters(i) for i in twins)
+            raise SpreadsheetError(
+                f"表头中“{quote(match.headers[index])}”出现了 {len(twins)} 次（{where} 列），"
+                "不知道该用哪一列：请删去或改名多余的列后再导入。"
+            )
 
 
 def _match_header(

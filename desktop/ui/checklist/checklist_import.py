@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -32,6 +31,7 @@ from desktop.services.checklist.exchange import (
     plan_checklist_import,
 )
 from desktop.services.common import Change
+from desktop.ui import file_dialogs
 from desktop.ui.hub import hub
 from desktop.ui.worker import Job
 
@@ -93,7 +93,7 @@ class ChecklistImportDialog(QDialog):
         self.resize(900, 560)
 
     def _browse(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
+        name, _ = file_dialogs.get_open_file_name(
             self, "选择事项清单", str(documents_dir()), "表格文件 (*.xlsx *.xls *.csv)"
         )
         if name:

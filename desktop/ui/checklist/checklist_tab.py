@@ -7,7 +7,6 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QInputDialog,
     QMessageBox,
     QPushButton,
@@ -29,6 +28,7 @@ from desktop.services.checklist.exchange import export_checklist
 from desktop.services.checklist.items import ChecklistItemRow
 from desktop.services.common import Change, Option
 from desktop.services.meetings import listing as meetings
+from desktop.ui import file_dialogs
 from desktop.ui.accounts.actor import actor_of
 from desktop.ui.checklist.checklist_import import ChecklistImportDialog
 from desktop.ui.checklist.checklist_item import ChecklistItemDialog, ItemChange
@@ -209,7 +209,7 @@ class ChecklistTab(Tab):
     def export_checklist(self, path: Path | None = None) -> Path | None:
         version = self.version_box.currentData()
         if path is None:
-            name, _ = QFileDialog.getSaveFileName(
+            name, _ = file_dialogs.get_save_file_name(
                 self,
                 "导出事项清单",
                 str(documents_dir() / f"随机抽查事项清单（第{version}版）.xlsx"),

@@ -15,7 +15,6 @@ from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -35,6 +34,7 @@ from desktop.core.draw.seed import SeedInputError, check_public_value, check_wit
 from desktop.services.draws import run as draw_run
 from desktop.services.draws.prepare import DrawServiceError
 from desktop.services.draws.run import DrawOutcome
+from desktop.ui import file_dialogs
 from desktop.ui.accounts.actor import actor_of
 from desktop.ui.draws.projector import (
     CeremonyView,
@@ -326,7 +326,7 @@ class CeremonyPanel(QWidget):
         if self.outcome is None:
             return None
         if path is None:
-            chosen, _ = QFileDialog.getSaveFileName(
+            chosen, _ = file_dialogs.get_save_file_name(
                 self,
                 "导出抽取记录",
                 f"抽取记录-{self.outcome.draw_code}.json",

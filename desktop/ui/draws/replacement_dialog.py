@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.vocab import LABELS, ReplacementMode
 from desktop.services.draws.replace import ActiveMember
+from desktop.ui import file_dialogs
 from desktop.ui.widgets import ok_cancel
 
 
@@ -95,7 +95,7 @@ class ReplacementDialog(QDialog):
         self.manual.setEnabled(self.mode.currentData() == ReplacementMode.MANUAL)
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "选择证明材料")
+        path, _ = file_dialogs.get_open_file_name(self, "选择证明材料")
         if path:
             self.evidence.setText(path)
 

@@ -17,7 +17,6 @@ from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHeaderView,
     QLabel,
     QProgressBar,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.paths import documents_dir
+from desktop.ui import file_dialogs
 from desktop.ui.table_models import Column, RowTableModel
 from desktop.ui.widgets import Messages
 from desktop.ui.worker import Job
@@ -39,7 +39,7 @@ OpenChooser = Callable[[], Path | None]
 
 
 def ask_save_path(parent: QWidget, title: str, name: str) -> Path | None:
-    chosen, _ = QFileDialog.getSaveFileName(
+    chosen, _ = file_dialogs.get_save_file_name(
         parent, title, str(documents_dir() / name), PACKAGE_FILTER
     )
     if not chosen:
@@ -49,7 +49,7 @@ def ask_save_path(parent: QWidget, title: str, name: str) -> Path | None:
 
 
 def ask_open_path(parent: QWidget) -> Path | None:
-    chosen, _ = QFileDialog.getOpenFileName(
+    chosen, _ = file_dialogs.get_open_file_name(
         parent, "选择数据交换包", str(documents_dir()), f"{PACKAGE_FILTER};;所有文件 (*)"
     )
     return Path(chosen) if chosen else None

@@ -21,7 +21,6 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -46,6 +45,7 @@ from desktop.services.inspection.attachments import (
     list_attachments,
     verify_attachments,
 )
+from desktop.ui import file_dialogs
 from desktop.ui.accounts.actor import actor_of
 from desktop.ui.table_models import SORT_ROLE, Column, RowTableModel
 from desktop.ui.worker import Job, JobCancelled, run_with_progress
@@ -210,7 +210,9 @@ class AttachmentsPane(QWidget):
 
     # --- adding --------------------------------------------------------------------------
     def _ask_files(self) -> list[Path]:
-        names, _ = QFileDialog.getOpenFileNames(self, "添加附件", str(self._last_dir), FILE_FILTER)
+        names, _ = file_dialogs.get_open_file_names(
+            self, "添加附件", str(self._last_dir), FILE_FILTER
+        )
         return [Path(name) for name in names]
 
     def add_files(self, paths: list[Path] | None = None) -> Job | None:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from db.engine import Database
 from desktop.core.vocab import DocumentType
@@ -16,6 +16,7 @@ from desktop.services.common import Change
 from desktop.services.meetings import issuing, minutes
 from desktop.services.office import register as documents
 from desktop.services.office.register import DocumentError
+from desktop.ui import file_dialogs
 from desktop.ui.accounts.actor import actor_of
 from desktop.ui.hub import hub
 from desktop.ui.meetings.document_dialogs import DocumentEditDialog, IssueDialog
@@ -83,7 +84,7 @@ class DocumentActions:
 
     def ask_export(self, document_id: int) -> Path | None:
         name, _data = issuing.document_bytes(self.database, document_id)
-        chosen, _ = QFileDialog.getSaveFileName(
+        chosen, _ = file_dialogs.get_save_file_name(
             self.parent, "导出公文", str(documents_dir() / name), "Word 文件 (*.docx)"
         )
         return self.export(document_id, Path(chosen)) if chosen else None

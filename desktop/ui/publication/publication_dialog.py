@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHeaderView,
     QLabel,
@@ -36,6 +35,7 @@ from desktop.services import publication
 from desktop.services.common import Change
 from desktop.services.publication import LeftOut, PackageResult, PublicationPreview
 from desktop.services.storage.work import Done, perform
+from desktop.ui import file_dialogs
 from desktop.ui.table_models import Column, RowTableModel
 from desktop.ui.worker import Job, run_with_progress
 
@@ -160,7 +160,7 @@ class PublicationDialog(QDialog):
 
     # --- replaceable for tests -----------------------------------------------------------
     def _ask_folder(self) -> Path | None:
-        chosen = QFileDialog.getExistingDirectory(self, "公示包保存到", str(documents_dir()))
+        chosen = file_dialogs.get_existing_directory(self, "公示包保存到", str(documents_dir()))
         return Path(chosen) if chosen else None
 
     def _message(self, title: str, text: str) -> None:

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -47,6 +46,7 @@ from desktop.services.registries.imports import (
     RowIssue,
 )
 from desktop.services.storage.spreadsheets import SpreadsheetError
+from desktop.ui import file_dialogs
 from desktop.ui.hub import hub
 from desktop.ui.table_models import Column, RowTableModel
 from desktop.ui.worker import Job
@@ -153,13 +153,15 @@ class FilePage(QWizardPage):
         return True
 
     def _browse(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "选择表格", str(documents_dir()), FILE_FILTER)
+        name, _ = file_dialogs.get_open_file_name(
+            self, "选择表格", str(documents_dir()), FILE_FILTER
+        )
         if name:
             self.path_edit.setText(name)
 
     def _save_template(self) -> None:
         source = resource_path("templates", TEMPLATES[self.kind])
-        target, _ = QFileDialog.getSaveFileName(
+        target, _ = file_dialogs.get_save_file_name(
             self, "另存导入模板", str(documents_dir() / source.name), "Excel 文件 (*.xlsx)"
         )
         if target:
@@ -372,7 +374,7 @@ class CheckPage(QWizardPage):
         if self.plan is None:
             return
         default = documents_dir() / f"{self.plan.file.stem}-错误行.xlsx"
-        name, _ = QFileDialog.getSaveFileName(
+        name, _ = file_dialogs.get_save_file_name(
             self, "导出错误行", str(default), "Excel 文件 (*.xlsx)"
         )
         if name:

@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QFileDialog, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QPushButton, QWidget
 
 from db.engine import Database
 from desktop.documents.spreadsheets import export_inspectors, export_targets
@@ -17,6 +17,7 @@ from desktop.services.meetings import listing as meetings
 from desktop.services.registries import listing as registries
 from desktop.services.registries.imports import ImportKind
 from desktop.services.registries.listing import ExpertRow, InspectorRow, TargetFilter, TargetRow
+from desktop.ui import file_dialogs
 from desktop.ui.hub import hub
 from desktop.ui.list_pane import ListPane
 from desktop.ui.registries.confirmation_pane import ConfirmationPane
@@ -126,7 +127,7 @@ class RegistryTab(Tab):
         return wizard
 
     def _ask_save_path(self, default_name: str) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(
+        name, _ = file_dialogs.get_save_file_name(
             self, "导出到 Excel", str(documents_dir() / default_name), "Excel 文件 (*.xlsx)"
         )
         return Path(name) if name else None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from db.engine import Database
 from desktop.paths import documents_dir
@@ -14,6 +14,7 @@ from desktop.services import inspection
 from desktop.services.common import Change, Detail, Section, fmt_date
 from desktop.services.inspection import documents as record_documents
 from desktop.services.inspection.worklist import WorkRow
+from desktop.ui import file_dialogs
 from desktop.ui.accounts.actor import actor_of
 from desktop.ui.hub import hub
 from desktop.ui.inspection.attachments_pane import AttachmentsPane
@@ -167,7 +168,7 @@ class TargetsPane(RecordPane):
 
     # --- Word documents (I2 告知书, I3/I4 记录表) ---------------------------------------------
     def _ask_path(self, title: str, name: str) -> Path | None:
-        chosen, _ = QFileDialog.getSaveFileName(
+        chosen, _ = file_dialogs.get_save_file_name(
             self, title, str(documents_dir() / name), "Word 文件 (*.docx)"
         )
         return Path(chosen) if chosen else None

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -30,6 +29,7 @@ from desktop.paths import documents_dir
 from desktop.services import statistics
 from desktop.services.common import Change, Detail
 from desktop.services.statistics import DepartmentProgress, Figures, StatisticsFilter, percent
+from desktop.ui import file_dialogs
 from desktop.ui.hub import hub
 from desktop.ui.list_pane import ListPane
 from desktop.ui.tab_base import Tab
@@ -310,7 +310,9 @@ class StatisticsTab(Tab):
 
     # --- exports -------------------------------------------------------------------------
     def _ask_path(self, title: str, name: str, pattern: str) -> Path | None:
-        chosen, _ = QFileDialog.getSaveFileName(self, title, str(documents_dir() / name), pattern)
+        chosen, _ = file_dialogs.get_save_file_name(
+            self, title, str(documents_dir() / name), pattern
+        )
         return Path(chosen) if chosen else None
 
     def _export(

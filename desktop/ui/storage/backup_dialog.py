@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 from db.engine import Database
 from desktop.services.storage import backups
 from desktop.services.storage.backups import BackupCheck, BackupRow, RestoreOutcome
+from desktop.ui import file_dialogs
 from desktop.ui.table_models import Column, RowTableModel
 from desktop.ui.widgets import Messages
 from desktop.ui.worker import Job, run_with_progress
@@ -254,7 +254,7 @@ class BackupDialog(QDialog):
         return box.clickedButton() is restore
 
     def _ask_file(self) -> Path | None:
-        chosen, _ = QFileDialog.getOpenFileName(
+        chosen, _ = file_dialogs.get_open_file_name(
             self, "选择备份文件", str(self.folder), "SQLite 数据库 (*.sqlite *.db);;所有文件 (*)"
         )
         return Path(chosen) if chosen else None

@@ -71,10 +71,24 @@ def test_unknown_user_and_wrong_password_read_the_same(empty_db: Database) -> No
         accounts.sign_in(empty_db, "nobody", PASSWORD)
     with pytest.raises(AccountError) as wrong:
         accounts.sign_in(empty_db, "admin", "wrong-pass-1")
-    # Only the count of tries left is added: the first sentence is the same.
-    assert (
-        str(unknown.value).split("，")[0] == str(wrong.value).split("，")[0] == "用户名或密码不正确"
-    )
+    # Word for word the same: no count of tries left, no "locked" (issue 19).
+    assert str(unknown.value) == str(wrong.value) == accounts.refused_sign_in()
+    assert "用户名或密码不正确" in str(wrong.value)
+
+
+def test_a_lock_is_told_only_to_whoever_knows_the_password(empty_db: Database) -> None:
+    _admin(empty_db)
+    start = datetime(2026, 11, 24, 9, 0)
+    said = set()
+    for _ in range(accounts.MAX_FAILURES + 2):  # the lock is set off, then more wrong tries
+        with pytest.raises(AccountError) as wrong:
+            accounts.sign_in(empty_db, "admin", "bad-pass-00", now=start)
+        said.add(str(wrong.value))
+    with pytest.raises(AccountError) as unknown:
+        accounts.sign_in(empty_db, "nobody", "bad-pass-00", now=start)
+    assert said == {str(unknown.value)} == {accounts.refused_sign_in()}
+    with pytest.raises(AccountError, match="已被锁定"):
+        accounts.sign_in(empty_db, "admin", PASSWORD, now=start)
 
 
 def test_lock_out_after_repeated_failures_then_time_or_unlock(empty_db: Database) -> None:

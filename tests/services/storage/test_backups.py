@@ -113,7 +113,9 @@ def test_backup_taken_while_another_connection_writes_is_a_consistent_snapshot(
         assert rows == total  # never half a transaction
         seen.append(total)
     assert seen[0] >= 50 and seen[-1] < final  # taken while the writer was busy
-    assert all(backups.check_backup(c.path).ok for c in copies)
+    for copy in copies:  # sound copies; the check names the test's two scratch tables only
+        problems = backups.check_backup(copy.path).problems
+        assert [p.split("“")[1].split("”")[0] for p in problems] == ["counter", "ledger"]
 
 
 def test_a_backup_killed_half_way_leaves_no_file_that_looks_like_a_backup(
@@ -293,7 +295,8 @@ def test_checking_a_backup_writes_nothing_next_to_it(office: Database, folder: P
     content = backup.read_bytes()
     assert backups.check_backup(backup).ok
     assert backup.read_bytes() == content
-    assert sorted(p.name for p in folder.iterdir()) == [backup.name]  # no -wal, -shm
+    # No -wal, no -shm: only the backup and the digest written when it was made.
+    assert sorted(p.name for p in folder.iterdir()) == [backup.name, f"{backup.name}.sha256"]
 
 
 def test_restoring_from_the_live_file_itself_is_refused(office: Database, folder: Path) -> None:
@@ -340,3 +343,54 @@ def test_the_pre_migration_backup_is_listed_as_such(tmp_path: Path, folder: Path
     assert row.label == f"before-{head_revision(opened.database)}"
     assert row.kind.startswith("升级前自动备份") and row.revision == "0005"
     opened.database.dispose()
+
+
+def test_a_backup_with_a_planted_trigger_is_refused(office: Database, folder: Path) -> None:
+    # Issue 19: a trigger that rewrote a target's credit class whenever an audit entry was
+    # written passed the check and survived the restore, changing what draws stratify on.
+    backup = backups.backup_now(office, folder).path
+    with closing(sqlite3.connect(backup)) as connection, connection:
+        connection.execute(
+            "CREATE TRIGGER credit_after_audit AFTER INSERT ON audit_entries BEGIN "
+            "UPDATE targets SET credit_class = 'A'; END"
+        )
+    backups.digest_path(backup).unlink()  # a forger would not leave the digest to betray it
+    check = backups.check_backup(backup)
+    assert not check.ok
+    assert any("触发器“credit_after_audit”" in p for p in check.problems), check.problems
+    entries = len(audit.recent(office))
+    with pytest.raises(BackupRefused, match="credit_after_audit"):
+        backups.restore(office, backup, folder)
+    assert len(audit.recent(office)) == entries
+    with closing(sqlite3.connect(_live(office))) as live:
+        assert not live.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'credit_after_audit'"
+        ).fetchall()
+
+
+def test_a_changed_trigger_or_a_view_added_is_refused(office: Database, folder: Path) -> None:
+    backup = backups.backup_now(office, folder).path
+    with closing(sqlite3.connect(backup)) as connection, connection:
+        connection.execute("DROP TRIGGER targets_fts_ai")
+        connection.execute(
+            "CREATE TRIGGER targets_fts_ai AFTER INSERT ON targets BEGIN SELECT 1; END"
+        )
+        connection.execute("CREATE VIEW everyone AS SELECT * FROM users")
+    problems = " ".join(backups.check_backup(backup).problems)
+    assert "触发器“targets_fts_ai”与数据库版本" in problems and "视图“everyone”" in problems
+
+
+def test_a_byte_changed_in_a_value_after_the_backup_was_made_is_refused(
+    office: Database, folder: Path
+) -> None:
+    backup = backups.backup_now(office, folder).path
+    assert backups.check_backup(backup).ok
+    with closing(sqlite3.connect(backup)) as connection, connection:
+        connection.execute("UPDATE townships SET name = '改过的乡' WHERE id = 1")
+    check = backups.check_backup(backup)
+    assert not check.ok and any("SHA-256 不符" in p for p in check.problems)
+    # Without its digest (an older backup, or one copied from elsewhere) it is restorable,
+    # and the check says it cannot vouch for it.
+    backups.digest_path(backup).unlink()
+    check = backups.check_backup(backup)
+    assert check.ok and any("没有摘要文件" in n for n in check.notes)

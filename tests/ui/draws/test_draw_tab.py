@@ -125,7 +125,7 @@ def test_prepare_run_reveal_export_void_and_prepare_again(
 
     exported = panel.export(tmp_path / "record.json")
     assert exported is not None
-    _result, problems = _verifier().check(json.loads(exported.read_text(encoding="utf-8")))
+    _result, _lines, problems = _verifier().check(json.loads(exported.read_text(encoding="utf-8")))
     assert problems == []
 
     # 3. 作废, then a new preparation gives a new commitment
