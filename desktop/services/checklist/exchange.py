@@ -33,6 +33,7 @@ from desktop.core.checklist_rules import (
     validate_draft,
 )
 from desktop.core.roles import Permission
+from desktop.core.visible_text import visible
 from desktop.services.accounts.access import require
 from desktop.services.checklist.edit import (
     ChangeSet,
@@ -168,15 +169,27 @@ def _blank_draft() -> ItemDraft:
     )  # fmt: skip
 
 
+TEXT_FIELDS = {
+    "check_class": "抽查类别",
+    "name": "抽查事项",
+    "target_type": "检查对象",
+    "content": "检查内容",
+    "legal_basis": "检查依据",
+}
+
+
 def _read_row(
     get: dict[str, Cell], base: ItemDraft, department: str, reasons: list[str]
 ) -> ItemDraft:
     """The file's values laid over ``base``: a column the file lacks keeps what the item
     already says, so a provincial list never wipes the county's own notes."""
     values: dict[str, Any] = {"department_code": department}
-    for f in ("check_class", "name", "target_type", "content", "legal_basis"):
+    for f, what in TEXT_FIELDS.items():
         if f in get:
-            values[f] = _text(get[f])
+            shown = visible(_text(get[f]), what)  # zero-width removed, controls refused
+            if shown.refused:
+                reasons.append(shown.refused)
+            values[f] = shown.text
     if "unsuitable_reason" in get:
         values["unsuitable_reason"] = _text(get["unsuitable_reason"])
     if "seq" in get and re.fullmatch(r"\d+", _text(get["seq"])):

@@ -69,3 +69,17 @@ def test_attachment_names_lose_what_would_disguise_them() -> None:
 def test_tabs_and_line_breaks_are_text_not_controls() -> None:
     assert visible("第一行\n第二行\t备注", "地址").refused == ""
     assert visible("\x7f", "名称").refused and visible("\u2066x\u2069", "名称").refused
+
+
+def test_the_checklist_import_refuses_hidden_controls_in_an_item(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    from desktop.services.checklist.exchange import plan_checklist_import
+    from tests.services.checklist.test_checklist_exchange import PROVINCIAL_HEADER, _write
+
+    row = [1, "交通运输", "道路货运\u202e查检的业企", "道路货运经营者", "一般检查事项",
+           "现场检查", "交通运输局", "《道路运输条例》第二十二条", "3%", ""]  # fmt: skip
+    path = _write(tmp_path / "省级清单.xlsx", PROVINCIAL_HEADER, [row])
+    plan = plan_checklist_import(demo_db, path)
+    assert [issue.row for issue in plan.rejected] == [3]
+    assert "抽查事项含有看不见的控制字符（U+202E）" in plan.rejected[0].reason
