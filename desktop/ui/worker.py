@@ -157,6 +157,32 @@ class _Runner(QRunnable):
         self.releaser.released.emit(key)
 
 
+class Newest:
+    """Work started again before it ended (a filter or a year changed): each start replaces
+    the job before it, and only the newest job's outcome is delivered."""
+
+    def __init__(self, parent: QObject) -> None:
+        self.parent = parent
+        self.job: Job | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.job is not None and self.job.running
+
+    def start(
+        self,
+        work: Callable[[Job], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[str], None],
+    ) -> Job:
+        job = Job(work, self.parent)
+        job.succeeded.connect(lambda value: done(value) if job is self.job else None)
+        job.failed.connect(lambda message: failed(message) if job is self.job else None)
+        self.job = job
+        job.start()
+        return job
+
+
 def run_with_progress(
     parent: QObject | None,
     title: str,

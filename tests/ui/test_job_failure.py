@@ -171,3 +171,23 @@ def test_the_busy_dialog_never_opens_over_the_outcome_it_waited_for(qtbot: QtBot
     qtbot.waitUntil(lambda: bool(seen), timeout=5_000)
     busy_visible, on_top = seen[0]
     assert not busy_visible and isinstance(on_top, QMessageBox)
+
+
+def test_only_the_newest_job_delivers_its_outcome(qtbot: QtBot) -> None:
+    # A filter changed twice quickly: the slower, older count must not overwrite the newer.
+    from desktop.ui.worker import Newest
+
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    newest = Newest(owner)
+    delivered: list[str] = []
+
+    def slow(_job: Job) -> str:
+        time.sleep(0.3)
+        return "旧的筛选"
+
+    newest.start(slow, delivered.append, delivered.append)
+    newest.start(lambda _job: "新的筛选", delivered.append, delivered.append)
+    qtbot.waitUntil(lambda: not newest.running, timeout=5_000)
+    qtbot.wait(500)  # the old job has ended too by now
+    assert delivered == ["新的筛选"]

@@ -28,7 +28,7 @@ from desktop.services.statistics.accountability import DepartmentDuty, Inspector
 from desktop.ui.list_pane import ListPane
 from desktop.ui.tab_base import Today
 from desktop.ui.table_models import Column, RowTableModel
-from desktop.ui.worker import Job
+from desktop.ui.worker import Job, Newest
 
 
 def _one_line(why: str) -> str:
@@ -103,7 +103,7 @@ class AccountabilityPane(Today, QWidget):
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.database = database
-        self.job: Job | None = None  # the duties being counted
+        self.counting = Newest(self)  # the duties being counted; the newest year wins
         self.year_box = QComboBox()
         self.year_box.currentIndexChanged.connect(self._load)
         self.by_department = QPushButton("按部门")
@@ -187,20 +187,13 @@ class AccountabilityPane(Today, QWidget):
             )
 
         self.summary.setText("正在统计……")
-        job = Job(work, self)
-        job.succeeded.connect(lambda result, job=job: self._loaded(job, result))
-        job.failed.connect(self.summary.setText)
-        self.job = job
-        job.start()
-        return job
+        return self.counting.start(work, self._loaded, self.summary.setText)
 
     @property
     def loading(self) -> bool:
-        return self.job is not None and self.job.running
+        return self.counting.running
 
-    def _loaded(self, job: Job, result: tuple[list[DepartmentDuty], list[InspectorDuty]]) -> None:
-        if job is not self.job:
-            return  # another year was chosen meanwhile
+    def _loaded(self, result: tuple[list[DepartmentDuty], list[InspectorDuty]]) -> None:
         departments, inspectors = result
         self.departments.set_rows(departments)
         self.inspectors.set_rows(inspectors)

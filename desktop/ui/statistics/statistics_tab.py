@@ -34,7 +34,7 @@ from desktop.ui.hub import hub
 from desktop.ui.list_pane import ListPane
 from desktop.ui.tab_base import Tab
 from desktop.ui.table_models import Column, RowTableModel
-from desktop.ui.worker import Job, run_with_progress
+from desktop.ui.worker import Job, Newest, run_with_progress
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -111,7 +111,7 @@ class StatisticsTab(Tab):
         super().__init__(database, parent)
         self.today = date.today()
         self.figures: Figures | None = None
-        self.job: Job | None = None  # the figures being counted
+        self.counting = Newest(self)  # the figures being counted; the newest filter wins
         self.exported: Path | None = None  # the last export written
         # Replaceable in tests: (title, suggested file name, filter) -> the path or None
         self.choose_path: PathChooser = self._ask_path
@@ -266,20 +266,13 @@ class StatisticsTab(Tab):
             return figures, CHART_BUILDERS[chart](figures)
 
         self.summary.setText("正在统计……")
-        job = Job(work, self)
-        job.succeeded.connect(lambda result, job=job: self._loaded(job, result))
-        job.failed.connect(self.summary.setText)
-        self.job = job
-        job.start()
-        return job
+        return self.counting.start(work, self._loaded, self.summary.setText)
 
     @property
     def loading(self) -> bool:
-        return self.job is not None and self.job.running
+        return self.counting.running
 
-    def _loaded(self, job: Job, result: tuple[Figures, Figure]) -> None:
-        if job is not self.job:
-            return  # the filters changed meanwhile: newer figures are on their way
+    def _loaded(self, result: tuple[Figures, Figure]) -> None:
         self.figures, figure = result
         self.model.set_rows(self.figures.departments)
         t, cover = self.figures.totals, self.figures.overall_coverage
