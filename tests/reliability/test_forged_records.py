@@ -198,3 +198,15 @@ def test_anything_else_is_a_sentence(
     done = _script(path)
     assert done.returncode in (1, 2) and "Traceback" not in done.stderr
     assert done.stdout.strip() and done.stderr == ""
+
+
+@pytest.mark.parametrize(
+    "exclusions", [[{"code": ["列表"]}], "不是列表", [["甲"]], [{"code": None}]]
+)
+def test_odd_exclusions_are_problems_not_crashes(exclusions: Any) -> None:
+    # Found by the fuzzer of tests/reliability/test_malformed_inputs.py: a code that is a list.
+    record = _golden()
+    record["exclusions"] = exclusions
+    problems = verify_record(record)
+    assert problems == [] or all(isinstance(p, str) for p in problems)
+    assert exclusions != "不是列表" or any("exclusions" in p for p in problems)

@@ -205,10 +205,13 @@ def _contradictions(record: dict[str, Any], inputs: DrawInputs, seed: str) -> li
     if not isinstance(witnesses, list) or len(witnesses) != digits:
         count = len(witnesses) if isinstance(witnesses, list) else 0
         problems.append(f"见证人 {count} 位，种子文本中却有 {digits} 个见证数字。")
+    exclusions = record.get("exclusions") or []
+    if not isinstance(exclusions, list):
+        return [*problems, "记录中的排除名单（exclusions）格式不对，无法核对。"]
     pool = {e.code for e in inputs.pool_entries}
-    for item in record.get("exclusions", []) or []:
+    for item in exclusions:
         code = item.get("code") if isinstance(item, dict) else None
-        if code in pool:
+        if isinstance(code, str) and code in pool:
             problems.append(f"对象 {code} 列为排除，却在对象库中。")
     return problems
 
