@@ -310,15 +310,14 @@ def start_single_user(database: Database) -> Principal | None:
 
 def set_single_user(database: Database, username: str | None, *, actor: str) -> None:
     """Turn single-user mode on (for ``username``) or off (None). Administrators only."""
-    if username and database.sqlite_path is None:
-        # The setting lives in the database: on a server every PC would open without a
-        # password. Single-user mode is for one laptop with its own file.
-        raise AccountError(
-            "单用户模式只能用于单机的数据库文件；多台电脑共用的服务器数据库不能开启。"
-        )
     with database.session() as session:
         require(session, Permission.MANAGE_ACCOUNTS)
-        require(session, Permission.MANAGE_ACCOUNTS)
+        if username and database.sqlite_path is None:
+            # The setting lives in the database: on a server every PC would open without a
+            # password. Single-user mode is for one laptop with its own file.
+            raise AccountError(
+                "单用户模式只能用于单机的数据库文件；多台电脑共用的服务器数据库不能开启。"
+            )
         setting = session.get(AppSetting, SINGLE_USER_KEY)
         before = setting.value if setting else ""
         if username:

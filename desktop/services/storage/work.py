@@ -129,7 +129,11 @@ def unit_of_work(
 
 
 def perform(
-    database: Database, operation: Callable[..., T], *args: Any, at: Any = None, **kwargs: Any
+    database: Database,
+    operation: Callable[..., T],
+    *args: Any,
+    at: datetime | None = None,
+    **kwargs: Any,
 ) -> Done[T]:
     """Run the use case ``operation(work, *args, **kwargs)`` in one unit of work and
     commit once; ``at`` fixes the clock (tests, walk-throughs). A snapshot use case whose
