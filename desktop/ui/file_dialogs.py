@@ -55,6 +55,14 @@ def _dialog(
     dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
     dialog.setIconProvider(_PROVIDER[0])
     dialog.setFileMode(mode)
+    label = QFileDialog.DialogLabel
+    for which, text in (
+        (label.LookIn, "查找范围："),
+        (label.FileName, "文件名："),
+        (label.FileType, "文件类型："),
+        (label.Reject, "取消"),
+    ):  # Qt's own words are English where its translations are not shipped (PySide6 wheels)
+        dialog.setLabelText(which, text)
     return dialog
 
 
@@ -70,6 +78,7 @@ def get_open_file_name(
     if NATIVE:
         return QFileDialog.getOpenFileName(parent, caption, directory, filter)
     dialog = _dialog(parent, caption, directory, filter, QFileDialog.FileMode.ExistingFile)
+    dialog.setLabelText(QFileDialog.DialogLabel.Accept, "打开")
     chosen = _run(dialog)
     return (chosen[0] if chosen else "", dialog.selectedNameFilter())
 
@@ -80,6 +89,7 @@ def get_open_file_names(
     if NATIVE:
         return QFileDialog.getOpenFileNames(parent, caption, directory, filter)
     dialog = _dialog(parent, caption, directory, filter, QFileDialog.FileMode.ExistingFiles)
+    dialog.setLabelText(QFileDialog.DialogLabel.Accept, "打开")
     return (_run(dialog), dialog.selectedNameFilter())
 
 
@@ -90,6 +100,7 @@ def get_save_file_name(
         return QFileDialog.getSaveFileName(parent, caption, directory, filter)
     dialog = _dialog(parent, caption, directory, filter, QFileDialog.FileMode.AnyFile)
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setLabelText(QFileDialog.DialogLabel.Accept, "保存")
     chosen = _run(dialog)
     return (chosen[0] if chosen else "", dialog.selectedNameFilter())
 
@@ -99,5 +110,6 @@ def get_existing_directory(parent: QWidget | None, caption: str = "", directory:
         return QFileDialog.getExistingDirectory(parent, caption, directory)
     dialog = _dialog(parent, caption, directory, "", QFileDialog.FileMode.Directory)
     dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+    dialog.setLabelText(QFileDialog.DialogLabel.Accept, "选择")
     chosen = _run(dialog)
     return chosen[0] if chosen else ""

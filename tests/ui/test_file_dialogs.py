@@ -102,3 +102,18 @@ def test_no_screen_calls_qts_static_dialogs() -> None:
         if p.name != "file_dialogs.py" and "QFileDialog.get" in p.read_text(encoding="utf-8")
     ]
     assert callers == []
+
+
+def test_the_dialogs_speak_chinese(qtbot: QtBot, tmp_path: Path) -> None:
+    seen: list[list[str]] = []
+
+    def look() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, QFileDialog)
+        label = QFileDialog.DialogLabel
+        seen.append([dialog.labelText(w) for w in (label.LookIn, label.FileType, label.Accept)])
+        dialog.close()
+
+    QTimer.singleShot(500, look)
+    file_dialogs.get_open_file_name(None, "选择表格", str(tmp_path), FILTER)
+    assert seen == [["查找范围：", "文件类型：", "打开"]]
