@@ -136,9 +136,22 @@ def _opened(where: str | Path, pg_server: Server | None) -> Iterator[Database]:
     is on the server."""
     database = open_database(where).database
     yield database
+    _background_work_ended()
     database.dispose()
     if pg_server is not None:
         pg_server.drop(str(where))
+
+
+def _background_work_ended() -> None:
+    """Jobs a test's screens started off the GUI thread (a count, a confirmation status)
+    hold a connection until they end: let them, or a server database in use cannot be
+    dropped. Only where Qt was loaded at all."""
+    import sys
+
+    if "PySide6.QtCore" in sys.modules:
+        from PySide6.QtCore import QThreadPool
+
+        QThreadPool.globalInstance().waitForDone(60_000)
 
 
 @pytest.fixture(scope="session")
