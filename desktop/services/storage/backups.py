@@ -328,6 +328,7 @@ def check_backup(path: Path) -> BackupCheck:
         with closing(open_read_only(path)) as connection:
             found = [r[0] for r in connection.execute("PRAGMA integrity_check(20)")]
             revision = _revision(connection)
+            schema = schema_objects(connection)
     except FileNotFoundError:
         return BackupCheck(path, None, (f"找不到备份文件“{path}”。",), (), False)
     except (OSError, sqlite3.Error) as error:
@@ -347,7 +348,7 @@ def check_backup(path: Path) -> BackupCheck:
     if problems:
         return BackupCheck(path, revision, tuple(problems), (), False)
     assert revision is not None
-    problems += _foreign_objects(path, revision) + _digest_problems(path, notes)
+    problems += _foreign_objects(schema, revision) + _digest_problems(path, notes)
     if not problems:
         notes.append("SQLite 完整性检查通过，数据库结构与其版本相符。")
     older = revision != known[0]
@@ -375,11 +376,10 @@ def check_backup(path: Path) -> BackupCheck:
 KINDS = {"table": "数据表", "index": "索引", "trigger": "触发器", "view": "视图"}
 
 
-def _foreign_objects(path: Path, revision: str) -> list[str]:
-    """What the backup's schema holds beyond, or other than, what its revision's migrations
-    make: a trigger planted in a backup would change the data after every restore."""
-    with closing(open_read_only(path)) as connection:
-        found = schema_objects(connection)
+def _foreign_objects(found: dict[tuple[str, str], str], revision: str) -> list[str]:
+    """What the backup's schema (``found``) holds beyond, or other than, what its revision's
+    migrations make: a trigger planted in a backup would change the data after every
+    restore."""
     expected = reference_schema(revision)
     problems = [
         f"备份中有数据库版本 {revision} 没有的{KINDS.get(kind, kind)}“{name[:60]}”：可能被人加入了"
