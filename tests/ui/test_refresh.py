@@ -3,10 +3,7 @@ hub carries typed changes, and an operation broadcasts exactly what it returned.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from PySide6.QtCore import QThreadPool
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -18,16 +15,6 @@ from desktop.ui.main_window import MainWindow
 from desktop.ui.tab_base import Tab
 
 SINGLE_CHANGES = [c for c in Change if c not in (Change.NONE, Change.EVERYTHING)]
-
-
-@pytest.fixture(autouse=True)
-def _counts_finished(qtbot: QtBot, demo_db: Database) -> Iterator[None]:
-    """Tabs shown here start their counts off the GUI thread (统计通报, 名录库确认): let them
-    end before the test's database goes (a server database in use cannot be dropped).
-    Asking for ``demo_db`` makes this end before the database does."""
-    yield
-    assert QThreadPool.globalInstance().waitForDone(60_000)
-    qtbot.wait(50)  # their outcomes, queued to the GUI thread
 
 
 def _open(qtbot: QtBot, database: Database) -> MainWindow:
