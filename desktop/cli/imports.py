@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop.cli.common import add_db_option, cli_actor, open_for_command
+from desktop.services.storage.work import perform
 
 if TYPE_CHECKING:  # imported lazily at run time: the GUI should start fast
     from db.engine import Database
@@ -164,14 +165,15 @@ def _import_checklist(database: Database, args: argparse.Namespace) -> tuple[int
         _print_not_imported(len(plan.rejected), dry_run=args.dry_run, refused="")
         return (1 if plan.rejected else 0), report
     try:
-        version = apply_checklist_import(
+        version = perform(
             database,
+            apply_checklist_import,
             plan,
             effective_on=args.effective_on or date.today(),
             reason=args.reason or f"按《{plan.file.name}》导入",
             actor=cli_actor("导入"),
             only_good=args.only_good,
-        )
+        ).value
     except ChecklistError as error:
         print(f"没有导入：{error}")
         return 1, report

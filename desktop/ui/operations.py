@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from db.engine import Database
 from desktop.services.accounts.access import AccessDenied
-from desktop.services.common import Change
 from desktop.services.storage.work import Done, perform
 from desktop.ui.hub import hub
 from desktop.ui.worker import Job, run_with_progress
@@ -45,19 +44,38 @@ def run_operation(
     return run_with_progress(parent, title, work, succeeded, cancellable=False)
 
 
-def attempt(parent: QWidget, title: str, work: Callable[[], object], changes: Change) -> bool:
-    """A short action done at once (a save, a status step, an issue): a refusal by the
-    rules (a ``ValueError`` with a Chinese message) is shown in a box; on success
-    ``changes`` are broadcast. A right the person lacks (``AccessDenied``) goes on to the
-    program's error handler, which says so the same way on every screen. Long work goes
-    through :func:`run_operation`."""
+def outcome(
+    parent: QWidget,
+    title: str,
+    database: Database,
+    operation: Callable[..., Any],
+    *args: Any,
+    **kwargs: Any,
+) -> Done[Any] | None:
+    """Run a short operation (a save, a status step, an issue) at once, in one unit of
+    work: a refusal by the rules (a ``ValueError`` with a Chinese message) is shown in a
+    box and gives None; on success the changes it returned are broadcast. A right the
+    person lacks (``AccessDenied``) goes on to the program's error handler, which says so
+    the same way on every screen. Long work goes through :func:`run_operation`."""
     try:
-        work()
+        done = perform(database, operation, *args, **kwargs)
     except AccessDenied:
         raise
     except ValueError as error:
         QMessageBox.warning(parent, title, str(error))
-        return False
-    if changes:
-        hub.data_changed.emit(changes)
-    return True
+        return None
+    if done.changes:
+        hub.data_changed.emit(done.changes)
+    return done
+
+
+def attempt(
+    parent: QWidget,
+    title: str,
+    database: Database,
+    operation: Callable[..., Any],
+    *args: Any,
+    **kwargs: Any,
+) -> bool:
+    """:func:`outcome` for an action whose value the screen does not need: did it go?"""
+    return outcome(parent, title, database, operation, *args, **kwargs) is not None

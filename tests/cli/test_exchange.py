@@ -11,6 +11,7 @@ from db.engine import Database
 from db.models import Task
 from desktop.cli.main import main
 from desktop.services import exchange
+from desktop.services.storage.work import perform
 from desktop.services.tasks import hand_down
 from tests.databases import location
 
@@ -36,7 +37,7 @@ def test_a_task_package_goes_out_and_in_on_the_command_line(
     with demo_db.session(readonly=True) as session:
         parent = session.scalar(select(Task.id).where(Task.code == "2026-JYJ-01"))
     assert parent is not None
-    hand_down(demo_db, parent, "柳林乡人民政府", actor="王海燕", draws_inspectors=False)
+    perform(demo_db, hand_down, parent, "柳林乡人民政府", actor="王海燕", draws_inspectors=False)
 
     out = tmp_path / "任务包.zip"
     export = ["exchange", "export-task", "--task", "2026-JYJ-01-1", "--to", "柳林乡人民政府"]

@@ -13,6 +13,7 @@ from db.models import Department, Plan
 from desktop.cli.main import main
 from desktop.cli.plan import aligned, display_width
 from desktop.services.plans.edit import adjust_plan, plan_draft, save_plan
+from desktop.services.storage.work import perform
 from tests.databases import location
 
 
@@ -73,13 +74,14 @@ def test_p1_plan_show_prints_every_field_ratios_items_and_history(
     demo_db: Database, capsys: pytest.CaptureFixture[str]
 ) -> None:
     old_id = _scjg_plan(demo_db)
-    new_id = adjust_plan(
+    new_id = perform(
         demo_db,
+        adjust_plan,
         old_id,
         replace(plan_draft(demo_db, old_id), participant_codes=("WJW",)),
         "辖区餐饮投诉集中",
         "办公室",
-    )
+    ).value
     assert main(["plan", "show", str(new_id), *_db(demo_db)]) == 0
     out = capsys.readouterr().out
     assert out.startswith(f"抽查计划 {new_id}：县市场监督管理局2026年度")
@@ -124,7 +126,7 @@ def test_p1_plan_show_of_a_joint_draft_and_of_no_plan(
 ) -> None:
     draft = replace(plan_draft(demo_db, _scjg_plan(demo_db)), year=2027, ratios=())
     draft = replace(draft, kind="joint", item_codes=(), title="2027 联合计划")
-    plan_id = save_plan(demo_db, draft, "办公室")
+    plan_id = perform(demo_db, save_plan, draft, "办公室").value
     assert main(["plan", "show", str(plan_id), *_db(demo_db)]) == 0
     out = capsys.readouterr().out
     assert "抽查比例：按各部门计划" in out and "抽查事项：无" in out

@@ -24,6 +24,7 @@ from desktop.services.office import calendar
 from desktop.services.registries import imports
 from desktop.services.storage import files as storage
 from desktop.services.storage.database import open_database
+from desktop.services.storage.work import perform
 from tests.reliability.checks import assert_sound, count, integrity
 
 
@@ -53,8 +54,13 @@ def main(folder: Path, seeded: Path, sheet: Path) -> dict[str, Any]:
     db_path = folder / "office.sqlite"
     shutil.copyfile(seeded, db_path)
     database = open_database(db_path).database
-    calendar.set_override(
-        database, date(2030, 4, 1), is_workday=False, source_document="文件", actor="测试"
+    perform(
+        database,
+        calendar.set_override,
+        date(2030, 4, 1),
+        is_workday=False,
+        source_document="文件",
+        actor="测试",
     )
     before = {t: count(db_path, t) for t in ("targets", "audit_entries", "calendar_overrides")}
     kept = folder / "通报.docx"
@@ -79,8 +85,15 @@ def main(folder: Path, seeded: Path, sheet: Path) -> dict[str, Any]:
     database = open_database(db_path).database if _opens(db_path) else None
     if database is not None:
         out["write_read_only"] = _attempt(
-            lambda: calendar.set_override(
-                database, date(2030, 4, 2), is_workday=True, source_document="文件", actor="测试"
+            lambda: (
+                perform(
+                    database,
+                    calendar.set_override,
+                    date(2030, 4, 2),
+                    is_workday=True,
+                    source_document="文件",
+                    actor="测试",
+                ).value
             )
         )
         database.dispose()

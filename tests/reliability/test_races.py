@@ -241,15 +241,16 @@ def _correct_elsewhere(database: Database, result_id: int) -> Callable[[], objec
     def correct() -> int:
         draft = result_draft(database, result_id)
         category = next(c.value for c in ResultCategory if c.value != draft.category)
-        return correct_result(
+        return perform(
             database,
+            correct_result,
             result_id,
             replace(draft, category=category, detail="经复核，原录入的结果类别有误，予以更正。"),
             reason="录入时选错了结果类别",
             signed_off_by="部门负责人",
             actor="另一台电脑",
             now=NOW,
-        )
+        ).value
 
     return correct
 

@@ -36,6 +36,7 @@ from db.backup import PARTIAL_MARK, parse_backup_name
 from db.models import Task
 from desktop.services.office import calendar
 from desktop.services.storage.database import open_database
+from desktop.services.storage.work import perform
 from tests.fixtures_spreadsheets import TOWNSHIPS, seed_county, uscc, write_xlsx
 from tests.reliability.checks import (
     assert_sound,
@@ -63,8 +64,13 @@ def _commit_before(path: Path, day: date) -> None:
     """Something committed through a service (with its audit entry) before the child."""
     database = open_database(path).database
     try:
-        calendar.set_override(
-            database, day, is_workday=False, source_document="国办发明电〔2030〕1号", actor="测试"
+        perform(
+            database,
+            calendar.set_override,
+            day,
+            is_workday=False,
+            source_document="国办发明电〔2030〕1号",
+            actor="测试",
         )
     finally:
         database.dispose()

@@ -34,6 +34,7 @@ from desktop.services.registries import imports
 from desktop.services.storage import files as storage
 from desktop.services.storage.database import open_database
 from desktop.services.storage.files import StorageError, StorageProblem
+from desktop.services.storage.work import perform
 from tests.fixtures_spreadsheets import TOWNSHIPS, seed_county, uscc, write_xlsx
 from tests.reliability.checks import REPO, assert_sound, child_env, count
 
@@ -60,8 +61,13 @@ def county(tmp_path: Path) -> Path:
     path = tmp_path / "county.sqlite"
     database = open_database(path).database
     seed_county(database)
-    calendar.set_override(
-        database, date(2030, 5, 1), is_workday=False, source_document="文件", actor="测试"
+    perform(
+        database,
+        calendar.set_override,
+        date(2030, 5, 1),
+        is_workday=False,
+        source_document="文件",
+        actor="测试",
     )
     database.dispose()
     return path
@@ -121,8 +127,13 @@ def test_a_read_only_database_refuses_a_change_in_chinese(county: Path) -> None:
     database = open_database(_read_only_url(county)).database
     assert [o.day for o in calendar.list_overrides(database)] == [date(2030, 5, 1)]  # reads
     with pytest.raises(StorageError) as refused:
-        calendar.set_override(
-            database, date(2030, 5, 2), is_workday=True, source_document="文件", actor="测试"
+        perform(
+            database,
+            calendar.set_override,
+            date(2030, 5, 2),
+            is_workday=True,
+            source_document="文件",
+            actor="测试",
         )
     database.dispose()
     assert refused.value.problem is StorageProblem.READ_ONLY
@@ -151,8 +162,13 @@ def test_a_locked_database_says_who_to_ask(county: Path, monkeypatch: pytest.Mon
         connection.execute(text("SELECT 1"))  # BEGIN (deferred) …
         connection.execute(text("DELETE FROM calendar_overrides WHERE 0"))  # … now writing
         with pytest.raises(StorageError) as busy:
-            calendar.set_override(
-                database, date(2030, 5, 3), is_workday=True, source_document="文件", actor="测试"
+            perform(
+                database,
+                calendar.set_override,
+                date(2030, 5, 3),
+                is_workday=True,
+                source_document="文件",
+                actor="测试",
             )
         connection.rollback()
     holder.dispose()

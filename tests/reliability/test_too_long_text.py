@@ -20,6 +20,7 @@ from desktop.cli.main import main
 from desktop.core.vocab import Attendance, MeetingKind
 from desktop.services.meetings.edit import AttendanceEntry, MeetingDraft, save_meeting
 from desktop.services.storage.files import StorageError, StorageProblem, storage_error
+from desktop.services.storage.work import perform
 from desktop.ui import error_handler
 from tests.databases import server_url
 
@@ -116,7 +117,7 @@ def _save_over_long_chair(database: Database) -> StorageError:
         attendance=(AttendanceEntry("SCJG", Attendance.PRESENT, "王海燕"),),
     )
     with pytest.raises(StorageError) as refused:
-        save_meeting(database, draft, actor="办公室")
+        perform(database, save_meeting, draft, actor="办公室")
     return refused.value
 
 

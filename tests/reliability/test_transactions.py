@@ -15,6 +15,7 @@ from sqlalchemy import func, select, text, update
 from db.engine import Database, NestedWriteError
 from db.models import AppSetting, CalendarOverride
 from desktop.services.office import calendar
+from desktop.services.storage.work import perform
 from tests.reliability.checks import assert_sound, write_lock_held
 
 pytestmark = pytest.mark.sqlite_only
@@ -50,8 +51,13 @@ def test_a_second_writer_waits_for_the_first_and_both_commit(empty_db: Database)
 
     def other_writer() -> None:
         try:
-            calendar.set_override(
-                empty_db, date(2032, 5, 6), is_workday=True, source_document="文件", actor="乙"
+            perform(
+                empty_db,
+                calendar.set_override,
+                date(2032, 5, 6),
+                is_workday=True,
+                source_document="文件",
+                actor="乙",
             )
         except BaseException as error:  # reported below
             errors.append(error)
@@ -63,8 +69,13 @@ def test_a_second_writer_waits_for_the_first_and_both_commit(empty_db: Database)
         thread = threading.Thread(target=other_writer)
         thread.start()
         assert not done.wait(0.3), "the second writer did not wait for the lock"
-    calendar.set_override(
-        empty_db, date(2032, 5, 7), is_workday=False, source_document="文件", actor="甲"
+    perform(
+        empty_db,
+        calendar.set_override,
+        date(2032, 5, 7),
+        is_workday=False,
+        source_document="文件",
+        actor="甲",
     )
     thread.join(timeout=15)
     assert errors == []
@@ -81,8 +92,13 @@ def test_a_read_only_session_takes_no_lock_and_refuses_writes(empty_db: Database
         assert reading.scalar(select(func.count(CalendarOverride.day))) == 0
         assert not write_lock_held(path)  # a long read holds up no writer
         # A writer (here in the same thread) commits while the read is open …
-        calendar.set_override(
-            empty_db, date(2032, 1, 4), is_workday=True, source_document="文件", actor="甲"
+        perform(
+            empty_db,
+            calendar.set_override,
+            date(2032, 1, 4),
+            is_workday=True,
+            source_document="文件",
+            actor="甲",
         )
         # … and the read keeps its own consistent snapshot until it ends.
         assert reading.scalar(select(func.count(CalendarOverride.day))) == 0

@@ -20,6 +20,7 @@ from pathlib import Path
 from desktop.services.draws.run import reveal_secret
 from desktop.services.office import calendar
 from desktop.services.storage.database import open_database
+from desktop.services.storage.work import perform
 
 FIRST_DAY = date(2031, 1, 1)
 
@@ -37,10 +38,11 @@ def main(db: str, worker: int, count: int, draw_id: int, go: Path) -> int:
         time.sleep(0.005)
     for n in range(count):
         if n % 2:
-            reveal_secret(database, draw_id, actor=f"进程{worker}")
+            perform(database, reveal_secret, draw_id, actor=f"进程{worker}")
             continue
-        calendar.set_override(
+        perform(
             database,
+            calendar.set_override,
             day_of(worker, n, count),
             is_workday=n % 4 == 0,
             source_document=f"第 {worker} 号进程的第 {n} 次修改",

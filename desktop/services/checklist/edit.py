@@ -29,6 +29,8 @@ from desktop.services.checklist.items import (
     local_additions,
     unsuitable_items,
 )
+from desktop.services.common import Change
+from desktop.services.storage.work import UnitOfWork
 
 __all__ = [
     "ChangeSet",
@@ -155,7 +157,7 @@ def _new_row(draft: ItemDraft, department: Department, version_no: int) -> Check
 
 
 def apply_changes(
-    database: Database,
+    work: UnitOfWork,
     changes: ChangeSet,
     *,
     effective_on: date,
@@ -167,6 +169,7 @@ def apply_changes(
 
     ``source`` names where the batch came from (an imported file) for the audit trail.
     """
+    work.changed(Change.CHECKLIST)
     problems: list[str] = []
     for draft in changes.created + changes.changed:
         problems += [f"“{draft.name or draft.code}”：{p}" for p in validate_draft(draft)]
@@ -176,110 +179,106 @@ def apply_changes(
         raise ChecklistError("\n".join(problems))
     created = [canonical(d) for d in changes.created]
     changed = [canonical(d) for d in changes.changed]
-    with database.session() as session:
-        require(session, Permission.EDIT_CHECKLIST)
-        last = session.scalars(
-            select(ChecklistVersion).order_by(ChecklistVersion.version_no.desc()).limit(1)
-        ).first()
-        if last is not None and effective_on < last.effective_on:
-            raise ChecklistError(
-                f"生效日期 {effective_on} 早于现行第 {last.version_no} 版的生效日期 "
-                f"{last.effective_on}：新版本只能在现行版本之后生效。"
-            )
-        current = current_items(session, last.version_no if last else None)
-        departments = {d.code: d for d in session.scalars(select(Department))}
-        problems = _check_codes(ChangeSet(created, changed, changes.retired), current)
-        for draft in created + changed:
-            if draft.department_code not in departments:
-                problems.append(
-                    f"“{draft.name}”的抽查主体“{draft.department_code}”不是已登记部门。"
-                )
-        if problems:
-            raise ChecklistError("\n".join(problems))
-        # A save that changes nothing must not make an empty version.
-        changed = [
-            d
-            for d in changed
-            if d != canonical(draft_of_item(current[d.code], current[d.code].department.code))
-        ]
-        if not (created or changed or changes.retired):
-            raise ChecklistError("没有任何变化，未形成新版本。")
-        version_no = (last.version_no if last else 0) + 1
-        session.add(
-            ChecklistVersion(
-                version_no=version_no,
-                effective_on=effective_on,
-                reason=reason.strip(),
-                created_by=actor,
-            )
+    session = work.session
+    require(session, Permission.EDIT_CHECKLIST)
+    last = session.scalars(
+        select(ChecklistVersion).order_by(ChecklistVersion.version_no.desc()).limit(1)
+    ).first()
+    if last is not None and effective_on < last.effective_on:
+        raise ChecklistError(
+            f"生效日期 {effective_on} 早于现行第 {last.version_no} 版的生效日期 "
+            f"{last.effective_on}：新版本只能在现行版本之后生效。"
         )
-        # Field by field, what each changed item was and becomes (A2).
-        was: dict[str, dict[str, object]] = {}
-        becomes: dict[str, dict[str, object]] = {}
-        for draft in changed:
-            old = canonical(draft_of_item(current[draft.code], current[draft.code].department.code))
-            was[draft.code], becomes[draft.code] = audit.changed_fields(asdict(old), asdict(draft))
-        for code in [d.code for d in changed] + changes.retired:
-            current[code].retired_version = version_no
-        next_seq = max((i.seq for i in current.values()), default=0) + 1
-        highest = _next_codes(session)
-        new_codes: list[str] = []
-        for draft in changed:
-            session.add(_new_row(draft, departments[draft.department_code], version_no))
-        for draft in created:
-            code, seq = draft.code, draft.seq
-            if not code:
-                highest[draft.department_code] = highest.get(draft.department_code, 0) + 1
-                code = f"{draft.department_code}-{highest[draft.department_code]:03d}"
-            if seq <= 0:
-                seq, next_seq = next_seq, next_seq + 1
-            new_codes.append(code)
-            row = _new_row(draft, departments[draft.department_code], version_no)
-            row.code, row.seq = code, seq
-            session.add(row)
-        audit.record(
-            session,
-            actor=actor,
-            action="checklist.version",
-            entity_type="checklist_version",
-            entity_id=version_no,
-            summary=(
-                f"事项清单第 {version_no} 版（{effective_on} 起施行）：新增 {len(created)} 项，"
-                f"修改 {len(changed)} 项，停用 {len(changes.retired)} 项。原因：{reason.strip()}"
-                + (f"（来源：{source}）" if source else "")
-            ),
-            before={"items": was, "retired": list(changes.retired)} if becomes else None,
-            after={
-                "effective_on": effective_on.isoformat(),
-                "created": new_codes,
-                "changed": [d.code for d in changed],
-                "items": becomes,
-                "retired": list(changes.retired),
-                "source": source,
-            },
+    current = current_items(session, last.version_no if last else None)
+    departments = {d.code: d for d in session.scalars(select(Department))}
+    problems = _check_codes(ChangeSet(created, changed, changes.retired), current)
+    for draft in created + changed:
+        if draft.department_code not in departments:
+            problems.append(f"“{draft.name}”的抽查主体“{draft.department_code}”不是已登记部门。")
+    if problems:
+        raise ChecklistError("\n".join(problems))
+    # A save that changes nothing must not make an empty version.
+    changed = [
+        d
+        for d in changed
+        if d != canonical(draft_of_item(current[d.code], current[d.code].department.code))
+    ]
+    if not (created or changed or changes.retired):
+        raise ChecklistError("没有任何变化，未形成新版本。")
+    version_no = (last.version_no if last else 0) + 1
+    session.add(
+        ChecklistVersion(
+            version_no=version_no,
+            effective_on=effective_on,
+            reason=reason.strip(),
+            created_by=actor,
         )
+    )
+    # Field by field, what each changed item was and becomes (A2).
+    was: dict[str, dict[str, object]] = {}
+    becomes: dict[str, dict[str, object]] = {}
+    for draft in changed:
+        old = canonical(draft_of_item(current[draft.code], current[draft.code].department.code))
+        was[draft.code], becomes[draft.code] = audit.changed_fields(asdict(old), asdict(draft))
+    for code in [d.code for d in changed] + changes.retired:
+        current[code].retired_version = version_no
+    next_seq = max((i.seq for i in current.values()), default=0) + 1
+    highest = _next_codes(session)
+    new_codes: list[str] = []
+    for draft in changed:
+        session.add(_new_row(draft, departments[draft.department_code], version_no))
+    for draft in created:
+        code, seq = draft.code, draft.seq
+        if not code:
+            highest[draft.department_code] = highest.get(draft.department_code, 0) + 1
+            code = f"{draft.department_code}-{highest[draft.department_code]:03d}"
+        if seq <= 0:
+            seq, next_seq = next_seq, next_seq + 1
+        new_codes.append(code)
+        row = _new_row(draft, departments[draft.department_code], version_no)
+        row.code, row.seq = code, seq
+        session.add(row)
+    audit.record(
+        session,
+        actor=actor,
+        action="checklist.version",
+        entity_type="checklist_version",
+        entity_id=version_no,
+        summary=(
+            f"事项清单第 {version_no} 版（{effective_on} 起施行）：新增 {len(created)} 项，"
+            f"修改 {len(changed)} 项，停用 {len(changes.retired)} 项。原因：{reason.strip()}"
+            + (f"（来源：{source}）" if source else "")
+        ),
+        before={"items": was, "retired": list(changes.retired)} if becomes else None,
+        after={
+            "effective_on": effective_on.isoformat(),
+            "created": new_codes,
+            "changed": [d.code for d in changed],
+            "items": becomes,
+            "retired": list(changes.retired),
+            "source": source,
+        },
+    )
     return version_no
 
 
 def create_item(
-    database: Database, draft: ItemDraft, *, effective_on: date, reason: str, actor: str
+    work: UnitOfWork, draft: ItemDraft, *, effective_on: date, reason: str, actor: str
 ) -> int:
     return apply_changes(
-        database, ChangeSet(created=[draft]), effective_on=effective_on, reason=reason, actor=actor
+        work, ChangeSet(created=[draft]), effective_on=effective_on, reason=reason, actor=actor
     )
 
 
 def update_item(
-    database: Database, draft: ItemDraft, *, effective_on: date, reason: str, actor: str
+    work: UnitOfWork, draft: ItemDraft, *, effective_on: date, reason: str, actor: str
 ) -> int:
     return apply_changes(
-        database, ChangeSet(changed=[draft]), effective_on=effective_on, reason=reason, actor=actor
+        work, ChangeSet(changed=[draft]), effective_on=effective_on, reason=reason, actor=actor
     )
 
 
-def retire_item(
-    database: Database, code: str, *, effective_on: date, reason: str, actor: str
-) -> int:
+def retire_item(work: UnitOfWork, code: str, *, effective_on: date, reason: str, actor: str) -> int:
     return apply_changes(
-        database, ChangeSet(retired=[code]), effective_on=effective_on, reason=reason, actor=actor
+        work, ChangeSet(retired=[code]), effective_on=effective_on, reason=reason, actor=actor
     )

@@ -50,6 +50,7 @@ from desktop.services.storage.spreadsheets import (
     header_key,
     read_rows,
 )
+from desktop.services.storage.work import UnitOfWork
 
 # Field → header words, the first being the one we write. Exact matches win before
 # contained ones, so "抽查事项名称" and "检查主体（实施部门）" are still found.
@@ -305,7 +306,7 @@ def plan_checklist_import(database: Database, path: Path) -> ChecklistImportPlan
 
 
 def apply_checklist_import(
-    database: Database,
+    work: UnitOfWork,
     plan: ChecklistImportPlan,
     *,
     effective_on: date,
@@ -314,7 +315,7 @@ def apply_checklist_import(
     only_good: bool = False,
 ) -> int:
     """Save a checked plan as a new version of the list and return its number."""
-    require(database, Permission.EDIT_CHECKLIST)
+    require(work.session, Permission.EDIT_CHECKLIST)
     if plan.rejected and not only_good:
         raise ChecklistError(
             f"表格中有 {len(plan.rejected)} 行错误，未导入任何数据：请修正后重新检查，"
@@ -326,12 +327,12 @@ def apply_checklist_import(
         same_file = False
     if not same_file:
         raise ChecklistError(f"“{plan.file.name}”在检查之后被修改或移走：请重新检查后再导入。")
-    if current_version_no(database) != plan.base_version:
+    if current_version_no(work.session) != plan.base_version:
         raise ChecklistError("检查之后事项清单已形成新版本：请重新检查后再导入。")
     if plan.changes.is_empty():
         raise ChecklistError("表格与现行清单一致，没有需要导入的变化。")
     return apply_changes(
-        database,
+        work,
         plan.changes,
         effective_on=effective_on,
         reason=reason,

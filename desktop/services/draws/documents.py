@@ -38,9 +38,11 @@ from desktop.core.roles import Permission
 from desktop.core.vocab import DocumentStatus, DocumentType, DrawStatus
 from desktop.documents.official import chinese_date, title_lines
 from desktop.services.accounts.access import require
+from desktop.services.common import Change
 from desktop.services.office.letterhead import render_office_document
 from desktop.services.office.profile import OfficeProfile
 from desktop.services.office.register import DocumentError, add_draft, body_of
+from desktop.services.storage.work import UnitOfWork
 from desktop.services.tasks.scheme import scheme_blocks
 
 FILL_MARK = "【请填写"  # what the office must replace before the document can be issued
@@ -182,41 +184,42 @@ def _notice_text(session: Session, draw: Draw, task: Task) -> str:
     )
 
 
-def draft_draw_notice(database: Database, draw_id: int, *, actor: str) -> int:
+def draft_draw_notice(work: UnitOfWork, draw_id: int, *, actor: str) -> int:
     """The 抽取公告 of a prepared draw, drafted the first time and returned afterwards."""
-    with database.session() as session:
-        require(session, Permission.EDIT_MEETING)
-        draw = _get_draw(session, draw_id)
-        existing = _existing(session, draw, DocumentType.DRAW_NOTICE)
-        if existing is not None:
-            return existing.id
-        if draw.status != DrawStatus.PREPARED:
-            state = "已经完成" if draw.status == DrawStatus.DONE else "已作废"
-            raise DocumentError(
-                f"抽取 {draw.draw_code} {state}：抽取公告须在抽取前、对准备好的抽取起草。"
-            )
-        task = session.get(Task, draw.task_id)
-        assert task is not None
-        body = {
-            "draw_id": draw.id,
-            "text": _notice_text(session, draw, task),
-            "tables": {INPUTS_TABLE: _inputs_table(draw)},
-        }
-        doc = Document(
-            doc_type=DocumentType.DRAW_NOTICE.value,
-            year=task.year,
-            task_id=task.id,
-            title=f"{task.title}抽取公告",
-            status=DocumentStatus.DRAFT.value,
-            body=json.dumps(body, ensure_ascii=False),
+    work.changed(Change.DOCUMENTS)
+    session = work.session
+    require(session, Permission.EDIT_MEETING)
+    draw = _get_draw(session, draw_id)
+    existing = _existing(session, draw, DocumentType.DRAW_NOTICE)
+    if existing is not None:
+        return existing.id
+    if draw.status != DrawStatus.PREPARED:
+        state = "已经完成" if draw.status == DrawStatus.DONE else "已作废"
+        raise DocumentError(
+            f"抽取 {draw.draw_code} {state}：抽取公告须在抽取前、对准备好的抽取起草。"
         )
-        return add_draft(
-            session,
-            doc,
-            actor=actor,
-            action="document.draft",
-            summary=f"起草抽取公告：{draw.draw_code} {doc.title}",
-        )
+    task = session.get(Task, draw.task_id)
+    assert task is not None
+    body = {
+        "draw_id": draw.id,
+        "text": _notice_text(session, draw, task),
+        "tables": {INPUTS_TABLE: _inputs_table(draw)},
+    }
+    doc = Document(
+        doc_type=DocumentType.DRAW_NOTICE.value,
+        year=task.year,
+        task_id=task.id,
+        title=f"{task.title}抽取公告",
+        status=DocumentStatus.DRAFT.value,
+        body=json.dumps(body, ensure_ascii=False),
+    )
+    return add_draft(
+        session,
+        doc,
+        actor=actor,
+        action="document.draft",
+        summary=f"起草抽取公告：{draw.draw_code} {doc.title}",
+    )
 
 
 # ---------------------------------------------------------------- 抽取记录 (protocol)
@@ -373,39 +376,38 @@ def _protocol_body(session: Session, draw: Draw, task: Task) -> dict[str, Any]:
     return {"draw_id": draw.id, "text": "\n".join(text), "tables": tables}
 
 
-def draft_draw_protocol(database: Database, draw_id: int, *, actor: str) -> int:
+def draft_draw_protocol(work: UnitOfWork, draw_id: int, *, actor: str) -> int:
     """The 抽取记录 of a done draw, drafted the first time and returned afterwards."""
-    with database.session() as session:
-        require(session, Permission.EDIT_MEETING)
-        draw = _get_draw(session, draw_id)
-        existing = _existing(session, draw, DocumentType.DRAW_PROTOCOL)
-        if existing is not None:
-            return existing.id
-        if draw.status != DrawStatus.DONE or not draw.record_json:
-            raise DocumentError(
-                f"抽取 {draw.draw_code} 还没有完成（或已作废），没有抽取记录可打印。"
-            )
-        if hashlib.sha256(draw.record_json.encode("utf-8")).hexdigest() != draw.record_sha256:
-            raise DocumentError(
-                f"抽取 {draw.draw_code} 的记录与存档的 SHA-256 不符，可能已被改动：不予打印。"
-            )
-        task = session.get(Task, draw.task_id)
-        assert task is not None
-        doc = Document(
-            doc_type=DocumentType.DRAW_PROTOCOL.value,
-            year=task.year,
-            task_id=task.id,
-            title=f"{task.title}抽取记录",
-            status=DocumentStatus.DRAFT.value,
-            body=json.dumps(_protocol_body(session, draw, task), ensure_ascii=False),
+    work.changed(Change.DOCUMENTS)
+    session = work.session
+    require(session, Permission.EDIT_MEETING)
+    draw = _get_draw(session, draw_id)
+    existing = _existing(session, draw, DocumentType.DRAW_PROTOCOL)
+    if existing is not None:
+        return existing.id
+    if draw.status != DrawStatus.DONE or not draw.record_json:
+        raise DocumentError(f"抽取 {draw.draw_code} 还没有完成（或已作废），没有抽取记录可打印。")
+    if hashlib.sha256(draw.record_json.encode("utf-8")).hexdigest() != draw.record_sha256:
+        raise DocumentError(
+            f"抽取 {draw.draw_code} 的记录与存档的 SHA-256 不符，可能已被改动：不予打印。"
         )
-        return add_draft(
-            session,
-            doc,
-            actor=actor,
-            action="document.draft",
-            summary=f"起草抽取记录：{draw.draw_code} {doc.title}",
-        )
+    task = session.get(Task, draw.task_id)
+    assert task is not None
+    doc = Document(
+        doc_type=DocumentType.DRAW_PROTOCOL.value,
+        year=task.year,
+        task_id=task.id,
+        title=f"{task.title}抽取记录",
+        status=DocumentStatus.DRAFT.value,
+        body=json.dumps(_protocol_body(session, draw, task), ensure_ascii=False),
+    )
+    return add_draft(
+        session,
+        doc,
+        actor=actor,
+        action="document.draft",
+        summary=f"起草抽取记录：{draw.draw_code} {doc.title}",
+    )
 
 
 # ---------------------------------------------------------------- rendering

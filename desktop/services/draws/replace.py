@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +40,10 @@ from desktop.core.roles import Permission
 from desktop.core.vocab import DrawStatus, ReplacementMode, label
 from desktop.services.accounts import audit
 from desktop.services.accounts.access import require
-from desktop.services.common import Detail, Section, fmt_date
+from desktop.services.common import Change, Detail, Section, fmt_date
 from desktop.services.draws.listing import draw_detail
 from desktop.services.draws.prepare import DrawServiceError
+from desktop.services.storage.work import UnitOfWork
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"  # as in the protocol's replacement example
 
@@ -149,7 +149,7 @@ def _evidence_text(evidence: str) -> str:
 
 
 def replace_inspector(
-    database: Database,
+    work: UnitOfWork,
     draw_id: int,
     inspector_code: str,
     *,
@@ -159,10 +159,10 @@ def replace_inspector(
     approver: str,
     actor: str,
     manual_code: str | None = None,
-    now: datetime | None = None,
 ) -> ReplacementOutcome:
     """Replace a serving inspector of a done draw (D6, D7) by ranking or manually (PDS 16),
     recording who leaves, who comes, why, the evidence and who approved (§6)."""
+    work.changed(Change.DRAWS)
     missing = [
         name
         for name, value in (("替换原因", reason), ("证明材料", evidence), ("批准人", approver))
@@ -172,155 +172,151 @@ def replace_inspector(
         raise _problem(f"请填写{'、'.join(missing)}：每次替换须记明原因、依据和批准人（D7）。")
     if not actor.strip():
         raise _problem("请填写经办人姓名：替换须记明由谁办理（A2）。")
-    now = now or datetime.now()
+    now = work.now
     reason, approver, actor = reason.strip(), approver.strip(), actor.strip()
     evidence = _evidence_text(evidence)
-    with database.session() as session:
-        require(session, Permission.RUN_DRAWS)
-        draw = _done_draw(session, draw_id)
-        if hashlib.sha256(draw.record_json.encode("utf-8")).hexdigest() != draw.record_sha256:
-            raise _problem(
-                f"抽取 {draw.draw_code} 的记录与存档的 SHA-256 不符，可能已被改动：不予替换。"
-            )
-        members = session.execute(
-            select(DrawGroupMember, Inspector.code)
-            .join(Inspector, DrawGroupMember.inspector_id == Inspector.id)
-            .where(DrawGroupMember.draw_id == draw.id)
-        ).all()
-        leaving = next(
-            (m for m, code in members if code == inspector_code.strip() and m.active), None
+    session = work.session
+    require(session, Permission.RUN_DRAWS)
+    draw = _done_draw(session, draw_id)
+    if hashlib.sha256(draw.record_json.encode("utf-8")).hexdigest() != draw.record_sha256:
+        raise _problem(
+            f"抽取 {draw.draw_code} 的记录与存档的 SHA-256 不符，可能已被改动：不予替换。"
         )
-        if leaving is None:
-            raise _problem(
-                f"{inspector_code} 不是抽取 {draw.draw_code} 中在岗的检查人员（未抽中或已被替换）。"
-            )
-        out_code = inspector_code.strip()
-        group = leaving.group_no
-        already_drawn = {code for _, code in members}
-        group_targets = tuple(
-            session.scalars(
-                select(DrawTarget.code).where(
-                    DrawTarget.draw_id == draw.id, DrawTarget.group_no == group
-                )
+    members = session.execute(
+        select(DrawGroupMember, Inspector.code)
+        .join(Inspector, DrawGroupMember.inspector_id == Inspector.id)
+        .where(DrawGroupMember.draw_id == draw.id)
+    ).all()
+    leaving = next((m for m, code in members if code == inspector_code.strip() and m.active), None)
+    if leaving is None:
+        raise _problem(
+            f"{inspector_code} 不是抽取 {draw.draw_code} 中在岗的检查人员（未抽中或已被替换）。"
+        )
+    out_code = inspector_code.strip()
+    group = leaving.group_no
+    already_drawn = {code for _, code in members}
+    group_targets = tuple(
+        session.scalars(
+            select(DrawTarget.code).where(
+                DrawTarget.draw_id == draw.id, DrawTarget.group_no == group
             )
         )
-        try:
-            inputs = DrawInputs.from_texts(
-                draw.pool_text, draw.roster_text, draw.conflicts_text, draw.params_text
-            )
-        except DrawInputError as error:
-            raise _problem(f"抽取 {draw.draw_code} 的输入无法读取：{error}") from error
-        try:
-            choice = choose_replacement(
-                inputs,
-                bytes.fromhex(draw.key_hex),
-                draw_code=draw.draw_code,
-                out_code=out_code,
-                dept=leaving.dept_code,
-                group=group,
-                group_targets=group_targets,
-                already_drawn=already_drawn,
-                mode=mode,
-                manual_code=manual_code or "",
-            )
-        except ReplacementRefused as refused:
-            raise _problem(str(refused)) from refused
-        in_code, rank = choice.in_code, choice.rank
-        incoming = session.scalar(select(Inspector).where(Inspector.code == in_code))
-        warnings: list[str] = []
-        if incoming is None:
-            raise _problem(f"执法人员名录中没有编码为 {in_code} 的人员。")
-        if mode == ReplacementMode.MANUAL:
-            if not incoming.active:
-                raise _problem(
-                    f"{in_code} {incoming.name} 已不在执法人员名录中（停用），不能指定。"
-                )
-            if incoming.department.code != leaving.dept_code:
-                raise _problem(
-                    f"{in_code} {incoming.name} 属于 {incoming.department.code}，"
-                    f"接替者应为同一部门（{leaving.dept_code}）的执法人员（D3、D7）。"
-                )
-        elif not incoming.active or incoming.on_leave:
-            warnings.append(
-                f"按排序递补的 {in_code} {incoming.name} 在名录中为"
-                f"{'停用' if not incoming.active else '休假'}：如不能到岗，请再次替换。"
-            )
-
-        leaving.active = False
-        was_leader = leaving.is_leader
-        leaving.is_leader = False
-        new_member = DrawGroupMember(
-            group_no=group,
-            inspector_id=incoming.id,
-            dept_code=leaving.dept_code,
-            rank=rank,
-            is_leader=False,
-            active=True,
+    )
+    try:
+        inputs = DrawInputs.from_texts(
+            draw.pool_text, draw.roster_text, draw.conflicts_text, draw.params_text
         )
-        draw.members.append(new_member)
-        leader_code = _apply_leader_rule(session, draw, group, inputs.parsed.lead, new_member)
-
-        replacement = Replacement(
-            time=now.strftime(TIME_FORMAT),
+    except DrawInputError as error:
+        raise _problem(f"抽取 {draw.draw_code} 的输入无法读取：{error}") from error
+    try:
+        choice = choose_replacement(
+            inputs,
+            bytes.fromhex(draw.key_hex),
+            draw_code=draw.draw_code,
+            out_code=out_code,
+            dept=leaving.dept_code,
             group=group,
-            out=out_code,
+            group_targets=group_targets,
+            already_drawn=already_drawn,
+            mode=mode,
+            manual_code=manual_code or "",
+        )
+    except ReplacementRefused as refused:
+        raise _problem(str(refused)) from refused
+    in_code, rank = choice.in_code, choice.rank
+    incoming = session.scalar(select(Inspector).where(Inspector.code == in_code))
+    warnings: list[str] = []
+    if incoming is None:
+        raise _problem(f"执法人员名录中没有编码为 {in_code} 的人员。")
+    if mode == ReplacementMode.MANUAL:
+        if not incoming.active:
+            raise _problem(f"{in_code} {incoming.name} 已不在执法人员名录中（停用），不能指定。")
+        if incoming.department.code != leaving.dept_code:
+            raise _problem(
+                f"{in_code} {incoming.name} 属于 {incoming.department.code}，"
+                f"接替者应为同一部门（{leaving.dept_code}）的执法人员（D3、D7）。"
+            )
+    elif not incoming.active or incoming.on_leave:
+        warnings.append(
+            f"按排序递补的 {in_code} {incoming.name} 在名录中为"
+            f"{'停用' if not incoming.active else '休假'}：如不能到岗，请再次替换。"
+        )
+
+    leaving.active = False
+    was_leader = leaving.is_leader
+    leaving.is_leader = False
+    new_member = DrawGroupMember(
+        group_no=group,
+        inspector_id=incoming.id,
+        dept_code=leaving.dept_code,
+        rank=rank,
+        is_leader=False,
+        active=True,
+    )
+    draw.members.append(new_member)
+    leader_code = _apply_leader_rule(session, draw, group, inputs.parsed.lead, new_member)
+
+    replacement = Replacement(
+        time=now.strftime(TIME_FORMAT),
+        group=group,
+        out=out_code,
+        in_code=in_code,
+        mode=mode,
+        reason=reason,
+        approver=approver,
+    )
+    record: dict[str, Any] = json.loads(draw.record_json)
+    record["replacements"] = [*record.get("replacements", []), replacement.as_json()]
+    problems = verify_record(record)
+    if problems:
+        raise _problem("替换后的抽取记录不能通过核验：" + "；".join(problems))
+    record_bytes = dump_record(record)
+    before_sha = draw.record_sha256
+    draw.record_json = record_bytes.decode("utf-8")
+    draw.record_sha256 = hashlib.sha256(record_bytes).hexdigest()
+    draw.replacements.append(
+        DrawReplacement(
+            at=now,
+            group_no=group,
+            out_code=out_code,
             in_code=in_code,
             mode=mode,
             reason=reason,
+            evidence=evidence,
             approver=approver,
         )
-        record: dict[str, Any] = json.loads(draw.record_json)
-        record["replacements"] = [*record.get("replacements", []), replacement.as_json()]
-        problems = verify_record(record)
-        if problems:
-            raise _problem("替换后的抽取记录不能通过核验：" + "；".join(problems))
-        record_bytes = dump_record(record)
-        before_sha = draw.record_sha256
-        draw.record_json = record_bytes.decode("utf-8")
-        draw.record_sha256 = hashlib.sha256(record_bytes).hexdigest()
-        draw.replacements.append(
-            DrawReplacement(
-                at=now,
-                group_no=group,
-                out_code=out_code,
-                in_code=in_code,
-                mode=mode,
-                reason=reason,
-                evidence=evidence,
-                approver=approver,
-            )
-        )
-        audit.record(
-            session,
-            actor=actor,
-            action="draw.replace",
-            entity_type="draw",
-            entity_id=draw.id,
-            summary=f"抽取 {draw.draw_code} 第 {group} 组：{out_code} → {in_code}"
-            f"（{label(mode, 'ReplacementMode')}），原因：{reason}，批准人：{approver}",
-            before={"member": out_code, "record_sha256": before_sha},
-            after={
-                **replacement.as_json(),
-                "evidence": evidence,
-                "leader": leader_code,
-                "record_sha256": draw.record_sha256,
-            },
-            at=now,
-        )
-        return ReplacementOutcome(
-            draw_id=draw.id,
-            draw_code=draw.draw_code,
-            group=group,
-            out_code=out_code,
-            in_code=in_code,
-            in_name=incoming.name,
-            mode=mode,
-            rank=rank,
-            leader=leader_code,
-            leader_changed=was_leader,
-            record_sha256=draw.record_sha256,
-            warnings=tuple(warnings),
-        )
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action="draw.replace",
+        entity_type="draw",
+        entity_id=draw.id,
+        summary=f"抽取 {draw.draw_code} 第 {group} 组：{out_code} → {in_code}"
+        f"（{label(mode, 'ReplacementMode')}），原因：{reason}，批准人：{approver}",
+        before={"member": out_code, "record_sha256": before_sha},
+        after={
+            **replacement.as_json(),
+            "evidence": evidence,
+            "leader": leader_code,
+            "record_sha256": draw.record_sha256,
+        },
+        at=now,
+    )
+    return ReplacementOutcome(
+        draw_id=draw.id,
+        draw_code=draw.draw_code,
+        group=group,
+        out_code=out_code,
+        in_code=in_code,
+        in_name=incoming.name,
+        mode=mode,
+        rank=rank,
+        leader=leader_code,
+        leader_changed=was_leader,
+        record_sha256=draw.record_sha256,
+        warnings=tuple(warnings),
+    )
 
 
 def _apply_leader_rule(

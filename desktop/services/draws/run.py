@@ -239,61 +239,60 @@ def result_rows(
     return targets, members
 
 
-def void_draw(
-    database: Database, draw_id: int, reason: str, actor: str, *, now: datetime | None = None
-) -> None:
+def void_draw(work: UnitOfWork, draw_id: int, reason: str, actor: str) -> None:
     """Void a draw (protocol §6): it stays on record with the reason, and the task may be
     prepared anew with a new draw id and commitment. A completed draw may be voided only
     while its task is at 已抽取 and nothing has been handed down from it; the task then
     returns to 待抽取 for the repeated draw."""
+    work.changed(Change.DRAWS | Change.TASKS)
     if not reason.strip():
         raise DrawServiceError("请写明作废原因：作废的抽取须连同原因一并公开（§6）。")
     if not actor.strip():
         raise DrawServiceError("请填写经办人姓名：作废抽取须记明由谁办理（A2）。")
-    now = now or datetime.now()
-    with database.session() as session:
-        require(session, Permission.RUN_DRAWS)
-        draw = _get_draw(session, draw_id)
-        if draw.status == DrawStatus.VOIDED:
-            raise DrawServiceError(f"抽取 {draw.draw_code} 已经作废。")
-        task = get_task(session, draw.task_id)
-        before = draw.status
-        if draw.status == DrawStatus.DONE:
-            if task.status != TaskStatus.DRAWN:
-                raise DrawServiceError(
-                    f"任务 {task.code} 已进入“{label(task.status, 'TaskStatus')}”，"
-                    f"抽取 {draw.draw_code} 的名单已在使用，不能作废（D1）。"
-                )
-            if session.scalar(select(Task.id).where(Task.parent_task_id == task.id).limit(1)):
-                raise DrawServiceError(
-                    f"任务 {task.code} 的名单已下派（T3），抽取 {draw.draw_code} 不能作废。"
-                )
-            task.status = TaskStatus.PENDING_DRAW.value
-            audit.record(
-                session,
-                actor=actor.strip(),
-                action="task.status",
-                entity_type="task",
-                entity_id=task.id,
-                summary=f"{task.code} 状态：已抽取 → 待抽取（抽取 {draw.draw_code} 作废，须重抽）",
-                before={"status": TaskStatus.DRAWN.value},
-                after={"status": TaskStatus.PENDING_DRAW.value},
-                at=now,
+    now = work.now
+    session = work.session
+    require(session, Permission.RUN_DRAWS)
+    draw = _get_draw(session, draw_id)
+    if draw.status == DrawStatus.VOIDED:
+        raise DrawServiceError(f"抽取 {draw.draw_code} 已经作废。")
+    task = get_task(session, draw.task_id)
+    before = draw.status
+    if draw.status == DrawStatus.DONE:
+        if task.status != TaskStatus.DRAWN:
+            raise DrawServiceError(
+                f"任务 {task.code} 已进入“{label(task.status, 'TaskStatus')}”，"
+                f"抽取 {draw.draw_code} 的名单已在使用，不能作废（D1）。"
             )
-        draw.status = DrawStatus.VOIDED
-        draw.voided_at = now
-        draw.void_reason = reason.strip()
+        if session.scalar(select(Task.id).where(Task.parent_task_id == task.id).limit(1)):
+            raise DrawServiceError(
+                f"任务 {task.code} 的名单已下派（T3），抽取 {draw.draw_code} 不能作废。"
+            )
+        task.status = TaskStatus.PENDING_DRAW.value
         audit.record(
             session,
             actor=actor.strip(),
-            action="draw.void",
-            entity_type="draw",
-            entity_id=draw.id,
-            summary=f"作废抽取 {draw.draw_code}：{reason.strip()}",
-            before={"status": before},
-            after={"status": DrawStatus.VOIDED.value, "reason": reason.strip()},
+            action="task.status",
+            entity_type="task",
+            entity_id=task.id,
+            summary=f"{task.code} 状态：已抽取 → 待抽取（抽取 {draw.draw_code} 作废，须重抽）",
+            before={"status": TaskStatus.DRAWN.value},
+            after={"status": TaskStatus.PENDING_DRAW.value},
             at=now,
         )
+    draw.status = DrawStatus.VOIDED
+    draw.voided_at = now
+    draw.void_reason = reason.strip()
+    audit.record(
+        session,
+        actor=actor.strip(),
+        action="draw.void",
+        entity_type="draw",
+        entity_id=draw.id,
+        summary=f"作废抽取 {draw.draw_code}：{reason.strip()}",
+        before={"status": before},
+        after={"status": DrawStatus.VOIDED.value, "reason": reason.strip()},
+        at=now,
+    )
 
 
 def export_record(database: Database, draw_id: int, path: Path | str) -> Path:
@@ -311,28 +310,29 @@ def export_record(database: Database, draw_id: int, path: Path | str) -> Path:
     return write_file(path, data)
 
 
-def reveal_secret(database: Database, draw_id: int, *, actor: str = "") -> tuple[str, bool]:
+def reveal_secret(work: UnitOfWork, draw_id: int, *, actor: str = "") -> tuple[str, bool]:
     """The office secret of a prepared (or done) draw, revealed at the ceremony (§2), and
     whether it matches the commitment published beforehand. The reveal is audited."""
-    with database.session() as session:
-        require(session, Permission.RUN_DRAWS)
-        draw = _get_draw(session, draw_id)
-        if draw.status == DrawStatus.VOIDED:
-            raise DrawServiceError(f"抽取 {draw.draw_code} 已作废，不再揭示其密钥。")
-        secret_hex = draw.office_secret
-        matched = hashlib.sha256(bytes.fromhex(secret_hex)).hexdigest() == draw.commitment
-        if actor.strip():
-            audit.record(
-                session,
-                actor=actor.strip(),
-                action="draw.reveal",
-                entity_type="draw",
-                entity_id=draw.id,
-                summary=f"揭示抽取 {draw.draw_code} 的单位密钥："
-                + ("与承诺值一致" if matched else "与承诺值不符"),
-                at=datetime.now(),
-            )
-        return secret_hex, matched
+    work.changed(Change.DRAWS)
+    session = work.session
+    require(session, Permission.RUN_DRAWS)
+    draw = _get_draw(session, draw_id)
+    if draw.status == DrawStatus.VOIDED:
+        raise DrawServiceError(f"抽取 {draw.draw_code} 已作废，不再揭示其密钥。")
+    secret_hex = draw.office_secret
+    matched = hashlib.sha256(bytes.fromhex(secret_hex)).hexdigest() == draw.commitment
+    if actor.strip():
+        audit.record(
+            session,
+            actor=actor.strip(),
+            action="draw.reveal",
+            entity_type="draw",
+            entity_id=draw.id,
+            summary=f"揭示抽取 {draw.draw_code} 的单位密钥："
+            + ("与承诺值一致" if matched else "与承诺值不符"),
+            at=work.now,
+        )
+    return secret_hex, matched
 
 
 @dataclass(frozen=True)

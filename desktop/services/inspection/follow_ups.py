@@ -21,8 +21,10 @@ from desktop.core.roles import Permission
 from desktop.core.vocab import FollowUpKind, FollowUpStatus, label
 from desktop.services.accounts import audit
 from desktop.services.accounts.access import principal_of
+from desktop.services.common import Change
 from desktop.services.inspection.common import InspectionError, require_result_department
 from desktop.services.office.calendar import load_calendar
+from desktop.services.storage.work import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -45,12 +47,12 @@ class FollowUpRow:
     overdue: bool  # open and past its due day (X3)
 
 
-def transfer_due(database: Database, formed: date) -> date:
-    return load_calendar(database).add_working_days(formed, TRANSFER_DEADLINE_WORKING_DAYS).due
+def transfer_due(source: Session | Database, formed: date) -> date:
+    return load_calendar(source).add_working_days(formed, TRANSFER_DEADLINE_WORKING_DAYS).due
 
 
 def add_follow_up(
-    database: Database,
+    work: UnitOfWork,
     result_id: int,
     kind: str,
     *,
@@ -60,47 +62,46 @@ def add_follow_up(
     due_on: date | None = None,
 ) -> int:
     """Open a follow-up; a transfer's due day is X3's, whatever *due_on* says."""
+    work.changed(Change.RECORDS)
     problems = validate_follow_up(kind, to_department_code, note)
     if problems:
         raise InspectionError("后续处置不能保存：\n" + "\n".join(problems))
-    with database.session() as session:
-        result = session.get(Result, result_id)
-        if result is None:
-            raise InspectionError("找不到该检查结果，可能已被删除：请刷新列表。")
-        require_result_department(session, result.department_id)
-        to_id = None
-        if to_department_code:
-            department = session.scalar(
-                select(Department).where(Department.code == to_department_code)
-            )
-            if department is None:
-                raise InspectionError(f"找不到部门“{to_department_code}”。")
-            if kind == FollowUpKind.TRANSFER and department.id == result.department_id:
-                raise InspectionError("移送的接收部门不能是作出结果的部门本身。")
-            to_id = department.id
-        if kind == FollowUpKind.TRANSFER:
-            due_on = transfer_due(database, result.entered_at.date())
-        follow_up = FollowUp(
-            result_id=result.id,
-            kind=kind,
-            to_department_id=to_id,
-            due_on=due_on,
-            status=FollowUpStatus.OPEN.value,
-            note=note.strip(),
-            opened_by=actor,
-        )
-        session.add(follow_up)
-        session.flush()
-        audit.record(
-            session,
-            actor=actor,
-            action="follow_up.open",
-            entity_type="follow_up",
-            entity_id=follow_up.id,
-            summary=f"检查结果 #{result.id} 后续处置：{label(kind, 'FollowUpKind')}",
-            after={"kind": kind, "to": to_department_code, "due_on": due_on, "note": note},
-        )
-        return follow_up.id
+    session = work.session
+    result = session.get(Result, result_id)
+    if result is None:
+        raise InspectionError("找不到该检查结果，可能已被删除：请刷新列表。")
+    require_result_department(session, result.department_id)
+    to_id = None
+    if to_department_code:
+        department = session.scalar(select(Department).where(Department.code == to_department_code))
+        if department is None:
+            raise InspectionError(f"找不到部门“{to_department_code}”。")
+        if kind == FollowUpKind.TRANSFER and department.id == result.department_id:
+            raise InspectionError("移送的接收部门不能是作出结果的部门本身。")
+        to_id = department.id
+    if kind == FollowUpKind.TRANSFER:
+        due_on = transfer_due(session, result.entered_at.date())
+    follow_up = FollowUp(
+        result_id=result.id,
+        kind=kind,
+        to_department_id=to_id,
+        due_on=due_on,
+        status=FollowUpStatus.OPEN.value,
+        note=note.strip(),
+        opened_by=actor,
+    )
+    session.add(follow_up)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="follow_up.open",
+        entity_type="follow_up",
+        entity_id=follow_up.id,
+        summary=f"检查结果 #{result.id} 后续处置：{label(kind, 'FollowUpKind')}",
+        after={"kind": kind, "to": to_department_code, "due_on": due_on, "note": note},
+    )
+    return follow_up.id
 
 
 def _may_handle(session: Session, department_id: int) -> bool:
@@ -109,51 +110,51 @@ def _may_handle(session: Session, department_id: int) -> bool:
 
 
 def close_follow_up(
-    database: Database,
+    work: UnitOfWork,
     follow_up_id: int,
     *,
     closed_on: date,
     closing_note: str,
     actor: str,
-    today: date | None = None,
 ) -> None:
     """Close a follow-up on the day it was done; a transfer closed after its X3 day stays
     marked late in the trail (A3)."""
-    if closed_on > (today or date.today()):
+    work.changed(Change.RECORDS)
+    if closed_on > work.now.date():
         raise InspectionError("办结日期不能晚于今天：请在办结后登记实际办结的日期。")
     if not closing_note.strip():
         raise InspectionError("请写明办结情况（如移送回执、立案文号、列入异常名录的决定书文号）。")
-    with database.session() as session:
-        follow_up = session.get(FollowUp, follow_up_id)
-        if follow_up is None:
-            raise InspectionError("找不到该后续处置，可能已被删除：请刷新列表。")
-        # A transfer is closed by whoever handled it: the receiving department (X3) or the
-        # result's own department.
-        receiver = follow_up.to_department_id
-        if receiver is None or not _may_handle(session, receiver):
-            require_result_department(session, follow_up.result.department_id)
-        if follow_up.status == FollowUpStatus.CLOSED:
-            raise InspectionError("该后续处置已办结。")
-        if closed_on < follow_up.result.entered_at.date():
-            raise InspectionError("办结日期不能早于检查结果的录入日期。")
-        follow_up.status = FollowUpStatus.CLOSED.value
-        follow_up.closed_on = closed_on
-        follow_up.closing_note = closing_note.strip()
-        audit.record(
-            session,
-            actor=actor,
-            action="follow_up.close",
-            entity_type="follow_up",
-            entity_id=follow_up.id,
-            summary=f"后续处置 #{follow_up.id} 办结（{closed_on}）",
-            before={"status": FollowUpStatus.OPEN.value},
-            after={
-                "status": FollowUpStatus.CLOSED.value,
-                "closed_on": closed_on,
-                "closing_note": closing_note.strip(),
-                "late": follow_up.due_on is not None and closed_on > follow_up.due_on,
-            },
-        )
+    session = work.session
+    follow_up = session.get(FollowUp, follow_up_id)
+    if follow_up is None:
+        raise InspectionError("找不到该后续处置，可能已被删除：请刷新列表。")
+    # A transfer is closed by whoever handled it: the receiving department (X3) or the
+    # result's own department.
+    receiver = follow_up.to_department_id
+    if receiver is None or not _may_handle(session, receiver):
+        require_result_department(session, follow_up.result.department_id)
+    if follow_up.status == FollowUpStatus.CLOSED:
+        raise InspectionError("该后续处置已办结。")
+    if closed_on < follow_up.result.entered_at.date():
+        raise InspectionError("办结日期不能早于检查结果的录入日期。")
+    follow_up.status = FollowUpStatus.CLOSED.value
+    follow_up.closed_on = closed_on
+    follow_up.closing_note = closing_note.strip()
+    audit.record(
+        session,
+        actor=actor,
+        action="follow_up.close",
+        entity_type="follow_up",
+        entity_id=follow_up.id,
+        summary=f"后续处置 #{follow_up.id} 办结（{closed_on}）",
+        before={"status": FollowUpStatus.OPEN.value},
+        after={
+            "status": FollowUpStatus.CLOSED.value,
+            "closed_on": closed_on,
+            "closing_note": closing_note.strip(),
+            "late": follow_up.due_on is not None and closed_on > follow_up.due_on,
+        },
+    )
 
 
 def list_follow_ups(

@@ -28,6 +28,7 @@ from db.models import (
 from desktop.core.result_rules import RecordDraft, RecordItemEntry, validate_record
 from desktop.core.vocab import CheckMethod, TaskStatus
 from desktop.services.accounts import audit
+from desktop.services.common import Change
 from desktop.services.inspection.common import (
     InspectionError,
     record_of,
@@ -35,6 +36,7 @@ from desktop.services.inspection.common import (
     serving_officers,
     task_for_records,
 )
+from desktop.services.storage.work import UnitOfWork
 from desktop.services.tasks.targets import drawn_targets, source_draw
 
 
@@ -212,7 +214,7 @@ def load_record_form(database: Database, task_id: int, target_id: int) -> Record
 
 
 def save_record(
-    database: Database,
+    work: UnitOfWork,
     task_id: int,
     target_id: int,
     draft: RecordDraft,
@@ -221,82 +223,82 @@ def save_record(
     today: date,
 ) -> int:
     """Create or replace the target's record form; returns the record's id."""
-    with database.session() as session:
-        task = task_for_records(session, task_id)
-        require_in_task(session, task)
-        problems = validate_record(draft, is_joint=task.is_joint, today=today)
-        if problems:
-            raise InspectionError("记录表不能保存：\n" + "\n".join(problems))
-        drawn = drawn_targets(session, task).get(target_id)
-        if drawn is None:
-            raise InspectionError(f"该对象不在任务 {task.code} 的抽中名单中，不能填写记录表。")
-        record = record_of(session, task_id, target_id)
-        reason = _lock_reason(session, record)
-        if reason:
-            raise InspectionError(reason)
-        dates_reason = _dates_lock(session, task, record)
-        if (
-            record is not None
-            and dates_reason
-            and (draft.checked_on, draft.check_ended_on)
-            != (record.checked_on, record.check_ended_on)
-        ):
-            raise InspectionError(dates_reason)
-        departments = {
-            d.department.code: d.department_id for d in task.departments
-        }  # only the task's departments check (X2)
-        item_ids = dict(
-            session.execute(
-                select(ChecklistItem.code, ChecklistItem.id).where(
-                    ChecklistItem.id.in_([i.checklist_item_id for i in task.items])
-                )
-            ).all()
-        )
-        before = None
-        if record is None:
-            record = InspectionRecord(task_id=task_id, target_id=target_id)
-            session.add(record)
-        else:
-            before = _audit_view(record)
-        _apply(record, draft, drawn.group_no, actor)
-        record.items = [
-            RecordItem(
-                department_id=_known(departments, e.department_code, "本任务的参加部门"),
-                checklist_item_id=_known(item_ids, e.item_code, "本任务的检查事项")
-                if e.item_code
-                else None,
-                method=e.method,
-                findings=e.findings.strip(),
-                agency=e.agency.strip(),
+    work.changed(Change.RECORDS)
+    session = work.session
+    task = task_for_records(session, task_id)
+    require_in_task(session, task)
+    problems = validate_record(draft, is_joint=task.is_joint, today=today)
+    if problems:
+        raise InspectionError("记录表不能保存：\n" + "\n".join(problems))
+    drawn = drawn_targets(session, task).get(target_id)
+    if drawn is None:
+        raise InspectionError(f"该对象不在任务 {task.code} 的抽中名单中，不能填写记录表。")
+    record = record_of(session, task_id, target_id)
+    reason = _lock_reason(session, record)
+    if reason:
+        raise InspectionError(reason)
+    dates_reason = _dates_lock(session, task, record)
+    if (
+        record is not None
+        and dates_reason
+        and (draft.checked_on, draft.check_ended_on) != (record.checked_on, record.check_ended_on)
+    ):
+        raise InspectionError(dates_reason)
+    departments = {
+        d.department.code: d.department_id for d in task.departments
+    }  # only the task's departments check (X2)
+    item_ids = dict(
+        session.execute(
+            select(ChecklistItem.code, ChecklistItem.id).where(
+                ChecklistItem.id.in_([i.checklist_item_id for i in task.items])
             )
-            for e in draft.items
-        ]
-        session.flush()
-        target_name = session.get(Target, target_id)
+        ).all()
+    )
+    before = None
+    if record is None:
+        record = InspectionRecord(task_id=task_id, target_id=target_id)
+        session.add(record)
+    else:
+        before = _audit_view(record)
+    _apply(record, draft, drawn.group_no, actor)
+    record.items = [
+        RecordItem(
+            department_id=_known(departments, e.department_code, "本任务的参加部门"),
+            checklist_item_id=_known(item_ids, e.item_code, "本任务的检查事项")
+            if e.item_code
+            else None,
+            method=e.method,
+            findings=e.findings.strip(),
+            agency=e.agency.strip(),
+        )
+        for e in draft.items
+    ]
+    session.flush()
+    target_name = session.get(Target, target_id)
+    audit.record(
+        session,
+        actor=actor,
+        action="record.save" if before else "record.create",
+        entity_type="inspection_record",
+        entity_id=record.id,
+        summary=f"{task.code} {target_name.name if target_name else target_id} 检查记录表"
+        + ("修改" if before else "录入"),
+        before=before,
+        after=_audit_view(record),
+    )
+    if task.status == TaskStatus.DRAWN:
+        task.status = TaskStatus.INSPECTING.value
         audit.record(
             session,
             actor=actor,
-            action="record.save" if before else "record.create",
-            entity_type="inspection_record",
-            entity_id=record.id,
-            summary=f"{task.code} {target_name.name if target_name else target_id} 检查记录表"
-            + ("修改" if before else "录入"),
-            before=before,
-            after=_audit_view(record),
+            action="task.status",
+            entity_type="task",
+            entity_id=task.id,
+            summary=f"{task.code} 状态：已抽取 → 检查中（录入第一份检查记录）",
+            before={"status": TaskStatus.DRAWN.value},
+            after={"status": TaskStatus.INSPECTING.value},
         )
-        if task.status == TaskStatus.DRAWN:
-            task.status = TaskStatus.INSPECTING.value
-            audit.record(
-                session,
-                actor=actor,
-                action="task.status",
-                entity_type="task",
-                entity_id=task.id,
-                summary=f"{task.code} 状态：已抽取 → 检查中（录入第一份检查记录）",
-                before={"status": TaskStatus.DRAWN.value},
-                after={"status": TaskStatus.INSPECTING.value},
-            )
-        return record.id
+    return record.id
 
 
 def _known(ids: dict[str, int], code: str, what: str) -> int:

@@ -52,8 +52,8 @@ def _record(session: Session, record_id: int) -> InspectionRecord:
     return record
 
 
-def _is_late(database: Database, record: InspectionRecord, when: date) -> bool:
-    due = result_due(load_calendar(database), record.check_ended_on)
+def _is_late(session: Session, record: InspectionRecord, when: date) -> bool:
+    due = result_due(load_calendar(session), record.check_ended_on)
     return due is not None and when > due.due
 
 
@@ -78,7 +78,7 @@ def _fill(result: Result, draft: ResultDraft) -> None:
 
 
 def enter_result(
-    database: Database,
+    work: UnitOfWork,
     record_id: int,
     department_code: str,
     item_code: str | None,
@@ -88,86 +88,84 @@ def enter_result(
     now: datetime,
 ) -> int:
     """Enter (or re-enter, while unpublished) a department's result for one item."""
-    with database.session() as session:
-        record = _record(session, record_id)
-        task = task_for_records(session, record.task_id)
-        if record.check_ended_on is None:
-            raise InspectionError(
-                "请先在记录表中填写检查结束日期：结果在检查结束后录入，"
-                "20 个工作日的期限从这一天起算（X2）。"
-            )
-        problems = validate_result(
-            draft,
-            late=_is_late(database, record, now.date()),
-            target_reached=record.target_reached,
+    work.changed(Change.RECORDS)
+    session = work.session
+    record = _record(session, record_id)
+    task = task_for_records(session, record.task_id)
+    if record.check_ended_on is None:
+        raise InspectionError(
+            "请先在记录表中填写检查结束日期：结果在检查结束后录入，"
+            "20 个工作日的期限从这一天起算（X2）。"
         )
-        if problems:
-            raise InspectionError("检查结果不能保存：\n" + "\n".join(problems))
-        department = session.scalar(select(Department).where(Department.code == department_code))
-        if department is None or department.id not in {d.department_id for d in task.departments}:
-            raise InspectionError(
-                f"部门“{department_code}”不参加任务 {task.code}，不能录入其结果。"
-            )
-        require_result_department(session, department.id)
-        item_id = None
-        if item_code is not None:
-            item_id = session.scalar(
-                select(ChecklistItem.id).where(
-                    ChecklistItem.code == item_code,
-                    ChecklistItem.id.in_([i.checklist_item_id for i in task.items]),
-                )
-            )
-            if item_id is None:
-                raise InspectionError(f"事项“{item_code}”不属于任务 {task.code}。")
-        if (department.id, item_id) not in slot_keys(session, [task.id]).get(task.id, []):
-            raise InspectionError(
-                f"{department.name}不检查这一事项：谁检查、谁录入（X2），"
-                "请由负责该事项的部门录入结果。"
-            )
-        entries = list(
-            session.scalars(
-                select(Result).where(
-                    Result.record_id == record.id,
-                    Result.department_id == department.id,
-                    Result.checklist_item_id.is_(None)
-                    if item_id is None
-                    else Result.checklist_item_id == item_id,
-                )
+    problems = validate_result(
+        draft,
+        late=_is_late(session, record, now.date()),
+        target_reached=record.target_reached,
+    )
+    if problems:
+        raise InspectionError("检查结果不能保存：\n" + "\n".join(problems))
+    department = session.scalar(select(Department).where(Department.code == department_code))
+    if department is None or department.id not in {d.department_id for d in task.departments}:
+        raise InspectionError(f"部门“{department_code}”不参加任务 {task.code}，不能录入其结果。")
+    require_result_department(session, department.id)
+    item_id = None
+    if item_code is not None:
+        item_id = session.scalar(
+            select(ChecklistItem.id).where(
+                ChecklistItem.code == item_code,
+                ChecklistItem.id.in_([i.checklist_item_id for i in task.items]),
             )
         )
-        in_force = current_results(entries)
-        existing = in_force[-1] if in_force else None
-        if existing is not None and existing.corrects_id is not None:
-            raise InspectionError(
-                "这是经部门负责人签批的更正记录，不能直接修改（X5）：如仍有错误，请再次更正。"
-            )
-        if existing is not None and existing.published_at is not None:
-            raise InspectionError(
-                "该结果已公示，不能修改（X5）：确有错误的，请选择“更正”，写明理由并经部门负责人签批。"
-            )
-        before = _view(existing) if existing else None
-        result = existing or Result(
-            record_id=record.id, department_id=department.id, checklist_item_id=item_id
+        if item_id is None:
+            raise InspectionError(f"事项“{item_code}”不属于任务 {task.code}。")
+    if (department.id, item_id) not in slot_keys(session, [task.id]).get(task.id, []):
+        raise InspectionError(
+            f"{department.name}不检查这一事项：谁检查、谁录入（X2），请由负责该事项的部门录入结果。"
         )
-        _fill(result, draft)
-        result.entered_at = now
-        result.entered_by = actor
-        session.add(result)
-        session.flush()
-        target = session.get(Target, record.target_id)
-        audit.record(
-            session,
-            actor=actor,
-            action="result.save" if before else "result.enter",
-            entity_type="result",
-            entity_id=result.id,
-            summary=f"{task.code} {target.name if target else ''} {department.name}："
-            f"{label(draft.category, 'ResultCategory')}",
-            before=before,
-            after=_view(result),
-            at=now,
+    entries = list(
+        session.scalars(
+            select(Result).where(
+                Result.record_id == record.id,
+                Result.department_id == department.id,
+                Result.checklist_item_id.is_(None)
+                if item_id is None
+                else Result.checklist_item_id == item_id,
+            )
         )
-        return result.id
+    )
+    in_force = current_results(entries)
+    existing = in_force[-1] if in_force else None
+    if existing is not None and existing.corrects_id is not None:
+        raise InspectionError(
+            "这是经部门负责人签批的更正记录，不能直接修改（X5）：如仍有错误，请再次更正。"
+        )
+    if existing is not None and existing.published_at is not None:
+        raise InspectionError(
+            "该结果已公示，不能修改（X5）：确有错误的，请选择“更正”，写明理由并经部门负责人签批。"
+        )
+    before = _view(existing) if existing else None
+    result = existing or Result(
+        record_id=record.id, department_id=department.id, checklist_item_id=item_id
+    )
+    _fill(result, draft)
+    result.entered_at = now
+    result.entered_by = actor
+    session.add(result)
+    session.flush()
+    target = session.get(Target, record.target_id)
+    audit.record(
+        session,
+        actor=actor,
+        action="result.save" if before else "result.enter",
+        entity_type="result",
+        entity_id=result.id,
+        summary=f"{task.code} {target.name if target else ''} {department.name}："
+        f"{label(draft.category, 'ResultCategory')}",
+        before=before,
+        after=_view(result),
+        at=now,
+    )
+    return result.id
 
 
 @dataclass(frozen=True)
@@ -263,7 +261,7 @@ def mark_published(
 
 
 def correct_result(
-    database: Database,
+    work: UnitOfWork,
     result_id: int,
     draft: ResultDraft,
     *,
@@ -275,62 +273,63 @@ def correct_result(
 ) -> int:
     """X5: a new entry that corrects a published result; the old one stays as it was.
     The correction is published at once on *channel*, where the corrected one was."""
+    work.changed(Change.RECORDS)
     problems = validate_correction(reason, signed_off_by) + validate_result(draft, late=False)
     if problems:
         raise InspectionError("更正不能保存：\n" + "\n".join(problems))
-    with database.session() as session:
-        old = session.get(Result, result_id)
-        if old is None:
-            raise InspectionError("找不到要更正的结果，可能已被删除：请刷新列表。")
-        require_result_department(session, old.department_id)
-        if old.published_at is None and old.corrects_id is None:
-            raise InspectionError("该结果尚未公示，可直接修改，无需更正。")
-        if session.scalar(select(Result.id).where(Result.corrects_id == old.id)) is not None:
-            raise InspectionError("该结果已有更正记录：请对最新的一条进行更正。")
-        task = session.get(Task, old.record.task_id)
-        # A package being written now must show this correction, or not be registered.
-        guard(session, published_results_fact(old.record.task_id), now)
-        new = Result(
-            record_id=old.record_id,
-            department_id=old.department_id,
-            checklist_item_id=old.checklist_item_id,
-            corrects_id=old.id,
-            correction_reason=reason.strip(),
-            signed_off_by=signed_off_by.strip(),
-            entered_at=now,
-            entered_by=actor,
-        )
-        _fill(new, draft)
-        # The public record must show the correction beside the entry it corrects, so a
-        # correction of a published result is published at once (unless kept back, X8).
-        if not new.not_for_disclosure:
-            new.published_at = now
-            new.published_by = actor
-            session.add(
-                Publication(
-                    kind=PublicationKind.RESULTS.value,
-                    ref_id=old.record.task_id,
-                    title=f"{task.title if task else ''}检查结果更正（1 条）",
-                    channel=channel.strip() or DEFAULT_CHANNEL,
-                    published_at=now,
-                    published_by=actor,
-                )
+    session = work.session
+    old = session.get(Result, result_id)
+    if old is None:
+        raise InspectionError("找不到要更正的结果，可能已被删除：请刷新列表。")
+    require_result_department(session, old.department_id)
+    if old.published_at is None and old.corrects_id is None:
+        raise InspectionError("该结果尚未公示，可直接修改，无需更正。")
+    if session.scalar(select(Result.id).where(Result.corrects_id == old.id)) is not None:
+        raise InspectionError("该结果已有更正记录：请对最新的一条进行更正。")
+    task = session.get(Task, old.record.task_id)
+    # A package being written now must show this correction, or not be registered.
+    guard(session, published_results_fact(old.record.task_id), now)
+    new = Result(
+        record_id=old.record_id,
+        department_id=old.department_id,
+        checklist_item_id=old.checklist_item_id,
+        corrects_id=old.id,
+        correction_reason=reason.strip(),
+        signed_off_by=signed_off_by.strip(),
+        entered_at=now,
+        entered_by=actor,
+    )
+    _fill(new, draft)
+    # The public record must show the correction beside the entry it corrects, so a
+    # correction of a published result is published at once (unless kept back, X8).
+    if not new.not_for_disclosure:
+        new.published_at = now
+        new.published_by = actor
+        session.add(
+            Publication(
+                kind=PublicationKind.RESULTS.value,
+                ref_id=old.record.task_id,
+                title=f"{task.title if task else ''}检查结果更正（1 条）",
+                channel=channel.strip() or DEFAULT_CHANNEL,
+                published_at=now,
+                published_by=actor,
             )
-        session.add(new)
-        session.flush()
-        audit.record(
-            session,
-            actor=actor,
-            action="result.correct",
-            entity_type="result",
-            entity_id=new.id,
-            summary=f"更正检查结果 #{old.id}：{label(old.category, 'ResultCategory')} → "
-            f"{label(new.category, 'ResultCategory')}（{signed_off_by.strip()}签批）",
-            before=_view(old),
-            after={**_view(new), "reason": reason.strip(), "signed_off_by": signed_off_by},
-            at=now,
         )
-        return new.id
+    session.add(new)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="result.correct",
+        entity_type="result",
+        entity_id=new.id,
+        summary=f"更正检查结果 #{old.id}：{label(old.category, 'ResultCategory')} → "
+        f"{label(new.category, 'ResultCategory')}（{signed_off_by.strip()}签批）",
+        before=_view(old),
+        after={**_view(new), "reason": reason.strip(), "signed_off_by": signed_off_by},
+        at=now,
+    )
+    return new.id
 
 
 @dataclass(frozen=True)

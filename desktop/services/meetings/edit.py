@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -29,6 +29,8 @@ from desktop.core.vocab import Attendance, DecisionStatus, DocumentStatus, Meeti
 from desktop.core.vocab import label as vocab_label
 from desktop.services.accounts import audit
 from desktop.services.accounts.access import require
+from desktop.services.common import Change
+from desktop.services.storage.work import UnitOfWork
 
 # Roles one person holds at a time; deputies may be several, so a new deputy ends nobody.
 SINGLE_HOLDER = {MeetingRole.CONVENER, MeetingRole.OFFICE_DIRECTOR}
@@ -101,54 +103,55 @@ def validate_role_change(change: RoleChange) -> list[str]:
     return problems
 
 
-def change_role(database: Database, change: RoleChange, *, actor: str) -> int:
+def change_role(work: UnitOfWork, change: RoleChange, *, actor: str) -> int:
     """Record a new holder of a role, ending the previous one the day before (M1, M2)."""
+    work.changed(Change.MEETINGS)
     problems = validate_role_change(change)
     if problems:
         raise MeetingError("".join(problems))
-    with database.session() as session:
-        require(session, Permission.EDIT_MEETING)
-        department = _department(session, change.department_code)
-        ended = [
-            r
-            for r in _holders(session, change.role, department)
-            if change.role in SINGLE_HOLDER | PER_DEPARTMENT or r.id == change.replaces_id
-        ]
-        for previous in ended:
-            if previous.start_date > change.start_date:
-                raise MeetingError(
-                    f"{previous.person_name}自 {previous.start_date} 起任职，"
-                    "新任职的起始日期不能早于此日期。"
-                )
-            previous.end_date = change.start_date
-        decided_by = change.decided_by.strip()
-        if change.role == MeetingRole.LIAISON and not decided_by:
-            decided_by = OFFICE_FILING
-        values = asdict(change)
-        for key in ("department_code", "replaces_id"):
-            values.pop(key)
-        values.update(
-            role=change.role.value,
-            person_name=change.person_name.strip(),
-            decided_by=decided_by,
-            department_id=department.id if department else None,
-        )
-        assignment = MeetingRoleAssignment(**values)
-        session.add(assignment)
-        session.flush()
-        where = department.name if department else change.organisation
-        audit.record(
-            session,
-            actor=actor,
-            action="meeting.role_change",
-            entity_type="meeting_role",
-            entity_id=assignment.id,
-            summary=f"{where}{vocab_label(change.role)}：{change.person_name}"
-            + (f"（接替{'、'.join(p.person_name for p in ended)}）" if ended else ""),
-            before=[{"id": p.id, "person": p.person_name} for p in ended],
-            after={"person": change.person_name, "decided_by": decided_by},
-        )
-        return assignment.id
+    session = work.session
+    require(session, Permission.EDIT_MEETING)
+    department = _department(session, change.department_code)
+    ended = [
+        r
+        for r in _holders(session, change.role, department)
+        if change.role in SINGLE_HOLDER | PER_DEPARTMENT or r.id == change.replaces_id
+    ]
+    for previous in ended:
+        if previous.start_date > change.start_date:
+            raise MeetingError(
+                f"{previous.person_name}自 {previous.start_date} 起任职，"
+                "新任职的起始日期不能早于此日期。"
+            )
+        previous.end_date = change.start_date
+    decided_by = change.decided_by.strip()
+    if change.role == MeetingRole.LIAISON and not decided_by:
+        decided_by = OFFICE_FILING
+    values = asdict(change)
+    for key in ("department_code", "replaces_id"):
+        values.pop(key)
+    values.update(
+        role=change.role.value,
+        person_name=change.person_name.strip(),
+        decided_by=decided_by,
+        department_id=department.id if department else None,
+    )
+    assignment = MeetingRoleAssignment(**values)
+    session.add(assignment)
+    session.flush()
+    where = department.name if department else change.organisation
+    audit.record(
+        session,
+        actor=actor,
+        action="meeting.role_change",
+        entity_type="meeting_role",
+        entity_id=assignment.id,
+        summary=f"{where}{vocab_label(change.role)}：{change.person_name}"
+        + (f"（接替{'、'.join(p.person_name for p in ended)}）" if ended else ""),
+        before=[{"id": p.id, "person": p.person_name} for p in ended],
+        after={"person": change.person_name, "decided_by": decided_by},
+    )
+    return assignment.id
 
 
 def _department(session: Session, code: str | None) -> Department | None:
@@ -207,76 +210,77 @@ def minutes_issued(session: Session, meeting_id: int) -> Document | None:
 
 
 def save_meeting(
-    database: Database, draft: MeetingDraft, *, actor: str, meeting_id: int | None = None
+    work: UnitOfWork, draft: MeetingDraft, *, actor: str, meeting_id: int | None = None
 ) -> int:
     """Create a meeting, or replace the record of one whose minutes are not issued yet."""
-    require(database, Permission.EDIT_MEETING)
+    work.changed(Change.MEETINGS)
+    require(work.session, Permission.EDIT_MEETING)
     if meeting_id is not None:
-        with database.session() as session:
-            if minutes_issued(session, meeting_id) is not None:
-                raise MeetingError("该会议的纪要已印发，会议记录已冻结，不能再修改（M4）。")
+        session = work.session
+        if minutes_issued(session, meeting_id) is not None:
+            raise MeetingError("该会议的纪要已印发，会议记录已冻结，不能再修改（M4）。")
     problems = validate_meeting(draft)
     if problems:
         raise MeetingError("".join(problems))
-    with database.session() as session:
-        departments = {d.code: d for d in session.scalars(select(Department))}
-        unknown = [
-            c
-            for c in [a.department_code for a in draft.attendance]
-            + [d.responsible_code or "" for d in draft.decisions]
-            if c not in departments
-        ]
-        if unknown:
-            raise MeetingError(f"找不到单位代码：{'、'.join(unknown)}。请在成员单位中核对。")
-        agreed: set[int] = set()  # units that already agreed to the minutes keep agreeing
-        followed: dict[str, Decision] = {}  # decisions already followed up keep their state
-        was: dict[str, Any] = {}
-        if meeting_id is None:
-            meeting = Meeting(kind=draft.kind.value, title="", held_on=draft.held_on)
-            session.add(meeting)
-        else:
-            found = session.get(Meeting, meeting_id)
-            if found is None:
-                raise MeetingError("会议不存在，可能已被删除。")
-            if minutes_issued(session, meeting_id) is not None:  # issued meanwhile elsewhere
-                raise MeetingError("该会议的纪要已印发，会议记录已冻结，不能再修改（M4）。")
-            meeting = found
-            was = _meeting_fields(meeting)
-            agreed = {a.department_id for a in meeting.attendance if a.agreed_minutes}
-            followed = {d.text: d for d in meeting.decisions}
-            # Delete the old rows first: the unit of work would insert the new ones before
-            # deleting the old, and (meeting, department) is unique.
-            meeting.attendance.clear()
-            session.flush()
-        for name in ("kind", "title", "held_on", "place", "chair", "called_by", "agenda"):
-            value = getattr(draft, name)
-            setattr(meeting, name, value.strip() if isinstance(value, str) else value)
-        meeting.attendance = [
-            MeetingAttendance(
-                department_id=departments[a.department_code].id,
-                status=a.status.value,
-                names=a.names.strip(),
-                agreed_minutes=departments[a.department_code].id in agreed,
-            )
-            for a in draft.attendance
-        ]
-        meeting.decisions = [
-            _decision(n, d, departments[d.responsible_code or ""].id, followed.get(d.text.strip()))
-            for n, d in enumerate(draft.decisions, 1)
-        ]
+    session = work.session
+    departments = {d.code: d for d in session.scalars(select(Department))}
+    unknown = [
+        c
+        for c in [a.department_code for a in draft.attendance]
+        + [d.responsible_code or "" for d in draft.decisions]
+        if c not in departments
+    ]
+    if unknown:
+        raise MeetingError(f"找不到单位代码：{'、'.join(unknown)}。请在成员单位中核对。")
+    agreed: set[int] = set()  # units that already agreed to the minutes keep agreeing
+    followed: dict[str, Decision] = {}  # decisions already followed up keep their state
+    was: dict[str, Any] = {}
+    if meeting_id is None:
+        meeting = Meeting(kind=draft.kind.value, title="", held_on=draft.held_on)
+        session.add(meeting)
+    else:
+        found = session.get(Meeting, meeting_id)
+        if found is None:
+            raise MeetingError("会议不存在，可能已被删除。")
+        if minutes_issued(session, meeting_id) is not None:  # issued meanwhile elsewhere
+            raise MeetingError("该会议的纪要已印发，会议记录已冻结，不能再修改（M4）。")
+        meeting = found
+        was = _meeting_fields(meeting)
+        agreed = {a.department_id for a in meeting.attendance if a.agreed_minutes}
+        followed = {d.text: d for d in meeting.decisions}
+        # Delete the old rows first: the unit of work would insert the new ones before
+        # deleting the old, and (meeting, department) is unique.
+        meeting.attendance.clear()
         session.flush()
-        before, after = audit.changed_fields(was, _meeting_fields(meeting))
-        audit.record(
-            session,
-            actor=actor,
-            action="meeting.create" if meeting_id is None else "meeting.update",
-            entity_type="meeting",
-            entity_id=meeting.id,
-            summary=f"{draft.held_on} {draft.title}",
-            before=before or None,
-            after=after,
+    for name in ("kind", "title", "held_on", "place", "chair", "called_by", "agenda"):
+        value = getattr(draft, name)
+        setattr(meeting, name, value.strip() if isinstance(value, str) else value)
+    meeting.attendance = [
+        MeetingAttendance(
+            department_id=departments[a.department_code].id,
+            status=a.status.value,
+            names=a.names.strip(),
+            agreed_minutes=departments[a.department_code].id in agreed,
         )
-        return meeting.id
+        for a in draft.attendance
+    ]
+    meeting.decisions = [
+        _decision(n, d, departments[d.responsible_code or ""].id, followed.get(d.text.strip()))
+        for n, d in enumerate(draft.decisions, 1)
+    ]
+    session.flush()
+    before, after = audit.changed_fields(was, _meeting_fields(meeting))
+    audit.record(
+        session,
+        actor=actor,
+        action="meeting.create" if meeting_id is None else "meeting.update",
+        entity_type="meeting",
+        entity_id=meeting.id,
+        summary=f"{draft.held_on} {draft.title}",
+        before=before or None,
+        after=after,
+    )
+    return meeting.id
 
 
 def _meeting_fields(meeting: Meeting) -> dict[str, Any]:
@@ -308,37 +312,38 @@ def _decision(
 
 
 def complete_decision(
-    database: Database, decision_id: int, *, done_on: date, note: str, actor: str
+    work: UnitOfWork, decision_id: int, *, done_on: date, note: str, actor: str
 ) -> None:
     """M5: a decision followed up until done."""
-    with database.session() as session:
-        require(session, Permission.EDIT_MEETING)
-        decision = session.get(Decision, decision_id)
-        if decision is None:
-            raise MeetingError("议定事项不存在。")
-        if not note.strip():
-            raise MeetingError("请写明办理结果（如：已于某日印发某文件）。")
-        if done_on < decision.meeting.held_on:
-            raise MeetingError("办结日期不能早于会议日期。")
-        before = {
-            "status": decision.status,
-            "done_on": decision.done_on.isoformat() if decision.done_on else "",
-            "note": decision.follow_up_note,
-        }
-        decision.status = DecisionStatus.DONE.value
-        decision.done_on = done_on
-        decision.follow_up_note = note.strip()
-        audit.record(
-            session,
-            actor=actor,
-            action="meeting.decision_done",
-            entity_type="decision",
-            entity_id=decision.id,
-            summary=f"议定事项办结：{decision.text[:40]}",
-            before=before,
-            after={"status": decision.status, "done_on": done_on.isoformat(), "note": note.strip()},
-            at=datetime.now(),
-        )
+    work.changed(Change.MEETINGS)
+    session = work.session
+    require(session, Permission.EDIT_MEETING)
+    decision = session.get(Decision, decision_id)
+    if decision is None:
+        raise MeetingError("议定事项不存在。")
+    if not note.strip():
+        raise MeetingError("请写明办理结果（如：已于某日印发某文件）。")
+    if done_on < decision.meeting.held_on:
+        raise MeetingError("办结日期不能早于会议日期。")
+    before = {
+        "status": decision.status,
+        "done_on": decision.done_on.isoformat() if decision.done_on else "",
+        "note": decision.follow_up_note,
+    }
+    decision.status = DecisionStatus.DONE.value
+    decision.done_on = done_on
+    decision.follow_up_note = note.strip()
+    audit.record(
+        session,
+        actor=actor,
+        action="meeting.decision_done",
+        entity_type="decision",
+        entity_id=decision.id,
+        summary=f"议定事项办结：{decision.text[:40]}",
+        before=before,
+        after={"status": decision.status, "done_on": done_on.isoformat(), "note": note.strip()},
+        at=work.now,
+    )
 
 
 def plenary_warnings(database: Database, today: date) -> list[str]:

@@ -21,6 +21,7 @@ from db.models import Document
 from desktop.core.roles import Permission
 from desktop.core.vocab import DocumentStatus, DocumentType, label
 from desktop.services.accounts.access import require
+from desktop.services.common import Change
 from desktop.services.draws.documents import render_draw_document
 from desktop.services.meetings.minutes import render_minutes
 from desktop.services.meetings.notices import render_notice
@@ -32,6 +33,7 @@ from desktop.services.office.register import (
     safe_file_name,
 )
 from desktop.services.storage.files import write_file
+from desktop.services.storage.work import UnitOfWork
 from desktop.services.tasks.scheme import render_scheme
 
 RENDERERS: dict[str, Renderer] = {
@@ -77,23 +79,25 @@ def export_document(database: Database, document_id: int, path: Path) -> Path:
 
 
 def issue_notice(
-    database: Database, document_id: int, *, signed_off_by: str, issued_on: date, actor: str
+    work: UnitOfWork, document_id: int, *, signed_off_by: str, issued_on: date, actor: str
 ) -> str:
-    profile = get_profile(database)
-    with database.session() as session:
-        require(session, Permission.EDIT_MEETING)
-        doc = session.get(Document, document_id)
-        if doc is None:
-            raise DocumentError("公文不存在，可能已被删除。")
-        if doc.doc_type == DocumentType.MINUTES:
-            raise DocumentError("会议纪要须经出席单位同意、召集人签发，请在会议中印发。")
-        issue_in_session(
-            session,
-            doc,
-            render=render,
-            profile=profile,
-            signed_off_by=signed_off_by,
-            issued_on=issued_on,
-            actor=actor,
-        )
-        return doc.doc_number
+    work.changed(Change.DOCUMENTS)
+    profile = get_profile(work.session)
+    session = work.session
+    require(session, Permission.EDIT_MEETING)
+    doc = session.get(Document, document_id)
+    if doc is None:
+        raise DocumentError("公文不存在，可能已被删除。")
+    if doc.doc_type == DocumentType.MINUTES:
+        raise DocumentError("会议纪要须经出席单位同意、召集人签发，请在会议中印发。")
+    issue_in_session(
+        session,
+        doc,
+        render=render,
+        profile=profile,
+        signed_off_by=signed_off_by,
+        issued_on=issued_on,
+        actor=actor,
+        at=work.now,
+    )
+    return doc.doc_number

@@ -21,8 +21,10 @@ from desktop.documents.official import chinese_date
 from desktop.documents.tables import Imprint
 from desktop.services.accounts import audit
 from desktop.services.accounts.access import require
+from desktop.services.common import Change
 from desktop.services.office.profile import OfficeProfile, get_profile
 from desktop.services.office.register import DocumentError, add_draft, body_of, issue_in_session
+from desktop.services.storage.work import UnitOfWork
 
 MEMBERS = "联席会议各成员单位"
 SIGNERS = (MeetingRole.CONVENER, MeetingRole.DEPUTY_CONVENER)
@@ -83,25 +85,26 @@ def draft_text(meeting: Meeting) -> str:
     return "\n".join(lines)
 
 
-def draft_minutes(database: Database, meeting_id: int, *, actor: str) -> int:
+def draft_minutes(work: UnitOfWork, meeting_id: int, *, actor: str) -> int:
     """The meeting's minutes document, drafted from the meeting the first time."""
-    with database.session() as session:
-        require(session, Permission.EDIT_MEETING)
-        meeting = _meeting(session, meeting_id)
-        existing = minutes_of(session, meeting_id)
-        if existing is not None:
-            return existing.id
-        doc = Document(
-            doc_type=DocumentType.MINUTES.value,
-            year=meeting.held_on.year,
-            title=f"{meeting.title}纪要",
-            status=DocumentStatus.DRAFT.value,
-            body=json.dumps({"text": draft_text(meeting)}, ensure_ascii=False),
-            recipients=MEMBERS,
-            meeting_id=meeting_id,
-        )
-        summary = f"起草纪要：{doc.title}"
-        return add_draft(session, doc, actor=actor, action="minutes.draft", summary=summary)
+    work.changed(Change.DOCUMENTS)
+    session = work.session
+    require(session, Permission.EDIT_MEETING)
+    meeting = _meeting(session, meeting_id)
+    existing = minutes_of(session, meeting_id)
+    if existing is not None:
+        return existing.id
+    doc = Document(
+        doc_type=DocumentType.MINUTES.value,
+        year=meeting.held_on.year,
+        title=f"{meeting.title}纪要",
+        status=DocumentStatus.DRAFT.value,
+        body=json.dumps({"text": draft_text(meeting)}, ensure_ascii=False),
+        recipients=MEMBERS,
+        meeting_id=meeting_id,
+    )
+    summary = f"起草纪要：{doc.title}"
+    return add_draft(session, doc, actor=actor, action="minutes.draft", summary=summary)
 
 
 def agreements(database: Database, meeting_id: int) -> list[AgreementRow]:
@@ -120,34 +123,33 @@ def agreements(database: Database, meeting_id: int) -> list[AgreementRow]:
 
 
 def record_agreement(
-    database: Database, meeting_id: int, department_codes: list[str], *, actor: str
+    work: UnitOfWork, meeting_id: int, department_codes: list[str], *, actor: str
 ) -> None:
     """Units that attended say they agree to the draft minutes (M4)."""
-    with database.session() as session:
-        require(session, Permission.EDIT_MEETING)
-        meeting = _meeting(session, meeting_id)
-        doc = minutes_of(session, meeting_id)
-        if doc is not None and doc.status == DocumentStatus.ISSUED:
-            raise DocumentError("纪要已印发，不能再登记意见。")
-        present = {
-            a.department.code: a for a in meeting.attendance if a.status == Attendance.PRESENT
-        }
-        unknown = [c for c in department_codes if c not in present]
-        if unknown:
-            raise DocumentError(f"只有出席会议的单位才能同意纪要：{'、'.join(unknown)} 未出席。")
-        agreed_before = sorted(code for code, a in present.items() if a.agreed_minutes)
-        for code in department_codes:
-            present[code].agreed_minutes = True
-        audit.record(
-            session,
-            actor=actor,
-            action="minutes.agree",
-            entity_type="meeting",
-            entity_id=meeting_id,
-            summary=f"纪要经 {len(department_codes)} 个出席单位同意",
-            before={"agreed": agreed_before},
-            after={"agreed": sorted(set(agreed_before) | set(department_codes))},
-        )
+    work.changed(Change.MEETINGS | Change.DOCUMENTS)  # the draft shows who agreed
+    session = work.session
+    require(session, Permission.EDIT_MEETING)
+    meeting = _meeting(session, meeting_id)
+    doc = minutes_of(session, meeting_id)
+    if doc is not None and doc.status == DocumentStatus.ISSUED:
+        raise DocumentError("纪要已印发，不能再登记意见。")
+    present = {a.department.code: a for a in meeting.attendance if a.status == Attendance.PRESENT}
+    unknown = [c for c in department_codes if c not in present]
+    if unknown:
+        raise DocumentError(f"只有出席会议的单位才能同意纪要：{'、'.join(unknown)} 未出席。")
+    agreed_before = sorted(code for code, a in present.items() if a.agreed_minutes)
+    for code in department_codes:
+        present[code].agreed_minutes = True
+    audit.record(
+        session,
+        actor=actor,
+        action="minutes.agree",
+        entity_type="meeting",
+        entity_id=meeting_id,
+        summary=f"纪要经 {len(department_codes)} 个出席单位同意",
+        before={"agreed": agreed_before},
+        after={"agreed": sorted(set(agreed_before) | set(department_codes))},
+    )
 
 
 def signers(session: Session, on: date) -> list[str]:
@@ -163,44 +165,46 @@ def signers(session: Session, on: date) -> list[str]:
 
 
 def issue_minutes(
-    database: Database, document_id: int, *, signed_off_by: str, issued_on: date, actor: str
+    work: UnitOfWork, document_id: int, *, signed_off_by: str, issued_on: date, actor: str
 ) -> str:
     """Sign off and issue; returns the document number. Every attending unit must have
     agreed and the signer must be the convener or a deputy convener (M4)."""
-    profile = get_profile(database)
-    with database.session() as session:
-        require(session, Permission.EDIT_MEETING)
-        doc = session.get(Document, document_id)
-        if doc is None or doc.doc_type != DocumentType.MINUTES or doc.meeting_id is None:
-            raise DocumentError("这不是一份会议纪要。")
-        meeting = _meeting(session, doc.meeting_id)
-        waiting = [
-            a.department.name
-            for a in meeting.attendance
-            if a.status == Attendance.PRESENT and not a.agreed_minutes
-        ]
-        if waiting:
-            raise DocumentError(
-                f"还有 {len(waiting)} 个出席单位未同意纪要（M4）：{'、'.join(waiting)}。"
-                "请各单位确认后再签发。"
-            )
-        allowed = signers(session, issued_on)
-        if signed_off_by.strip() not in allowed:
-            raise DocumentError(
-                f"纪要须由召集人或副召集人签发（M4）：{'、'.join(allowed) or '尚未登记召集人'}。"
-            )
-        if issued_on < meeting.held_on:
-            raise DocumentError("印发日期不能早于会议日期。")
-        issue_in_session(
-            session,
-            doc,
-            render=render_minutes,
-            profile=profile,
-            signed_off_by=signed_off_by,
-            issued_on=issued_on,
-            actor=actor,
+    work.changed(Change.DOCUMENTS | Change.MEETINGS)
+    profile = get_profile(work.session)
+    session = work.session
+    require(session, Permission.EDIT_MEETING)
+    doc = session.get(Document, document_id)
+    if doc is None or doc.doc_type != DocumentType.MINUTES or doc.meeting_id is None:
+        raise DocumentError("这不是一份会议纪要。")
+    meeting = _meeting(session, doc.meeting_id)
+    waiting = [
+        a.department.name
+        for a in meeting.attendance
+        if a.status == Attendance.PRESENT and not a.agreed_minutes
+    ]
+    if waiting:
+        raise DocumentError(
+            f"还有 {len(waiting)} 个出席单位未同意纪要（M4）：{'、'.join(waiting)}。"
+            "请各单位确认后再签发。"
         )
-        return doc.doc_number
+    allowed = signers(session, issued_on)
+    if signed_off_by.strip() not in allowed:
+        raise DocumentError(
+            f"纪要须由召集人或副召集人签发（M4）：{'、'.join(allowed) or '尚未登记召集人'}。"
+        )
+    if issued_on < meeting.held_on:
+        raise DocumentError("印发日期不能早于会议日期。")
+    issue_in_session(
+        session,
+        doc,
+        render=render_minutes,
+        profile=profile,
+        signed_off_by=signed_off_by,
+        issued_on=issued_on,
+        actor=actor,
+        at=work.now,
+    )
+    return doc.doc_number
 
 
 def _names(meeting: Meeting, status: Attendance) -> list[str]:

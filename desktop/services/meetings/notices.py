@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
 
 from sqlalchemy.orm import Session
 
@@ -19,9 +18,11 @@ from desktop.documents.blocks import blocks_from_text, placeholders, render_temp
 from desktop.documents.official import chinese_date
 from desktop.services.accounts import audit
 from desktop.services.accounts.access import require
+from desktop.services.common import Change
 from desktop.services.office.letterhead import render_office_document
 from desktop.services.office.profile import OfficeProfile, get_profile
 from desktop.services.office.register import DocumentError, add_draft, body_of
+from desktop.services.storage.work import UnitOfWork
 
 TEMPLATE_KEY = settings.NOTICE_TEMPLATE.key
 # The notice that issues the annual plan, as a county office writes it. The office edits
@@ -66,8 +67,9 @@ def notice_template(database: Database) -> dict[str, str]:
 _TEMPLATE_PARTS = {"title": "标题", "addressee": "主送", "text": "正文", "attachments": "附件"}
 
 
-def save_notice_template(database: Database, template: dict[str, str], *, actor: str) -> None:
+def save_notice_template(work: UnitOfWork, template: dict[str, str], *, actor: str) -> None:
     """Keep the office's own wording; a placeholder the program cannot fill is refused."""
+    work.changed(Change.DOCUMENTS)
     unknown = sorted(
         {p for part in template.values() for p in placeholders(part)} - set(KNOWN_PLACEHOLDERS)
     )
@@ -76,23 +78,23 @@ def save_notice_template(database: Database, template: dict[str, str], *, actor:
             f"模板中有程序不认识的占位符：{'、'.join('{' + u + '}' for u in unknown)}。"
             f"可用的占位符：{'、'.join('{' + k + '}' for k in KNOWN_PLACEHOLDERS)}。"
         )
-    with database.session() as session:
-        require(session, Permission.EDIT_MEETING)
-        setting = session.get(AppSetting, TEMPLATE_KEY)
-        was = {**DEFAULT_TEMPLATE, **(json.loads(setting.value) if setting else {})}
-        before, after = audit.changed_fields(was, {**DEFAULT_TEMPLATE, **template})
-        parts = "、".join(_TEMPLATE_PARTS.get(k, k) for k in after)
-        session.merge(AppSetting(key=TEMPLATE_KEY, value=json.dumps(template, ensure_ascii=False)))
-        audit.record(
-            session,
-            actor=actor,
-            action="template.save",
-            entity_type="setting",
-            entity_id=TEMPLATE_KEY,
-            summary=f"修改通知模板：{parts or '未改动'}",
-            before=before,
-            after=after,
-        )
+    session = work.session
+    require(session, Permission.EDIT_MEETING)
+    setting = session.get(AppSetting, TEMPLATE_KEY)
+    was = {**DEFAULT_TEMPLATE, **(json.loads(setting.value) if setting else {})}
+    before, after = audit.changed_fields(was, {**DEFAULT_TEMPLATE, **template})
+    parts = "、".join(_TEMPLATE_PARTS.get(k, k) for k in after)
+    session.merge(AppSetting(key=TEMPLATE_KEY, value=json.dumps(template, ensure_ascii=False)))
+    audit.record(
+        session,
+        actor=actor,
+        action="template.save",
+        entity_type="setting",
+        entity_id=TEMPLATE_KEY,
+        summary=f"修改通知模板：{parts or '未改动'}",
+        before=before,
+        after=after,
+    )
 
 
 def draft_from_template(database: Database, values: dict[str, str]) -> NoticeDraft:
@@ -139,27 +141,28 @@ def meeting_notice_draft(database: Database, meeting_id: int) -> NoticeDraft:
         )
 
 
-def create_notice(database: Database, draft: NoticeDraft, *, actor: str) -> int:
+def create_notice(work: UnitOfWork, draft: NoticeDraft, *, actor: str) -> int:
+    work.changed(Change.DOCUMENTS)
     if not draft.title.strip() or not draft.text.strip():
         raise DocumentError("请填写通知的标题和正文。")
-    with database.session() as session:
-        require(session, Permission.EDIT_MEETING)
-        doc = Document(
-            doc_type=draft.doc_type.value,
-            year=date.today().year,
-            title=draft.title.strip(),
-            status=DocumentStatus.DRAFT.value,
-            body=json.dumps(
-                {"text": draft.text.strip(), "attachments": list(draft.attachments)},
-                ensure_ascii=False,
-            ),
-            recipients=draft.addressee.strip(),
-            copy_to=draft.copy_to.strip(),
-            meeting_id=draft.meeting_id,
-            plan_id=draft.plan_id,
-        )
-        summary = f"起草{label(draft.doc_type)}：{doc.title}"
-        return add_draft(session, doc, actor=actor, action="document.draft", summary=summary)
+    session = work.session
+    require(session, Permission.EDIT_MEETING)
+    doc = Document(
+        doc_type=draft.doc_type.value,
+        year=work.now.year,
+        title=draft.title.strip(),
+        status=DocumentStatus.DRAFT.value,
+        body=json.dumps(
+            {"text": draft.text.strip(), "attachments": list(draft.attachments)},
+            ensure_ascii=False,
+        ),
+        recipients=draft.addressee.strip(),
+        copy_to=draft.copy_to.strip(),
+        meeting_id=draft.meeting_id,
+        plan_id=draft.plan_id,
+    )
+    summary = f"起草{label(draft.doc_type)}：{doc.title}"
+    return add_draft(session, doc, actor=actor, action="document.draft", summary=summary)
 
 
 def render_notice(session: Session, doc: Document, profile: OfficeProfile) -> bytes:

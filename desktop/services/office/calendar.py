@@ -23,6 +23,8 @@ from desktop.core.roles import Permission
 from desktop.core.workdays import PACKAGE_YEARS, WorkdayCalendar
 from desktop.services.accounts import audit
 from desktop.services.accounts.access import require
+from desktop.services.common import Change
+from desktop.services.storage.work import UnitOfWork, reading
 
 CONFIRMED_YEARS_KEY = settings.CONFIRMED_CALENDAR_YEARS.key  # years the office entered
 
@@ -68,8 +70,9 @@ class YearStatus:
         return self.source != SOURCE_UNCONFIRMED
 
 
-def load_calendar(database: Database) -> WorkdayCalendar:
-    with database.session(readonly=True) as session:
+def load_calendar(source: Session | Database) -> WorkdayCalendar:
+    """The office's working days, read in the caller's transaction when given a session."""
+    with reading(source) as session:
         overrides = {o.day: o.is_workday for o in session.scalars(select(CalendarOverride))}
         years = _office_years(session)
     return WorkdayCalendar(overrides=overrides, confirmed_years=years)
@@ -183,60 +186,62 @@ def _put(
 
 
 def set_override(
-    database: Database, day: date, *, is_workday: bool, source_document: str, actor: str
+    work: UnitOfWork, day: date, *, is_workday: bool, source_document: str, actor: str
 ) -> OverrideRow:
     """Make *day* a working day or a holiday, replacing what the office entered before."""
+    work.changed(Change.CALENDAR)
     day = _as_day(day)
     source, who = _clean(source_document, actor)
-    with database.session() as session:
-        require(session, Permission.EDIT_SETTINGS)
-        override, before = _put(session, day, is_workday, source, who, datetime.now())
-        audit.record(
-            session,
-            actor=who,
-            action="calendar.set",
-            entity_type="calendar_override",
-            entity_id=day.isoformat(),
-            summary=f"将 {day.isoformat()} 设为{_label(is_workday)}（依据：{source}）",
-            before=before,
-            after=_snapshot(override),
-        )
-        session.flush()
-        return _row(override)
+    session = work.session
+    require(session, Permission.EDIT_SETTINGS)
+    override, before = _put(session, day, is_workday, source, who, work.now)
+    audit.record(
+        session,
+        actor=who,
+        action="calendar.set",
+        entity_type="calendar_override",
+        entity_id=day.isoformat(),
+        summary=f"将 {day.isoformat()} 设为{_label(is_workday)}（依据：{source}）",
+        before=before,
+        after=_snapshot(override),
+    )
+    session.flush()
+    return _row(override)
 
 
-def remove_override(database: Database, day: date, *, actor: str) -> None:
+def remove_override(work: UnitOfWork, day: date, *, actor: str) -> None:
     """Forget the office's entry for *day*; the built-in calendar decides it again."""
-    remove_overrides(database, [day], actor=actor)
+    remove_overrides(work, [day], actor=actor)
 
 
-def remove_overrides(database: Database, days: Iterable[date], *, actor: str) -> int:
+def remove_overrides(work: UnitOfWork, days: Iterable[date], *, actor: str) -> int:
     """Forget the office's entries for *days* in one transaction: all of them or none."""
+    work.changed(Change.CALENDAR)
     wanted = sorted({_as_day(d) for d in days})
     who = actor.strip()
     if not who:
         raise CalendarError("缺少操作人：请说明由谁删除。")
-    with database.session() as session:
-        require(session, Permission.EDIT_SETTINGS)
-        for day in wanted:
-            existing = session.get(CalendarOverride, day)
-            if existing is None:
-                raise CalendarError(
-                    f"{day.isoformat()} 没有办公室录入的设置，可能已被删除：请刷新列表后重试，"
-                    "本次没有删除任何日期。"
-                )
-            before = _snapshot(existing)
-            status = _label(existing.is_workday)
-            session.delete(existing)
-            audit.record(
-                session,
-                actor=who,
-                action="calendar.remove",
-                entity_type="calendar_override",
-                entity_id=day.isoformat(),
-                summary=f"删除 {day.isoformat()} 的{status}设置",
-                before=before,
+    session = work.session
+    require(session, Permission.EDIT_SETTINGS)
+    for day in wanted:
+        existing = session.get(CalendarOverride, day)
+        if existing is None:
+            raise CalendarError(
+                f"{day.isoformat()} 没有办公室录入的设置，可能已被删除：请刷新列表后重试，"
+                "本次没有删除任何日期。"
             )
+        before = _snapshot(existing)
+        status = _label(existing.is_workday)
+        session.delete(existing)
+        audit.record(
+            session,
+            actor=who,
+            action="calendar.remove",
+            entity_type="calendar_override",
+            entity_id=day.isoformat(),
+            summary=f"删除 {day.isoformat()} 的{status}设置",
+            before=before,
+        )
     return len(wanted)
 
 
@@ -274,7 +279,7 @@ def _schedule_days(holidays: Sequence[HolidayRange], workdays: Sequence[date]) -
 
 
 def enter_schedule(
-    database: Database,
+    work: UnitOfWork,
     *,
     holidays: Sequence[HolidayRange],
     workdays: Sequence[date],
@@ -285,39 +290,40 @@ def enter_schedule(
 
     Days already entered are replaced; the audit trail keeps what they were.
     """
+    work.changed(Change.CALENDAR)
     source, who = _clean(source_document, actor)
     days = _schedule_days(holidays, workdays)
-    now = datetime.now()
-    with database.session() as session:
-        require(session, Permission.EDIT_SETTINGS)
-        replaced = []
-        rows = []
-        for day in sorted(days):
-            override, before = _put(session, day, days[day], source, who, now)
-            if before is not None:
-                replaced.append(before)
-            rows.append(override)
-        years = "、".join(str(y) for y in sorted({d.year for d in days}))
-        off = sum(1 for v in days.values() if not v)
-        audit.record(
-            session,
-            actor=who,
-            action="calendar.schedule",
-            entity_type="calendar_override",
-            entity_id=years,
-            summary=(
-                f"录入 {years} 年放假安排：放假 {off} 天，调休上班 {len(days) - off} 天"
-                f"（依据：{source}）"
-            ),
-            before=replaced or None,
-            after={
-                "source_document": source,
-                "holidays": [[h.first.isoformat(), h.last.isoformat()] for h in holidays],
-                "workdays": sorted(d.isoformat() for d, v in days.items() if v),
-            },
-        )
-        session.flush()
-        return [_row(o) for o in rows]
+    now = work.now
+    session = work.session
+    require(session, Permission.EDIT_SETTINGS)
+    replaced = []
+    rows = []
+    for day in sorted(days):
+        override, before = _put(session, day, days[day], source, who, now)
+        if before is not None:
+            replaced.append(before)
+        rows.append(override)
+    years = "、".join(str(y) for y in sorted({d.year for d in days}))
+    off = sum(1 for v in days.values() if not v)
+    audit.record(
+        session,
+        actor=who,
+        action="calendar.schedule",
+        entity_type="calendar_override",
+        entity_id=years,
+        summary=(
+            f"录入 {years} 年放假安排：放假 {off} 天，调休上班 {len(days) - off} 天"
+            f"（依据：{source}）"
+        ),
+        before=replaced or None,
+        after={
+            "source_document": source,
+            "holidays": [[h.first.isoformat(), h.last.isoformat()] for h in holidays],
+            "workdays": sorted(d.isoformat() for d, v in days.items() if v),
+        },
+    )
+    session.flush()
+    return [_row(o) for o in rows]
 
 
 def _save_years(session: Session, years: set[int]) -> None:
@@ -337,60 +343,62 @@ def _refuse_built_in(year: int) -> None:
         )
 
 
-def confirm_year(database: Database, year: int, *, actor: str) -> None:
+def confirm_year(work: UnitOfWork, year: int, *, actor: str) -> None:
     """The office says it entered the State Council's schedule for *year*: deadlines in it
     are no longer provisional."""
+    work.changed(Change.CALENDAR)
     _refuse_built_in(year)
     who = actor.strip()
     if not who:
         raise CalendarError("缺少确认人：请说明由谁确认。")
-    with database.session() as session:
-        require(session, Permission.EDIT_SETTINGS)
-        years = _office_years(session)
-        if year in years:
-            return
-        holidays = session.scalar(
-            select(CalendarOverride.day)
-            .where(_in_year(year), CalendarOverride.is_workday.is_(False))
-            .limit(1)
+    session = work.session
+    require(session, Permission.EDIT_SETTINGS)
+    years = _office_years(session)
+    if year in years:
+        return
+    holidays = session.scalar(
+        select(CalendarOverride.day)
+        .where(_in_year(year), CalendarOverride.is_workday.is_(False))
+        .limit(1)
+    )
+    if holidays is None:
+        raise CalendarError(
+            f"{year} 年还没有录入任何放假日：请先按国务院办公厅的通知录入 {year} 年的"
+            "放假安排，再确认本年度。"
         )
-        if holidays is None:
-            raise CalendarError(
-                f"{year} 年还没有录入任何放假日：请先按国务院办公厅的通知录入 {year} 年的"
-                "放假安排，再确认本年度。"
-            )
-        _save_years(session, years | {year})
-        audit.record(
-            session,
-            actor=who,
-            action="calendar.confirm_year",
-            entity_type="calendar_year",
-            entity_id=year,
-            summary=f"确认已按国务院办公厅通知录入 {year} 年节假日安排",
-            before=sorted(years),
-            after=sorted(years | {year}),
-        )
+    _save_years(session, years | {year})
+    audit.record(
+        session,
+        actor=who,
+        action="calendar.confirm_year",
+        entity_type="calendar_year",
+        entity_id=year,
+        summary=f"确认已按国务院办公厅通知录入 {year} 年节假日安排",
+        before=sorted(years),
+        after=sorted(years | {year}),
+    )
 
 
-def unconfirm_year(database: Database, year: int, *, actor: str) -> None:
+def unconfirm_year(work: UnitOfWork, year: int, *, actor: str) -> None:
     """Take the confirmation back: deadlines touching *year* become provisional again."""
+    work.changed(Change.CALENDAR)
     _refuse_built_in(year)
     who = actor.strip()
     if not who:
         raise CalendarError("缺少操作人：请说明由谁取消确认。")
-    with database.session() as session:
-        require(session, Permission.EDIT_SETTINGS)
-        years = _office_years(session)
-        if year not in years:
-            return
-        _save_years(session, years - {year})
-        audit.record(
-            session,
-            actor=who,
-            action="calendar.unconfirm_year",
-            entity_type="calendar_year",
-            entity_id=year,
-            summary=f"取消 {year} 年节假日安排的确认，涉及该年度的期限重新成为暂定",
-            before=sorted(years),
-            after=sorted(years - {year}),
-        )
+    session = work.session
+    require(session, Permission.EDIT_SETTINGS)
+    years = _office_years(session)
+    if year not in years:
+        return
+    _save_years(session, years - {year})
+    audit.record(
+        session,
+        actor=who,
+        action="calendar.unconfirm_year",
+        entity_type="calendar_year",
+        entity_id=year,
+        summary=f"取消 {year} 年节假日安排的确认，涉及该年度的期限重新成为暂定",
+        before=sorted(years),
+        after=sorted(years - {year}),
+    )

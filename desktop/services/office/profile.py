@@ -14,7 +14,8 @@ from desktop.core import office_settings as settings
 from desktop.core.roles import Permission
 from desktop.services.accounts import audit
 from desktop.services.accounts.access import require
-from desktop.services.storage.work import reading
+from desktop.services.common import Change
+from desktop.services.storage.work import UnitOfWork, reading
 
 FONT_SETS = {
     "standard": "标准公文字体（方正小标宋简体、仿宋_GB2312、楷体_GB2312、黑体）",
@@ -60,34 +61,35 @@ def get_profile(source: Session | Database) -> OfficeProfile:
     return OfficeProfile(**{f: v or _DEFAULTS[f] for f, v in values.items()})
 
 
-def save_profile(database: Database, profile: OfficeProfile, *, actor: str) -> None:
+def save_profile(work: UnitOfWork, profile: OfficeProfile, *, actor: str) -> None:
+    work.changed(Change.SETTINGS)
     if not profile.name.strip() or not profile.doc_prefix.strip():
         raise ValueError("请填写发文机关名称和发文字号的机关代字：公文的版头和文号要用。")
     if profile.font_set not in FONT_SETS:
         raise ValueError(f"未知的公文字体方案“{profile.font_set}”。")
-    with database.session() as session:
-        require(session, Permission.EDIT_SETTINGS)
-        before: dict[str, str] = {}
-        after: dict[str, str] = {}
-        for field, key in _KEYS.items():
-            value = str(getattr(profile, field)).strip()
-            setting = session.get(AppSetting, key)
-            old = setting.value if setting else _DEFAULTS[field]
-            if old == value:
-                continue
-            before[field], after[field] = old, value
-            if setting is None:
-                session.add(AppSetting(key=key, value=value))
-            else:
-                setting.value = value
-        if after:
-            audit.record(
-                session,
-                actor=actor,
-                action="office.profile",
-                entity_type="setting",
-                entity_id="office",
-                summary="修改公文设置：" + "、".join(_LABELS[f] for f in after),
-                before=before,
-                after=after,
-            )
+    session = work.session
+    require(session, Permission.EDIT_SETTINGS)
+    before: dict[str, str] = {}
+    after: dict[str, str] = {}
+    for field, key in _KEYS.items():
+        value = str(getattr(profile, field)).strip()
+        setting = session.get(AppSetting, key)
+        old = setting.value if setting else _DEFAULTS[field]
+        if old == value:
+            continue
+        before[field], after[field] = old, value
+        if setting is None:
+            session.add(AppSetting(key=key, value=value))
+        else:
+            setting.value = value
+    if after:
+        audit.record(
+            session,
+            actor=actor,
+            action="office.profile",
+            entity_type="setting",
+            entity_id="office",
+            summary="修改公文设置：" + "、".join(_LABELS[f] for f in after),
+            before=before,
+            after=after,
+        )

@@ -31,8 +31,9 @@ from desktop.core.vocab import DocumentStatus, DocumentType, label
 from desktop.documents.official import document_number
 from desktop.services.accounts import audit
 from desktop.services.accounts.access import require
-from desktop.services.common import Detail, fmt_date
+from desktop.services.common import Change, Detail, fmt_date
 from desktop.services.office.profile import OfficeProfile
+from desktop.services.storage.work import UnitOfWork
 
 # How a type renders (Session, Document, profile) -> .docx bytes: each issuing use case
 # passes its own (desktop.services.meetings.issuing knows them all).
@@ -134,34 +135,35 @@ def draft_text_of(database: Database, document_id: int) -> DraftText:
         )
 
 
-def save_draft(database: Database, document_id: int, draft: DraftText, *, actor: str) -> None:
+def save_draft(work: UnitOfWork, document_id: int, draft: DraftText, *, actor: str) -> None:
     """Change a draft; an issued document is frozen."""
+    work.changed(Change.DOCUMENTS)
     if not draft.title.strip() or not draft.text.strip():
         raise DocumentError("请填写标题和正文。")
-    with database.session() as session:
-        require(session, Permission.EDIT_MEETING)
-        doc = _get(session, document_id)
-        if doc.status == DocumentStatus.ISSUED:
-            raise DocumentError(f"“{doc.title}”已印发（{doc.doc_number}），不能再修改。")
-        body = body_of(doc)
-        was = _draft_fields(doc, body)
-        body["text"] = draft.text.strip()
-        body["attachments"] = [a.strip() for a in draft.attachments if a.strip()]
-        doc.title = draft.title.strip()
-        doc.recipients = draft.recipients.strip()
-        doc.copy_to = draft.copy_to.strip()
-        doc.body = json.dumps(body, ensure_ascii=False)
-        before, after = audit.changed_fields(was, _draft_fields(doc, body))
-        audit.record(
-            session,
-            actor=actor,
-            action="document.edit",
-            entity_type="document",
-            entity_id=doc.id,
-            summary=f"修改草稿：{doc.title}",
-            before=before,
-            after=after,
-        )
+    session = work.session
+    require(session, Permission.EDIT_MEETING)
+    doc = _get(session, document_id)
+    if doc.status == DocumentStatus.ISSUED:
+        raise DocumentError(f"“{doc.title}”已印发（{doc.doc_number}），不能再修改。")
+    body = body_of(doc)
+    was = _draft_fields(doc, body)
+    body["text"] = draft.text.strip()
+    body["attachments"] = [a.strip() for a in draft.attachments if a.strip()]
+    doc.title = draft.title.strip()
+    doc.recipients = draft.recipients.strip()
+    doc.copy_to = draft.copy_to.strip()
+    doc.body = json.dumps(body, ensure_ascii=False)
+    before, after = audit.changed_fields(was, _draft_fields(doc, body))
+    audit.record(
+        session,
+        actor=actor,
+        action="document.edit",
+        entity_type="document",
+        entity_id=doc.id,
+        summary=f"修改草稿：{doc.title}",
+        before=before,
+        after=after,
+    )
 
 
 def _draft_fields(doc: Document, body: dict[str, Any]) -> dict[str, Any]:

@@ -11,13 +11,14 @@ from datetime import date
 
 from sqlalchemy import select
 
-from db.engine import Database
 from db.models import CaseCheck, Department, Target
 from desktop.core.roles import Permission
 from desktop.core.vocab import CaseTrigger, label
 from desktop.services.accounts import audit
 from desktop.services.accounts.access import require_department
+from desktop.services.common import Change
 from desktop.services.plans.views import PlanError
+from desktop.services.storage.work import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -44,73 +45,73 @@ def validate_case(draft: CaseDraft) -> list[str]:
     return problems
 
 
-def record_case_check(database: Database, draft: CaseDraft, actor: str) -> int:
+def record_case_check(work: UnitOfWork, draft: CaseDraft, actor: str) -> int:
     """Record a case check (never a random check); returns its id. Its year is the year it
     was opened."""
+    work.changed(Change.PLANS)
     problems = validate_case(draft)
     if problems:
         raise PlanError("\n".join(problems))
-    with database.session() as session:
-        department = session.scalars(
-            select(Department).where(Department.code == draft.department_code.strip())
-        ).first()
-        if department is None:
-            raise PlanError(f"部门代码“{draft.department_code}”不是已登记的部门。")
-        require_department(session, Permission.EDIT_PLANS, department)
-        target_id = None
-        if draft.target_code.strip():
-            code = draft.target_code.strip()
-            target_id = session.scalar(
-                select(Target.id).where(Target.code.in_({code, code.upper()})).limit(1)
-            )
-            if target_id is None:
-                raise PlanError(f"检查对象名录库中没有代码为“{code}”的对象：请核对，或留空。")
-        case = CaseCheck(
-            year=draft.opened_on.year,
-            department_id=department.id,
-            trigger=draft.trigger,
-            source_ref=draft.source_ref.strip(),
-            target_id=target_id,
-            opened_on=draft.opened_on,
-            closed_on=draft.closed_on,
-            summary=draft.summary.strip(),
+    session = work.session
+    department = session.scalars(
+        select(Department).where(Department.code == draft.department_code.strip())
+    ).first()
+    if department is None:
+        raise PlanError(f"部门代码“{draft.department_code}”不是已登记的部门。")
+    require_department(session, Permission.EDIT_PLANS, department)
+    target_id = None
+    if draft.target_code.strip():
+        code = draft.target_code.strip()
+        target_id = session.scalar(
+            select(Target.id).where(Target.code.in_({code, code.upper()})).limit(1)
         )
-        session.add(case)
-        session.flush()
-        audit.record(
-            session,
-            actor=actor,
-            action="case_check.record",
-            entity_type="case_check",
-            entity_id=case.id,
-            summary=(
-                f"{department.name}登记{label(draft.trigger, 'CaseTrigger')}引起的检查"
-                f"（{draft.source_ref.strip() or draft.opened_on}），不计入随机抽查（P10）"
-            ),
-            after=asdict(draft),
-        )
-        return case.id
+        if target_id is None:
+            raise PlanError(f"检查对象名录库中没有代码为“{code}”的对象：请核对，或留空。")
+    case = CaseCheck(
+        year=draft.opened_on.year,
+        department_id=department.id,
+        trigger=draft.trigger,
+        source_ref=draft.source_ref.strip(),
+        target_id=target_id,
+        opened_on=draft.opened_on,
+        closed_on=draft.closed_on,
+        summary=draft.summary.strip(),
+    )
+    session.add(case)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="case_check.record",
+        entity_type="case_check",
+        entity_id=case.id,
+        summary=(
+            f"{department.name}登记{label(draft.trigger, 'CaseTrigger')}引起的检查"
+            f"（{draft.source_ref.strip() or draft.opened_on}），不计入随机抽查（P10）"
+        ),
+        after=asdict(draft),
+    )
+    return case.id
 
 
-def close_case_check(database: Database, case_id: int, closed_on: date, actor: str) -> None:
-    with database.session() as session:
-        case = session.get(CaseCheck, case_id)
-        if case is None:
-            raise PlanError(f"没有编号为 {case_id} 的案件检查记录。")
-        require_department(
-            session, Permission.EDIT_PLANS, session.get(Department, case.department_id)
-        )
-        if closed_on < case.opened_on:
-            raise PlanError(f"办结日期 {closed_on} 早于开始日期 {case.opened_on}。")
-        before = case.closed_on
-        case.closed_on = closed_on
-        audit.record(
-            session,
-            actor=actor,
-            action="case_check.close",
-            entity_type="case_check",
-            entity_id=case.id,
-            summary=f"案件检查（编号 {case.id}）于 {closed_on} 办结",
-            before={"closed_on": before},
-            after={"closed_on": closed_on},
-        )
+def close_case_check(work: UnitOfWork, case_id: int, closed_on: date, actor: str) -> None:
+    work.changed(Change.PLANS)
+    session = work.session
+    case = session.get(CaseCheck, case_id)
+    if case is None:
+        raise PlanError(f"没有编号为 {case_id} 的案件检查记录。")
+    require_department(session, Permission.EDIT_PLANS, session.get(Department, case.department_id))
+    if closed_on < case.opened_on:
+        raise PlanError(f"办结日期 {closed_on} 早于开始日期 {case.opened_on}。")
+    before = case.closed_on
+    case.closed_on = closed_on
+    audit.record(
+        session,
+        actor=actor,
+        action="case_check.close",
+        entity_type="case_check",
+        entity_id=case.id,
+        summary=f"案件检查（编号 {case.id}）于 {closed_on} 办结",
+        before={"closed_on": before},
+        after={"closed_on": closed_on},
+    )

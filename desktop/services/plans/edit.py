@@ -15,7 +15,6 @@ here, so the plans tab needs one import.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,6 +27,7 @@ from desktop.core.roles import Permission
 from desktop.core.vocab import PlanKind, PlanStatus
 from desktop.services.accounts import audit
 from desktop.services.accounts.access import require_department
+from desktop.services.common import Change
 from desktop.services.plans.cases import CaseDraft, close_case_check, record_case_check
 from desktop.services.plans.drafts import (
     FROZEN,
@@ -67,6 +67,7 @@ from desktop.services.plans.year import (
     pool_exclusions,
     yearly_duties,
 )
+from desktop.services.storage.work import UnitOfWork
 
 __all__ = [
     "CaseDraft",
@@ -134,103 +135,101 @@ def _require_plan_owner(session: Session, draft: PlanDraft, plan: Plan | None = 
         require_department(session, Permission.EDIT_PLANS, plan.department)
 
 
-def save_plan(database: Database, draft: PlanDraft, actor: str, plan_id: int | None = None) -> int:
+def save_plan(work: UnitOfWork, draft: PlanDraft, actor: str, plan_id: int | None = None) -> int:
     """Create a draft plan, or change one that is still a draft; returns its id."""
-    with database.session() as session:
-        # Both the plan as it is and as it would be: no taking over another's plan.
-        _require_plan_owner(session, draft, get_plan(session, plan_id) if plan_id else None)
-        before = None
-        if plan_id is None:
-            check_draft(session, draft)
-            plan = Plan(status=PlanStatus.DRAFT, version=1)
-        else:
-            plan = get_plan(session, plan_id)
-            if plan.status != PlanStatus.DRAFT:
-                raise PlanError(FROZEN[PlanStatus(plan.status)])
-            if plan.previous_id is not None:
-                same_identity(plan, draft)
-            check_draft(session, draft, (plan.id,))
-            before = dump_draft(draft_of_plan(session, plan))
-        write_plan(session, plan, draft)
-        session.add(plan)
-        session.flush()
-        audit.record(
-            session,
-            actor=actor,
-            action="plan.create" if before is None else "plan.update",
-            entity_type="plan",
-            entity_id=plan.id,
-            summary=f"{'新建' if before is None else '修改'}抽查计划{plan_name(plan)}",
-            before=before,
-            after=dump_draft(draft),
-        )
-        return plan.id
+    work.changed(Change.PLANS)
+    session = work.session
+    _require_plan_owner(session, draft, get_plan(session, plan_id) if plan_id else None)
+    before = None
+    if plan_id is None:
+        check_draft(session, draft)
+        plan = Plan(status=PlanStatus.DRAFT, version=1)
+    else:
+        plan = get_plan(session, plan_id)
+        if plan.status != PlanStatus.DRAFT:
+            raise PlanError(FROZEN[PlanStatus(plan.status)])
+        if plan.previous_id is not None:
+            same_identity(plan, draft)
+        check_draft(session, draft, (plan.id,))
+        before = dump_draft(draft_of_plan(session, plan))
+    write_plan(session, plan, draft)
+    session.add(plan)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="plan.create" if before is None else "plan.update",
+        entity_type="plan",
+        entity_id=plan.id,
+        summary=f"{'新建' if before is None else '修改'}抽查计划{plan_name(plan)}",
+        before=before,
+        after=dump_draft(draft),
+    )
+    return plan.id
 
 
-def adjust_plan(database: Database, plan_id: int, draft: PlanDraft, reason: str, actor: str) -> int:
+def adjust_plan(work: UnitOfWork, plan_id: int, draft: PlanDraft, reason: str, actor: str) -> int:
     """P5: a published plan changes as a new version (a draft to submit and publish again);
     the published one is superseded. Returns the new version's id."""
+    work.changed(Change.PLANS)
     if not reason.strip():
         raise PlanError("请写明调整原因（P5），如“辖区出现某类普遍性问题”或“突发风险”。")
-    with database.session() as session:
-        old = get_plan(session, plan_id)
-        _require_plan_owner(session, draft, old)
-        if old.status != PlanStatus.PUBLISHED:
-            raise PlanError("只有已公示的计划需要调整；草稿可直接修改，已报送的可由办公室退回。")
-        same_identity(old, draft)
-        check_draft(session, draft, (old.id,))
-        new = Plan(
-            status=PlanStatus.DRAFT,
-            version=old.version + 1,
-            previous_id=old.id,
-            change_reason=reason.strip(),
-            joint_plan_id=old.joint_plan_id,
-        )
-        write_plan(session, new, draft)
-        session.add(new)
-        old.status = PlanStatus.SUPERSEDED
-        session.flush()
-        if old.kind == PlanKind.JOINT:  # the merged plans now belong to the new version
-            for merged in session.scalars(
-                select(Plan).where(
-                    Plan.joint_plan_id == old.id, Plan.status != PlanStatus.SUPERSEDED
-                )
-            ):
-                merged.joint_plan_id = new.id
-        audit.record(
-            session,
-            actor=actor,
-            action="plan.adjust",
-            entity_type="plan",
-            entity_id=new.id,
-            summary=f"调整抽查计划{plan_name(old)}，形成第 {new.version} 版：{reason.strip()}",
-            before=dump_draft(draft_of_plan(session, old)),
-            after={**dump_draft(draft), "previous_id": old.id, "reason": reason.strip()},
-        )
-        return new.id
+    session = work.session
+    old = get_plan(session, plan_id)
+    _require_plan_owner(session, draft, old)
+    if old.status != PlanStatus.PUBLISHED:
+        raise PlanError("只有已公示的计划需要调整；草稿可直接修改，已报送的可由办公室退回。")
+    same_identity(old, draft)
+    check_draft(session, draft, (old.id,))
+    new = Plan(
+        status=PlanStatus.DRAFT,
+        version=old.version + 1,
+        previous_id=old.id,
+        change_reason=reason.strip(),
+        joint_plan_id=old.joint_plan_id,
+    )
+    write_plan(session, new, draft)
+    session.add(new)
+    old.status = PlanStatus.SUPERSEDED
+    session.flush()
+    if old.kind == PlanKind.JOINT:  # the merged plans now belong to the new version
+        for merged in session.scalars(
+            select(Plan).where(Plan.joint_plan_id == old.id, Plan.status != PlanStatus.SUPERSEDED)
+        ):
+            merged.joint_plan_id = new.id
+    audit.record(
+        session,
+        actor=actor,
+        action="plan.adjust",
+        entity_type="plan",
+        entity_id=new.id,
+        summary=f"调整抽查计划{plan_name(old)}，形成第 {new.version} 版：{reason.strip()}",
+        before=dump_draft(draft_of_plan(session, old)),
+        after={**dump_draft(draft), "previous_id": old.id, "reason": reason.strip()},
+    )
+    return new.id
 
 
-def file_temporary_check(
-    database: Database, draft: PlanDraft, actor: str, *, at: datetime | None = None
-) -> int:
+def file_temporary_check(work: UnitOfWork, draft: PlanDraft, actor: str) -> int:
     """P6: a temporary joint check assigned from above, filed with the office at once
     (status submitted); the office then publishes it. Returns its id."""
+    work.changed(Change.PLANS)
     draft = replace(draft, kind=PlanKind.TEMPORARY)
-    at = at or datetime.now()
-    with database.session() as session:
-        _require_plan_owner(session, draft)
-        check_draft(session, draft)
-        plan = Plan(status=PlanStatus.SUBMITTED, version=1, submitted_at=at)
-        write_plan(session, plan, draft)
-        session.add(plan)
-        session.flush()
-        audit.record(
-            session,
-            actor=actor,
-            action="plan.file_temporary",
-            entity_type="plan",
-            entity_id=plan.id,
-            summary=f"备案临时性联合抽查{plan_name(plan)}（{plan.assigned_from}）",
-            after=dump_draft(draft),
-        )
-        return plan.id
+    at = work.now
+    session = work.session
+    _require_plan_owner(session, draft)
+    check_draft(session, draft)
+    plan = Plan(status=PlanStatus.SUBMITTED, version=1, submitted_at=at)
+    write_plan(session, plan, draft)
+    session.add(plan)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="plan.file_temporary",
+        entity_type="plan",
+        entity_id=plan.id,
+        summary=f"备案临时性联合抽查{plan_name(plan)}（{plan.assigned_from}）",
+        after=dump_draft(draft),
+    )
+    return plan.id

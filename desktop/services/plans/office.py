@@ -9,7 +9,6 @@ from dataclasses import asdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.engine import Database
 from db.models import (
     AppSetting,
     Department,
@@ -25,8 +24,10 @@ from desktop.core.roles import Permission
 from desktop.core.vocab import CheckMethod, MeetingRole, PlanKind, PlanStatus, label
 from desktop.services.accounts import audit
 from desktop.services.accounts.access import require
+from desktop.services.common import Change
 from desktop.services.plans.views import PlanError, get_plan
 from desktop.services.plans.year import DEADLINE_KEYS, deadlines_in
+from desktop.services.storage.work import UnitOfWork
 
 
 def _office_department(session: Session, code: str) -> Department:
@@ -100,7 +101,7 @@ def _compose(session: Session, joint: Plan) -> list[Plan]:
 
 
 def merge_into_joint_plan(
-    database: Database,
+    work: UnitOfWork,
     year: int,
     plan_ids: Sequence[int],
     title: str,
@@ -113,87 +114,89 @@ def merge_into_joint_plan(
 
     ``department_code`` is the department that issues the joint plan; by default the
     office director's (the office is housed in a member department)."""
+    work.changed(Change.PLANS)
     if not plan_ids:
         raise PlanError("请选择要并入联合抽查计划的部门计划。")
-    with database.session() as session:
-        require(session, Permission.EDIT_PLANS)
-        plans = [get_plan(session, i) for i in dict.fromkeys(plan_ids)]
-        problems = _merge_problems(plans, year)
-        if problems:
-            raise PlanError("\n".join(problems))
-        joint = session.scalars(
-            select(Plan).where(
-                Plan.year == year,
-                Plan.kind == PlanKind.JOINT,
-                Plan.status != PlanStatus.SUPERSEDED,
-            )
-        ).first()
-        if joint is not None and joint.status != PlanStatus.DRAFT:
-            raise PlanError(
-                f"{year} 年度联合抽查计划（编号 {joint.id}）{label(joint.status, 'PlanStatus')}，"
-                "不能再并入：请先用“调整计划”形成新版本，再并入（P5）。"
-            )
-        created = joint is None
-        before = None
-        if joint is not None:
-            already = session.scalars(
-                select(Plan.id).where(
-                    Plan.joint_plan_id == joint.id, Plan.status != PlanStatus.SUPERSEDED
-                )
-            )
-            before = {
-                "title": joint.title,
-                "department_id": joint.department_id,
-                "all": sorted(already),
-            }
-        if joint is None:
-            county = session.get(AppSetting, settings.OFFICE_COUNTY.key)
-            joint = Plan(
-                year=year,
-                kind=PlanKind.JOINT,
-                status=PlanStatus.DRAFT,
-                version=1,
-                department_id=_office_department(session, department_code).id,
-                title=title.strip()
-                or f"{county.value if county else ''}{year}年度部门联合抽查工作计划",
-                scope_json="{}",
-            )
-            session.add(joint)
-            session.flush()
-        else:
-            if department_code:
-                joint.department_id = _office_department(session, department_code).id
-            if title.strip():
-                joint.title = title.strip()
-        for plan in plans:
-            plan.joint_plan_id = joint.id
-        session.flush()
-        merged = _compose(session, joint)
-        audit.record(
-            session,
-            actor=actor,
-            action="plan.merge",
-            entity_type="plan",
-            entity_id=joint.id,
-            summary=(
-                f"{'制定' if created else '充实'}联合抽查计划“{joint.title}”：并入 "
-                + "、".join(f"{p.department.short_name or p.department.name}" for p in plans)
-                + f" 的计划，共 {len(merged)} 个部门计划"
-            ),
-            before=before,
-            after={
-                "title": joint.title,
-                "department_id": joint.department_id,
-                "merged": [p.id for p in plans],
-                "all": [p.id for p in merged],
-            },
+    session = work.session
+    require(session, Permission.EDIT_PLANS)
+    plans = [get_plan(session, i) for i in dict.fromkeys(plan_ids)]
+    problems = _merge_problems(plans, year)
+    if problems:
+        raise PlanError("\n".join(problems))
+    joint = session.scalars(
+        select(Plan).where(
+            Plan.year == year,
+            Plan.kind == PlanKind.JOINT,
+            Plan.status != PlanStatus.SUPERSEDED,
         )
-        return joint.id
+    ).first()
+    if joint is not None and joint.status != PlanStatus.DRAFT:
+        raise PlanError(
+            f"{year} 年度联合抽查计划（编号 {joint.id}）{label(joint.status, 'PlanStatus')}，"
+            "不能再并入：请先用“调整计划”形成新版本，再并入（P5）。"
+        )
+    created = joint is None
+    before = None
+    if joint is not None:
+        already = session.scalars(
+            select(Plan.id).where(
+                Plan.joint_plan_id == joint.id, Plan.status != PlanStatus.SUPERSEDED
+            )
+        )
+        before = {
+            "title": joint.title,
+            "department_id": joint.department_id,
+            "all": sorted(already),
+        }
+    if joint is None:
+        county = session.get(AppSetting, settings.OFFICE_COUNTY.key)
+        joint = Plan(
+            year=year,
+            kind=PlanKind.JOINT,
+            status=PlanStatus.DRAFT,
+            version=1,
+            department_id=_office_department(session, department_code).id,
+            title=title.strip()
+            or f"{county.value if county else ''}{year}年度部门联合抽查工作计划",
+            scope_json="{}",
+        )
+        session.add(joint)
+        session.flush()
+    else:
+        if department_code:
+            joint.department_id = _office_department(session, department_code).id
+        if title.strip():
+            joint.title = title.strip()
+    for plan in plans:
+        plan.joint_plan_id = joint.id
+    session.flush()
+    merged = _compose(session, joint)
+    audit.record(
+        session,
+        actor=actor,
+        action="plan.merge",
+        entity_type="plan",
+        entity_id=joint.id,
+        summary=(
+            f"{'制定' if created else '充实'}联合抽查计划“{joint.title}”：并入 "
+            + "、".join(f"{p.department.short_name or p.department.name}" for p in plans)
+            + f" 的计划，共 {len(merged)} 个部门计划"
+        ),
+        before=before,
+        after={
+            "title": joint.title,
+            "department_id": joint.department_id,
+            "merged": [p.id for p in plans],
+            "all": [p.id for p in merged],
+        },
+    )
+    return joint.id
 
 
-def set_plan_deadlines(database: Database, deadlines: PlanDeadlines, actor: str) -> PlanDeadlines:
+def set_plan_deadlines(work: UnitOfWork, deadlines: PlanDeadlines, actor: str) -> PlanDeadlines:
     """Store the P3 deadlines ("MM-DD"; 02-29 means the end of February); returns them as
     stored."""
+    work.changed(Change.PLANS)
     problems = deadline_problems(deadlines)
     if problems:
         raise PlanError("\n".join(problems))
@@ -202,22 +205,22 @@ def set_plan_deadlines(database: Database, deadlines: PlanDeadlines, actor: str)
         publish=normalize_month_day(deadlines.publish),
         joint=normalize_month_day(deadlines.joint),
     )
-    with database.session() as session:
-        require(session, Permission.EDIT_PLANS)
-        before = asdict(deadlines_in(session))
-        for field, key in DEADLINE_KEYS.items():
-            session.merge(AppSetting(key=key, value=getattr(clean, field)))
-        audit.record(
-            session,
-            actor=actor,
-            action="plan.deadlines",
-            entity_type="setting",
-            entity_id="plans.deadline",
-            summary=(
-                f"抽查计划截止日期：部门报送 {clean.submit}，办公室公示 {clean.publish}，"
-                f"联合抽查计划 {clean.joint}（P3）"
-            ),
-            before=before,
-            after=asdict(clean),
-        )
+    session = work.session
+    require(session, Permission.EDIT_PLANS)
+    before = asdict(deadlines_in(session))
+    for field, key in DEADLINE_KEYS.items():
+        session.merge(AppSetting(key=key, value=getattr(clean, field)))
+    audit.record(
+        session,
+        actor=actor,
+        action="plan.deadlines",
+        entity_type="setting",
+        entity_id="plans.deadline",
+        summary=(
+            f"抽查计划截止日期：部门报送 {clean.submit}，办公室公示 {clean.publish}，"
+            f"联合抽查计划 {clean.joint}（P3）"
+        ),
+        before=before,
+        after=asdict(clean),
+    )
     return clean

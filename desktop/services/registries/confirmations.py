@@ -23,8 +23,8 @@ from desktop.core.roles import Permission
 from desktop.core.vocab import RegistryKind, label
 from desktop.services.accounts import audit
 from desktop.services.accounts.access import require, require_department
-from desktop.services.common import fmt_date
-from desktop.services.storage.work import reading
+from desktop.services.common import Change, fmt_date
+from desktop.services.storage.work import UnitOfWork, reading
 
 MAX_AGE_KEY = settings.REGISTRY_CONFIRMATION_MAX_AGE.key
 DEFAULT_MAX_AGE_DAYS = settings.REGISTRY_CONFIRMATION_MAX_AGE.default
@@ -124,47 +124,47 @@ def _row(c: RegistryConfirmation, department: str) -> ConfirmationRow:
 
 
 def confirm_registry(
-    database: Database,
+    work: UnitOfWork,
     kind: RegistryKind,
     department_code: str,
     *,
     by: str,
-    at: datetime | None = None,
     note: str = "",
 ) -> ConfirmationRow:
     """Record that ``department_code`` confirmed its rows of ``kind`` as current (R3)."""
+    work.changed(Change.REGISTRY)
     kind = RegistryKind(kind)
     if not by.strip():
         raise ValueError("请填写确认人姓名：名录库确认须记明由谁确认。")
-    at = at or datetime.now()
-    with database.session() as session:
-        department = session.scalar(select(Department).where(Department.code == department_code))
-        if department is None:
-            raise ValueError(f"找不到部门代码“{department_code}”：请在成员单位中核对后再确认。")
-        require_department(session, Permission.EDIT_REGISTRY, department)
-        count, sha = _content(session, kind, department.id)
-        confirmation = RegistryConfirmation(
-            registry_kind=kind.value,
-            department_id=department.id,
-            confirmed_at=at,
-            confirmed_by=by.strip(),
-            row_count=count,
-            content_sha256=sha,
-            note=note,
-        )
-        session.add(confirmation)
-        session.flush()
-        audit.record(
-            session,
-            actor=by.strip(),
-            action="registry.confirm",
-            entity_type="registry_confirmation",
-            entity_id=confirmation.id,
-            summary=f"{department.name}确认{label(kind)}（{count} 条）",
-            after={"kind": kind.value, "department": department.code, "rows": count, "sha256": sha},
-            at=at,
-        )
-        return _row(confirmation, department.name)
+    at = work.now
+    session = work.session
+    department = session.scalar(select(Department).where(Department.code == department_code))
+    if department is None:
+        raise ValueError(f"找不到部门代码“{department_code}”：请在成员单位中核对后再确认。")
+    require_department(session, Permission.EDIT_REGISTRY, department)
+    count, sha = _content(session, kind, department.id)
+    confirmation = RegistryConfirmation(
+        registry_kind=kind.value,
+        department_id=department.id,
+        confirmed_at=at,
+        confirmed_by=by.strip(),
+        row_count=count,
+        content_sha256=sha,
+        note=note,
+    )
+    session.add(confirmation)
+    session.flush()
+    audit.record(
+        session,
+        actor=by.strip(),
+        action="registry.confirm",
+        entity_type="registry_confirmation",
+        entity_id=confirmation.id,
+        summary=f"{department.name}确认{label(kind)}（{count} 条）",
+        after={"kind": kind.value, "department": department.code, "rows": count, "sha256": sha},
+        at=at,
+    )
+    return _row(confirmation, department.name)
 
 
 def get_max_age_days(source: Session | Database) -> int:
@@ -173,26 +173,27 @@ def get_max_age_days(source: Session | Database) -> int:
     return settings.REGISTRY_CONFIRMATION_MAX_AGE.value(setting.value if setting else None)
 
 
-def set_max_age_days(database: Database, days: int, *, actor: str) -> None:
+def set_max_age_days(work: UnitOfWork, days: int, *, actor: str) -> None:
+    work.changed(Change.SETTINGS)
     if days < 1:
         raise ValueError("确认有效天数至少为 1 天。")
-    with database.session() as session:
-        require(session, Permission.EDIT_SETTINGS)
-        setting = session.get(AppSetting, MAX_AGE_KEY)
-        before = setting.value if setting else str(DEFAULT_MAX_AGE_DAYS)
-        if before == str(days):
-            return
-        session.merge(AppSetting(key=MAX_AGE_KEY, value=str(days)))
-        audit.record(
-            session,
-            actor=actor,
-            action="registry.max_age",
-            entity_type="setting",
-            entity_id=MAX_AGE_KEY,
-            summary=f"名录库确认的有效期：{before} 天 → {days} 天（R3）",
-            before={"days": before},
-            after={"days": str(days)},
-        )
+    session = work.session
+    require(session, Permission.EDIT_SETTINGS)
+    setting = session.get(AppSetting, MAX_AGE_KEY)
+    before = setting.value if setting else str(DEFAULT_MAX_AGE_DAYS)
+    if before == str(days):
+        return
+    session.merge(AppSetting(key=MAX_AGE_KEY, value=str(days)))
+    audit.record(
+        session,
+        actor=actor,
+        action="registry.max_age",
+        entity_type="setting",
+        entity_id=MAX_AGE_KEY,
+        summary=f"名录库确认的有效期：{before} 天 → {days} 天（R3）",
+        before={"days": before},
+        after={"days": str(days)},
+    )
 
 
 def _note(

@@ -50,6 +50,8 @@ from desktop.core.vocab import (
 from desktop.core.vocab import label as vocab_label
 from desktop.services.accounts import audit
 from desktop.services.accounts.access import require
+from desktop.services.common import Change
+from desktop.services.storage.work import UnitOfWork
 from desktop.services.tasks.common import TaskError, department_by_code, get_task, live_draw
 
 DEFAULT_GROUPS = 2
@@ -243,32 +245,33 @@ def _snapshot(draft: TaskDraft) -> dict[str, Any]:
     return {**asdict(draft), "scope": dict(draft.scope)}
 
 
-def create_task(database: Database, draft: TaskDraft, *, actor: str) -> int:
+def create_task(work: UnitOfWork, draft: TaskDraft, *, actor: str) -> int:
     """Save a new task, 待抽取, with the next code of its department and year."""
-    with database.session() as session:
-        require(session, Permission.MANAGE_TASKS)
-        _check(session, draft)
-        initiator = department_by_code(session, draft.department_code)
-        taken = list(session.scalars(select(Task.code).where(Task.year == draft.year)))
-        task = Task(
-            code=next_code(draft.year, initiator.code, taken),
-            year=draft.year,
-            department_id=initiator.id,
-            status=TaskStatus.PENDING_DRAW.value,
-        )
-        _fill(session, task, draft)
-        session.add(task)
-        session.flush()
-        audit.record(
-            session,
-            actor=actor,
-            action="task.create",
-            entity_type="task",
-            entity_id=task.id,
-            summary=f"新建抽查任务：{task.code} {task.title}",
-            after=_snapshot(draft),
-        )
-        return task.id
+    work.changed(Change.TASKS)
+    session = work.session
+    require(session, Permission.MANAGE_TASKS)
+    _check(session, draft)
+    initiator = department_by_code(session, draft.department_code)
+    taken = list(session.scalars(select(Task.code).where(Task.year == draft.year)))
+    task = Task(
+        code=next_code(draft.year, initiator.code, taken),
+        year=draft.year,
+        department_id=initiator.id,
+        status=TaskStatus.PENDING_DRAW.value,
+    )
+    _fill(session, task, draft)
+    session.add(task)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="task.create",
+        entity_type="task",
+        entity_id=task.id,
+        summary=f"新建抽查任务：{task.code} {task.title}",
+        after=_snapshot(draft),
+    )
+    return task.id
 
 
 def scheme_issued(session: Session, task_id: int) -> Document | None:
@@ -281,49 +284,50 @@ def scheme_issued(session: Session, task_id: int) -> Document | None:
     )
 
 
-def update_task(database: Database, task_id: int, draft: TaskDraft, *, actor: str) -> None:
+def update_task(work: UnitOfWork, task_id: int, draft: TaskDraft, *, actor: str) -> None:
     """Change a task that still waits for its draw; its code never changes."""
-    with database.session() as session:
-        require(session, Permission.MANAGE_TASKS)
-        task = get_task(session, task_id)
-        if task.status != TaskStatus.PENDING_DRAW:
-            raise TaskError(
-                f"任务 {task.code} 已是“{vocab_label(task.status, 'TaskStatus')}”，"
-                "只有“待抽取”的任务可以修改。"
-            )
-        draw = live_draw(session, task_id)
-        if draw is not None:
-            raise TaskError(
-                f"任务 {task.code} 已备抽（抽取编号 {draw.draw_code}），抽取的输入已固定，"
-                "不能再修改；确需修改请先作废该次抽取。"
-            )
-        issued = scheme_issued(session, task_id)
-        if issued is not None:
-            raise TaskError(
-                f"任务 {task.code} 的实施方案已印发（{issued.doc_number}），任务内容不能再改。"
-            )
-        if draft.year != task.year or draft.department_code != task.department.code:
-            raise TaskError(
-                f"任务编号 {task.code} 已按年度和发起部门生成，年度和发起部门不能修改："
-                "如需更换，请新建任务。"
-            )
-        _check(session, draft)
-        before = _snapshot(_draft_of(session, task))
-        task.departments.clear()
-        task.items.clear()
-        task.strata.clear()
-        session.flush()  # old rows go before new ones meet the unique constraints
-        _fill(session, task, draft)
-        audit.record(
-            session,
-            actor=actor,
-            action="task.edit",
-            entity_type="task",
-            entity_id=task.id,
-            summary=f"修改抽查任务：{task.code} {task.title}",
-            before=before,
-            after=_snapshot(draft),
+    work.changed(Change.TASKS)
+    session = work.session
+    require(session, Permission.MANAGE_TASKS)
+    task = get_task(session, task_id)
+    if task.status != TaskStatus.PENDING_DRAW:
+        raise TaskError(
+            f"任务 {task.code} 已是“{vocab_label(task.status, 'TaskStatus')}”，"
+            "只有“待抽取”的任务可以修改。"
         )
+    draw = live_draw(session, task_id)
+    if draw is not None:
+        raise TaskError(
+            f"任务 {task.code} 已备抽（抽取编号 {draw.draw_code}），抽取的输入已固定，"
+            "不能再修改；确需修改请先作废该次抽取。"
+        )
+    issued = scheme_issued(session, task_id)
+    if issued is not None:
+        raise TaskError(
+            f"任务 {task.code} 的实施方案已印发（{issued.doc_number}），任务内容不能再改。"
+        )
+    if draft.year != task.year or draft.department_code != task.department.code:
+        raise TaskError(
+            f"任务编号 {task.code} 已按年度和发起部门生成，年度和发起部门不能修改："
+            "如需更换，请新建任务。"
+        )
+    _check(session, draft)
+    before = _snapshot(_draft_of(session, task))
+    task.departments.clear()
+    task.items.clear()
+    task.strata.clear()
+    session.flush()  # old rows go before new ones meet the unique constraints
+    _fill(session, task, draft)
+    audit.record(
+        session,
+        actor=actor,
+        action="task.edit",
+        entity_type="task",
+        entity_id=task.id,
+        summary=f"修改抽查任务：{task.code} {task.title}",
+        before=before,
+        after=_snapshot(draft),
+    )
 
 
 def _draft_of(session: Session, task: Task) -> TaskDraft:

@@ -35,6 +35,8 @@ from desktop.core.task_rules import step_problem
 from desktop.core.vocab import TaskStatus, label
 from desktop.services.accounts import audit
 from desktop.services.accounts.access import require
+from desktop.services.common import Change
+from desktop.services.storage.work import UnitOfWork
 from desktop.services.tasks.common import TaskError, get_task, recorded_draw
 from desktop.services.tasks.targets import (
     HANDED_DOWN,
@@ -47,31 +49,31 @@ from desktop.services.tasks.targets import (
 
 
 def advance_task(
-    database: Database, task_id: int, to_status: TaskStatus | str, *, actor: str
+    work: UnitOfWork, task_id: int, to_status: TaskStatus | str, *, actor: str
 ) -> None:
     """Move a task one step along T2; anything else is refused with the reason."""
+    work.changed(Change.TASKS)
     wanted = str(to_status)
-    with database.session() as session:
-        require(session, Permission.MANAGE_TASKS)
-        task = get_task(session, task_id)
-        problem = step_problem(task.status, wanted)
-        if problem is None:
-            problem = _step_condition(session, task, TaskStatus(wanted))
-        if problem is not None:
-            raise TaskError(f"任务 {task.code}：{problem}")
-        before = task.status
-        task.status = wanted
-        audit.record(
-            session,
-            actor=actor,
-            action="task.status",
-            entity_type="task",
-            entity_id=task.id,
-            summary=f"{task.code} 状态："
-            f"{label(before, 'TaskStatus')} → {label(wanted, 'TaskStatus')}",
-            before={"status": before},
-            after={"status": wanted},
-        )
+    session = work.session
+    require(session, Permission.MANAGE_TASKS)
+    task = get_task(session, task_id)
+    problem = step_problem(task.status, wanted)
+    if problem is None:
+        problem = _step_condition(session, task, TaskStatus(wanted))
+    if problem is not None:
+        raise TaskError(f"任务 {task.code}：{problem}")
+    before = task.status
+    task.status = wanted
+    audit.record(
+        session,
+        actor=actor,
+        action="task.status",
+        entity_type="task",
+        entity_id=task.id,
+        summary=f"{task.code} 状态：{label(before, 'TaskStatus')} → {label(wanted, 'TaskStatus')}",
+        before={"status": before},
+        after={"status": wanted},
+    )
 
 
 def _step_condition(session: Session, task: Task, wanted: TaskStatus) -> str | None:
@@ -174,7 +176,7 @@ def _township_of(session: Session, unit: str) -> Township | None:
 
 
 def hand_down(
-    database: Database,
+    work: UnitOfWork,
     task_id: int,
     township_or_unit: str,
     *,
@@ -188,90 +190,89 @@ def hand_down(
     that draw, 待抽取); False when the higher level's groups carry out the check too
     (the child starts at 已抽取).
     """
+    work.changed(Change.TASKS)
     unit = township_or_unit.strip()
     if not unit:
         raise TaskError("请填写接收下派名单的乡镇或单位。")
-    with database.session() as session:
-        require(session, Permission.MANAGE_TASKS)
-        parent = get_task(session, task_id)
-        if parent.parent_task_id is not None:
-            raise TaskError(
-                f"任务 {parent.code} 本身是上级下派的任务，不能再次下派：请从上级任务下派。"
-            )
-        draw = recorded_draw(session, parent.id)
-        if draw is None or not draw.targets:
-            raise TaskError(
-                f"任务 {parent.code} 还没有抽取检查对象，没有可下派的名单"
-                "（T3：上级一次性抽取后再下派名单）。请先完成抽取。"
-            )
-        children = list(session.scalars(select(Task).where(Task.parent_task_id == parent.id)))
-        if any(handed_down_reference(c).get("unit") == unit for c in children):
-            raise TaskError(f"任务 {parent.code} 的名单已下派给“{unit}”，不能重复下派。")
-        township = _township_of(session, unit)
-        count = len(draw.targets)
-        if township is not None:
-            count = (
-                session.scalar(
-                    select(func.count(DrawTarget.id))
-                    .join(Target, DrawTarget.target_id == Target.id)
-                    .where(DrawTarget.draw_id == draw.id, Target.township_id == township.id)
-                )
-                or 0
-            )
-            if count == 0:
-                raise TaskError(f"抽中名单中没有{township.name}的检查对象，无需下派。")
-        reference = {
-            "task_code": parent.code,
-            "draw_id": draw.id,
-            "draw_code": draw.draw_code,
-            "unit": unit,
-            "township_id": township.id if township else None,
-        }
-        scope = {"townships": [township.id] if township else [], HANDED_DOWN: reference}
-        child = Task(
-            code=f"{parent.code}-{len(children) + 1}",
-            title=f"{parent.title}（{unit}实施）",
-            year=parent.year,
-            plan_id=parent.plan_id,
-            department_id=parent.department_id,
-            status=(TaskStatus.PENDING_DRAW if draws_inspectors else TaskStatus.DRAWN).value,
-            is_joint=parent.is_joint,
-            scope_json=json.dumps(scope, ensure_ascii=False, sort_keys=True),
-            groups=parent.groups if draws_inspectors else 0,
-            draws_targets=False,
-            draws_inspectors=draws_inspectors,
-            starts_on=parent.starts_on,
-            ends_on=parent.ends_on,
-            content=parent.content,
-            methods=parent.methods,
-            level=parent.level,
-            requirements=parent.requirements,
-            result_handling=parent.result_handling,
-            parent_task_id=parent.id,
-            handed_from=(
-                f"{parent.department.name}（任务 {parent.code}，抽取编号 {draw.draw_code}）"
-            ),
+    session = work.session
+    require(session, Permission.MANAGE_TASKS)
+    parent = get_task(session, task_id)
+    if parent.parent_task_id is not None:
+        raise TaskError(
+            f"任务 {parent.code} 本身是上级下派的任务，不能再次下派：请从上级任务下派。"
         )
-        child.departments = [
-            TaskDepartment(department_id=d.department_id, per_group=d.per_group)
-            for d in parent.departments
-        ]
-        child.items = [
-            TaskItem(checklist_item_id=i.checklist_item_id, department_id=i.department_id)
-            for i in parent.items
-        ]
-        session.add(child)
-        session.flush()
-        audit.record(
-            session,
-            actor=actor,
-            action="task.hand_down",
-            entity_type="task",
-            entity_id=child.id,
-            summary=f"下派 {parent.code} 的抽中名单（{count} 户）至{unit}：{child.code}",
-            after=reference,
+    draw = recorded_draw(session, parent.id)
+    if draw is None or not draw.targets:
+        raise TaskError(
+            f"任务 {parent.code} 还没有抽取检查对象，没有可下派的名单"
+            "（T3：上级一次性抽取后再下派名单）。请先完成抽取。"
         )
-        return child.id
+    children = list(session.scalars(select(Task).where(Task.parent_task_id == parent.id)))
+    if any(handed_down_reference(c).get("unit") == unit for c in children):
+        raise TaskError(f"任务 {parent.code} 的名单已下派给“{unit}”，不能重复下派。")
+    township = _township_of(session, unit)
+    count = len(draw.targets)
+    if township is not None:
+        count = (
+            session.scalar(
+                select(func.count(DrawTarget.id))
+                .join(Target, DrawTarget.target_id == Target.id)
+                .where(DrawTarget.draw_id == draw.id, Target.township_id == township.id)
+            )
+            or 0
+        )
+        if count == 0:
+            raise TaskError(f"抽中名单中没有{township.name}的检查对象，无需下派。")
+    reference = {
+        "task_code": parent.code,
+        "draw_id": draw.id,
+        "draw_code": draw.draw_code,
+        "unit": unit,
+        "township_id": township.id if township else None,
+    }
+    scope = {"townships": [township.id] if township else [], HANDED_DOWN: reference}
+    child = Task(
+        code=f"{parent.code}-{len(children) + 1}",
+        title=f"{parent.title}（{unit}实施）",
+        year=parent.year,
+        plan_id=parent.plan_id,
+        department_id=parent.department_id,
+        status=(TaskStatus.PENDING_DRAW if draws_inspectors else TaskStatus.DRAWN).value,
+        is_joint=parent.is_joint,
+        scope_json=json.dumps(scope, ensure_ascii=False, sort_keys=True),
+        groups=parent.groups if draws_inspectors else 0,
+        draws_targets=False,
+        draws_inspectors=draws_inspectors,
+        starts_on=parent.starts_on,
+        ends_on=parent.ends_on,
+        content=parent.content,
+        methods=parent.methods,
+        level=parent.level,
+        requirements=parent.requirements,
+        result_handling=parent.result_handling,
+        parent_task_id=parent.id,
+        handed_from=(f"{parent.department.name}（任务 {parent.code}，抽取编号 {draw.draw_code}）"),
+    )
+    child.departments = [
+        TaskDepartment(department_id=d.department_id, per_group=d.per_group)
+        for d in parent.departments
+    ]
+    child.items = [
+        TaskItem(checklist_item_id=i.checklist_item_id, department_id=i.department_id)
+        for i in parent.items
+    ]
+    session.add(child)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="task.hand_down",
+        entity_type="task",
+        entity_id=child.id,
+        summary=f"下派 {parent.code} 的抽中名单（{count} 户）至{unit}：{child.code}",
+        after=reference,
+    )
+    return child.id
 
 
 @dataclass(frozen=True)

@@ -31,10 +31,12 @@ from desktop.documents.blocks import Block, Heading, Paragraph, Table, blocks_fr
 from desktop.documents.official import title_lines
 from desktop.services.accounts import audit
 from desktop.services.accounts.access import require
+from desktop.services.common import Change
 from desktop.services.office.calendar import load_calendar
 from desktop.services.office.letterhead import render_office_document
 from desktop.services.office.profile import OfficeProfile, get_profile
 from desktop.services.office.register import body_of
+from desktop.services.storage.work import UnitOfWork
 from desktop.services.tasks.common import get_task
 from desktop.services.tasks.scheme_body import (
     TABLE_MARK,
@@ -61,44 +63,43 @@ def scheme_document_id(database: Database, task_id: int) -> int | None:
         return doc.id if doc else None
 
 
-def draft_scheme(database: Database, task_id: int, *, actor: str, regenerate: bool = False) -> int:
+def draft_scheme(work: UnitOfWork, task_id: int, *, actor: str, regenerate: bool = False) -> int:
     """The task's 实施方案: drafted from the task the first time and returned afterwards;
     ``regenerate`` rewrites an unissued draft from the task as it is now (edits are lost)."""
-    profile = get_profile(database)
-    calendar = load_calendar(database)
-    with database.session() as session:
-        require(session, Permission.MANAGE_TASKS)
-        task = get_task(session, task_id)
-        existing = scheme_of(session, task_id)
-        if existing is not None and (not regenerate or existing.status == DocumentStatus.ISSUED):
-            return existing.id
-        table = handed_table(session, task) if task.parent_task_id else strata_table(session, task)
-        body = {
-            "text": scheme_text(session, task, profile.county, calendar),
-            "tables": {TABLE_MARK: table},
-        }
-        doc = existing or Document(
-            doc_type=DocumentType.SCHEME.value, year=task.year, task_id=task.id
-        )
-        was = _scheme_fields(doc) if existing else {}
-        doc.title = scheme_title(task)
-        doc.status = DocumentStatus.DRAFT.value
-        doc.body = json.dumps(body, ensure_ascii=False)
-        doc.recipients = "、".join(link.department.name for link in task.departments)
-        session.add(doc)
-        session.flush()
-        before, after = audit.changed_fields(was, _scheme_fields(doc))
-        audit.record(
-            session,
-            actor=actor,
-            action="scheme.draft",
-            entity_type="document",
-            entity_id=doc.id,
-            summary=f"{'重新' if existing else ''}起草实施方案：{task.code} {doc.title}",
-            before=before or None,
-            after=after,
-        )
-        return doc.id
+    work.changed(Change.DOCUMENTS | Change.TASKS)
+    profile = get_profile(work.session)
+    calendar = load_calendar(work.session)
+    session = work.session
+    require(session, Permission.MANAGE_TASKS)
+    task = get_task(session, task_id)
+    existing = scheme_of(session, task_id)
+    if existing is not None and (not regenerate or existing.status == DocumentStatus.ISSUED):
+        return existing.id
+    table = handed_table(session, task) if task.parent_task_id else strata_table(session, task)
+    body = {
+        "text": scheme_text(session, task, profile.county, calendar),
+        "tables": {TABLE_MARK: table},
+    }
+    doc = existing or Document(doc_type=DocumentType.SCHEME.value, year=task.year, task_id=task.id)
+    was = _scheme_fields(doc) if existing else {}
+    doc.title = scheme_title(task)
+    doc.status = DocumentStatus.DRAFT.value
+    doc.body = json.dumps(body, ensure_ascii=False)
+    doc.recipients = "、".join(link.department.name for link in task.departments)
+    session.add(doc)
+    session.flush()
+    before, after = audit.changed_fields(was, _scheme_fields(doc))
+    audit.record(
+        session,
+        actor=actor,
+        action="scheme.draft",
+        entity_type="document",
+        entity_id=doc.id,
+        summary=f"{'重新' if existing else ''}起草实施方案：{task.code} {doc.title}",
+        before=before or None,
+        after=after,
+    )
+    return doc.id
 
 
 def _scheme_fields(doc: Document) -> dict[str, Any]:

@@ -28,11 +28,12 @@ from db.engine import Database
 from desktop.core.roles import PERMISSION_LABELS, ROLE_PERMISSIONS
 from desktop.core.vocab import UserRole, label
 from desktop.services.accounts import users as accounts
+from desktop.services.accounts.access import AccessDenied
 from desktop.services.accounts.users import AccountError, UserDraft, UserRow
 from desktop.services.common import Change
 from desktop.services.registries import listing as registries
+from desktop.ui.hub import hub
 from desktop.ui.list_pane import ask_to_select
-from desktop.ui.operations import attempt
 from desktop.ui.table_models import Column, RowTableModel
 from desktop.ui.widgets import PROBLEM_STYLE, ok_cancel
 
@@ -188,10 +189,18 @@ class AccountsDialog(QDialog):
         return self.model.row_at(indexes[0].row()) if indexes else None
 
     def _run(self, title: str, work: Callable[[], object]) -> bool:
-        done = attempt(self, title, work, Change.ACCOUNTS)
-        if done:
-            self.refresh()
-        return done
+        """Accounts are kept outside the unit of work (signing in sets the person every
+        unit of work sees; docs/architecture.md): a refusal is shown, success refreshes."""
+        try:
+            work()
+        except AccessDenied:
+            raise
+        except ValueError as error:
+            QMessageBox.warning(self, title, str(error))
+            return False
+        hub.data_changed.emit(Change.ACCOUNTS)
+        self.refresh()
+        return True
 
     def add_user(self) -> None:
         dialog = UserDialog(self.database, parent=self)

@@ -30,7 +30,7 @@ from desktop.services.checklist.exchange import (
     apply_checklist_import,
     plan_checklist_import,
 )
-from desktop.services.common import Change
+from desktop.services.storage.work import Done, perform
 from desktop.ui import file_dialogs
 from desktop.ui.hub import hub
 from desktop.ui.worker import Job
@@ -157,8 +157,9 @@ class ChecklistImportDialog(QDialog):
         effective = self.effective_on.date().toPython()
         reason, only_good = self.reason.text().strip(), self.only_good.isChecked()
         self._run(
-            lambda job: apply_checklist_import(
+            lambda job: perform(
                 self.database,
+                apply_checklist_import,
                 plan,
                 effective_on=effective,
                 reason=reason,
@@ -168,9 +169,9 @@ class ChecklistImportDialog(QDialog):
             self._applied,
         )
 
-    def _applied(self, version_no: Any) -> None:
-        self.new_version = int(version_no)
-        self.summary.setText(f"已导入，形成事项清单第 {version_no} 版。")
+    def _applied(self, done: Done[int]) -> None:
+        self.new_version = done.value
+        self.summary.setText(f"已导入，形成事项清单第 {done.value} 版。")
         self.plan = None
-        hub.data_changed.emit(Change.CHECKLIST)
+        hub.data_changed.emit(done.changes)
         self._sync()

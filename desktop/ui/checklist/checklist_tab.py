@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
     QInputDialog,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -18,7 +19,6 @@ from db.engine import Database
 from desktop.paths import documents_dir
 from desktop.services.checklist import items as checklist
 from desktop.services.checklist.edit import (
-    ChecklistError,
     create_item,
     draft_of,
     retire_item,
@@ -35,6 +35,7 @@ from desktop.ui.checklist.checklist_item import ChecklistItemDialog, ItemChange
 from desktop.ui.checklist.checklist_versions import VersionCompareDialog
 from desktop.ui.hub import hub
 from desktop.ui.list_pane import ListPane
+from desktop.ui.operations import outcome
 from desktop.ui.tab_base import Tab
 from desktop.ui.table_models import Column, RowTableModel
 
@@ -123,15 +124,15 @@ class ChecklistTab(Tab):
     def _departments(self) -> list[Option]:
         return [Option(d.code, d.name) for d in meetings.list_departments(self.database)]
 
-    def _save(self, action: str, run: object) -> int | None:
-        try:
-            version = run()  # type: ignore[operator]
-        except ChecklistError as error:
-            QMessageBox.warning(self, action, str(error))
+    def _save(
+        self, action: str, operation: Callable[..., int], *args: Any, **kwargs: Any
+    ) -> int | None:
+        """Save one change to the list; it forms a new version of the list (C3)."""
+        done = outcome(self, action, self.database, operation, *args, **kwargs)
+        if done is None:
             return None
-        hub.data_changed.emit(Change.CHECKLIST)
-        hub.status_message.emit(f"{action}：已形成事项清单第 {version} 版。")
-        return int(version)
+        hub.status_message.emit(f"{action}：已形成事项清单第 {done.value} 版。")
+        return int(done.value)
 
     def item_dialog(self, row: ChecklistItemRow | None = None) -> ChecklistItemDialog:
         draft = draft_of(self.database, row.code) if row else None
@@ -145,13 +146,11 @@ class ChecklistTab(Tab):
     def save_new(self, change: ItemChange) -> int | None:
         return self._save(
             "新增事项",
-            lambda: create_item(
-                self.database,
-                change.draft,
-                effective_on=change.effective_on,
-                reason=change.reason,
-                actor=actor_of(self.database),
-            ),
+            create_item,
+            change.draft,
+            effective_on=change.effective_on,
+            reason=change.reason,
+            actor=actor_of(self.database),
         )
 
     def edit_item(self) -> None:
@@ -165,13 +164,11 @@ class ChecklistTab(Tab):
     def save_edit(self, change: ItemChange) -> int | None:
         return self._save(
             "修改事项",
-            lambda: update_item(
-                self.database,
-                change.draft,
-                effective_on=change.effective_on,
-                reason=change.reason,
-                actor=actor_of(self.database),
-            ),
+            update_item,
+            change.draft,
+            effective_on=change.effective_on,
+            reason=change.reason,
+            actor=actor_of(self.database),
         )
 
     def retire_item(self) -> None:
@@ -187,13 +184,11 @@ class ChecklistTab(Tab):
     def save_retire(self, code: str, reason: str) -> int | None:
         return self._save(
             "停用事项",
-            lambda: retire_item(
-                self.database,
-                code,
-                effective_on=self.today,
-                reason=reason,
-                actor=actor_of(self.database),
-            ),
+            retire_item,
+            code,
+            effective_on=self.today,
+            reason=reason,
+            actor=actor_of(self.database),
         )
 
     def compare_versions(self) -> VersionCompareDialog:

@@ -46,7 +46,7 @@ from desktop.ui.draws.projector import (
     has_second_screen,
 )
 from desktop.ui.hub import hub
-from desktop.ui.operations import run_operation
+from desktop.ui.operations import outcome, run_operation
 from desktop.ui.worker import Job
 
 DEFAULT_WITNESSES = [("", "人大代表"), ("", "政协委员"), ("", "新闻媒体记者")]
@@ -260,13 +260,17 @@ class CeremonyPanel(QWidget):
         if problem:
             QMessageBox.warning(self, "揭示密钥", problem)
             return False
-        try:
-            secret_hex, matched = draw_run.reveal_secret(
-                self.database, self.draw.draw_id, actor=self.actor.text()
-            )
-        except DrawServiceError as error:
-            QMessageBox.warning(self, "揭示密钥", str(error))
+        done = outcome(
+            self,
+            "揭示密钥",
+            self.database,
+            draw_run.reveal_secret,
+            self.draw.draw_id,
+            actor=self.actor.text(),
+        )
+        if done is None:
             return False
+        secret_hex, matched = done.value
         self._secret = (secret_hex, matched)
         self._set_inputs_locked(True)
         verdict = "与承诺值一致" if matched else "与承诺值不符！不得抽取，请作废后重新备抽"

@@ -33,7 +33,6 @@ from desktop.services.draws import replace as draw_replace
 from desktop.services.draws import run as draw_run
 from desktop.services.draws.listing import DrawRow
 from desktop.services.draws.prepare import DrawServiceError, Exclusion, PreparedDraw, prepare_draw
-from desktop.services.office.register import DocumentError
 from desktop.services.plans import listing as plans
 from desktop.ui.accounts.actor import actor_of
 from desktop.ui.draws.draw_ceremony import CeremonyPanel, LiveDraw, _mono
@@ -41,7 +40,7 @@ from desktop.ui.draws.replacement_dialog import ReplacementDialog
 from desktop.ui.hub import hub
 from desktop.ui.list_pane import ListPane
 from desktop.ui.meetings.document_actions import DocumentActions
-from desktop.ui.operations import run_operation
+from desktop.ui.operations import attempt, outcome, run_operation
 from desktop.ui.tab_base import Tab, sub_tabs
 from desktop.ui.table_models import Column, RowTableModel
 from desktop.ui.worker import Job
@@ -230,11 +229,8 @@ class DrawRecordsPane(ListPane[DrawRow]):
             if kind == DocumentType.DRAW_NOTICE
             else draw_documents.draft_draw_protocol
         )
-        try:
-            return make(self.database, row.id, actor=actor_of(self.database))
-        except (DrawServiceError, DocumentError) as error:
-            QMessageBox.warning(self, "抽取公文", str(error))
-            return None
+        done = outcome(self, "抽取公文", self.database, make, row.id, actor=actor_of(self.database))
+        return None if done is None else int(done.value)
 
     def draft_document(self) -> bool:
         """抽取公告 before the draw (hashes and commitment), 抽取记录 after it."""
@@ -260,27 +256,28 @@ class DrawRecordsPane(ListPane[DrawRow]):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
         r = dialog.request()
-        try:
-            outcome = draw_replace.replace_inspector(
-                self.database,
-                row.id,
-                r.inspector_code,
-                mode=r.mode,
-                reason=r.reason,
-                evidence=r.evidence,
-                approver=r.approver,
-                actor=actor_of(self.database),
-                manual_code=r.manual_code,
-            )
-        except DrawServiceError as error:
-            QMessageBox.warning(self, "替换检查人员", str(error))
+        done = outcome(
+            self,
+            "替换检查人员",
+            self.database,
+            draw_replace.replace_inspector,
+            row.id,
+            r.inspector_code,
+            mode=r.mode,
+            reason=r.reason,
+            evidence=r.evidence,
+            approver=r.approver,
+            actor=actor_of(self.database),
+            manual_code=r.manual_code,
+        )
+        if done is None:
             return False
-        for warning in outcome.warnings:
+        replaced = done.value
+        for warning in replaced.warnings:
             QMessageBox.information(self, "替换检查人员", warning)
-        hub.data_changed.emit(Change.DRAWS)
         hub.status_message.emit(
-            f"抽取 {outcome.draw_code} 第 {outcome.group} 组：{outcome.out_code} → "
-            f"{outcome.in_code} {outcome.in_name}（组长 {outcome.leader}）"
+            f"抽取 {replaced.draw_code} 第 {replaced.group} 组：{replaced.out_code} → "
+            f"{replaced.in_code} {replaced.in_name}（组长 {replaced.leader}）"
         )
         self.details.show_detail(draw_replace.draw_detail_with_replacements(self.database, row.id))
         return True
@@ -299,12 +296,16 @@ class DrawRecordsPane(ListPane[DrawRow]):
             if not ok:
                 return False
             reason = text
-        try:
-            draw_run.void_draw(self.database, row.id, reason, actor_of(self.database))
-        except DrawServiceError as error:
-            QMessageBox.warning(self, "作废抽取", str(error))
+        if not attempt(
+            self,
+            "作废抽取",
+            self.database,
+            draw_run.void_draw,
+            row.id,
+            reason,
+            actor_of(self.database),
+        ):
             return False
-        hub.data_changed.emit(Change.DRAWS | Change.TASKS)
         hub.status_message.emit(f"已作废抽取 {row.draw_code}")
         return True
 

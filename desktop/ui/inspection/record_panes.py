@@ -15,6 +15,7 @@ from desktop.services.common import Change, Detail, Option, Section, fmt_date
 from desktop.services.inspection.follow_ups import FollowUpRow
 from desktop.services.inspection.slots import ResultSlot
 from desktop.services.meetings.listing import list_departments
+from desktop.services.storage.work import perform
 from desktop.ui.accounts.actor import actor_of
 from desktop.ui.hub import hub
 from desktop.ui.inspection.result_dialogs import (
@@ -139,14 +140,17 @@ class ResultsPane(RecordPane):
         result_id = row.result_id
         dialog = CorrectionDialog(
             row,
-            save=lambda draft, reason, signer: inspection.correct_result(
-                self.database,
-                result_id,
-                draft,
-                reason=reason,
-                signed_off_by=signer,
-                actor=actor_of(self.database),
-                now=self.now(),
+            save=lambda draft, reason, signer: (
+                perform(
+                    self.database,
+                    inspection.correct_result,
+                    result_id,
+                    draft,
+                    reason=reason,
+                    signed_off_by=signer,
+                    actor=actor_of(self.database),
+                    now=self.now(),
+                ).value
             ),
             parent=self,
         )
@@ -167,14 +171,17 @@ class ResultsPane(RecordPane):
             row,
             departments,
             transfer_due=inspection.transfer_due(self.database, row.entered_at.date()),
-            save=lambda kind, to, note, due: inspection.add_follow_up(
-                self.database,
-                result_id,
-                kind,
-                to_department_code=to,
-                note=note,
-                actor=actor_of(self.database),
-                due_on=due,
+            save=lambda kind, to, note, due: (
+                perform(
+                    self.database,
+                    inspection.add_follow_up,
+                    result_id,
+                    kind,
+                    to_department_code=to,
+                    note=note,
+                    actor=actor_of(self.database),
+                    due_on=due,
+                ).value
             ),
             parent=self,
         )
@@ -229,13 +236,15 @@ class FollowUpsPane(RecordPane):
         dialog = CloseFollowUpDialog(
             f"{row.kind}：{row.target_name}",
             today=self.today,
-            save=lambda day, note: inspection.close_follow_up(
-                self.database,
-                row.id,
-                closed_on=day,
-                closing_note=note,
-                actor=actor_of(self.database),
-                today=self.today,
+            save=lambda day, note: (
+                perform(
+                    self.database,
+                    inspection.close_follow_up,
+                    row.id,
+                    closed_on=day,
+                    closing_note=note,
+                    actor=actor_of(self.database),
+                ).value
             ),
             parent=self,
         )

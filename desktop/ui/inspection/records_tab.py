@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTabWidget,
     QToolBar,
@@ -31,10 +30,10 @@ from desktop.services import inspection, tasks
 from desktop.services.common import Change
 from desktop.services.inspection.results import DEFAULT_CHANNEL
 from desktop.services.inspection.worklist import TaskChoice
-from desktop.services.storage.work import perform
 from desktop.ui.accounts.actor import actor_of
 from desktop.ui.hub import hub
 from desktop.ui.inspection.record_panes import FollowUpsPane, ResultsPane
+from desktop.ui.operations import attempt, outcome
 from desktop.ui.registries.targets_pane import TargetsPane
 from desktop.ui.statistics.accountability_pane import AccountabilityPane
 from desktop.ui.tab_base import Tab
@@ -180,13 +179,15 @@ class RecordsTab(Tab):
         task = self.current_task()
         if task is None:
             return False
-        try:
-            tasks.advance_task(self.database, task.id, status, actor=actor_of(self.database))
-        except ValueError as error:
-            QMessageBox.warning(self, title, str(error))
-            return False
-        hub.data_changed.emit(Change.TASKS | Change.RECORDS)
-        return True
+        return attempt(
+            self,
+            title,
+            self.database,
+            tasks.advance_task,
+            task.id,
+            status,
+            actor=actor_of(self.database),
+        )
 
     def end_checks(self) -> bool:
         return self._advance("检查结束", TaskStatus.PENDING_PUBLICATION)
@@ -207,20 +208,19 @@ class RecordsTab(Tab):
         channel = self.ask_channel()
         if channel is None:
             return False
-        try:
-            done = perform(
-                self.database,
-                inspection.publish_results,
-                task.id,
-                actor=actor_of(self.database),
-                channel=channel,
-                at=self.targets.now(),
-            )
-        except ValueError as error:
-            QMessageBox.warning(self, "公示检查结果", str(error))
+        done = outcome(
+            self,
+            "公示检查结果",
+            self.database,
+            inspection.publish_results,
+            task.id,
+            actor=actor_of(self.database),
+            channel=channel,
+            at=self.targets.now(),
+        )
+        if done is None:
             return False
-        outcome = done.value
-        hub.data_changed.emit(done.changes)
-        withheld = f"，{outcome.withheld} 条依法不予公示" if outcome.withheld else ""
-        hub.status_message.emit(f"已公示 {outcome.published} 条检查结果{withheld}。")
+        published = done.value
+        withheld = f"，{published.withheld} 条依法不予公示" if published.withheld else ""
+        hub.status_message.emit(f"已公示 {published.published} 条检查结果{withheld}。")
         return True

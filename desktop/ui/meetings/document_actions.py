@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 from db.engine import Database
 from desktop.core.vocab import DocumentType
 from desktop.paths import documents_dir
-from desktop.services.common import Change
 from desktop.services.meetings import issuing, minutes
 from desktop.services.office import register as documents
 from desktop.services.office.register import DocumentError
@@ -20,7 +19,7 @@ from desktop.ui import file_dialogs
 from desktop.ui.accounts.actor import actor_of
 from desktop.ui.hub import hub
 from desktop.ui.meetings.document_dialogs import DocumentEditDialog, IssueDialog
-from desktop.ui.operations import attempt
+from desktop.ui.operations import attempt, outcome
 from desktop.ui.printing import send_to_printer, spool
 
 
@@ -32,10 +31,6 @@ class DocumentActions:
         # Replaceable so that tests do not send documents to a real printer.
         self.printer: Callable[[Path], str] = send_to_printer
 
-    def run(self, title: str, work: Callable[[], object]) -> bool:
-        """Do ``work``; a refusal is shown, success refreshes the tabs."""
-        return attempt(self.parent, title, work, Change.DOCUMENTS)
-
     def edit(self, document_id: int) -> bool:
         draft = documents.draft_text_of(self.database, document_id)
         is_minutes = documents.document_type(self.database, document_id) == DocumentType.MINUTES
@@ -43,11 +38,14 @@ class DocumentActions:
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
         changed = dialog.draft()
-        return self.run(
+        return attempt(
+            self.parent,
             "修改草稿",
-            lambda: documents.save_draft(
-                self.database, document_id, changed, actor=actor_of(self.database)
-            ),
+            self.database,
+            documents.save_draft,
+            document_id,
+            changed,
+            actor=actor_of(self.database),
         )
 
     def issue(self, document_id: int, choice: tuple[str, date] | None = None) -> bool:
@@ -65,22 +63,20 @@ class DocumentActions:
             choice = dialog.choice()
         signer, day = choice
         issue = minutes.issue_minutes if kind == DocumentType.MINUTES else issuing.issue_notice
-        numbers: list[str] = []
-        done = self.run(
+        done = outcome(
+            self.parent,
             "签发印发",
-            lambda: numbers.append(
-                issue(
-                    self.database,
-                    document_id,
-                    signed_off_by=signer,
-                    issued_on=day,
-                    actor=actor_of(self.database),
-                )
-            ),
+            self.database,
+            issue,
+            document_id,
+            signed_off_by=signer,
+            issued_on=day,
+            actor=actor_of(self.database),
         )
-        if done:
-            hub.status_message.emit(f"已印发：{numbers[0]}，原文件已存档。")
-        return done
+        if done is None:
+            return False
+        hub.status_message.emit(f"已印发：{done.value}，原文件已存档。")
+        return True
 
     def ask_export(self, document_id: int) -> Path | None:
         name, _data = issuing.document_bytes(self.database, document_id)

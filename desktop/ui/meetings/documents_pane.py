@@ -14,6 +14,7 @@ from desktop.services.meetings import notices
 from desktop.services.office import profile as office
 from desktop.services.office import register as documents
 from desktop.services.office.register import DocumentRow
+from desktop.services.storage.work import perform
 from desktop.ui.accounts.actor import actor_of
 from desktop.ui.hub import hub
 from desktop.ui.list_pane import ListPane
@@ -22,6 +23,7 @@ from desktop.ui.meetings.document_dialogs import (
     OfficeSettingsDialog,
     TemplateDialog,
 )
+from desktop.ui.operations import attempt
 from desktop.ui.table_models import Column, RowTableModel
 
 COLUMNS: list[Column[DocumentRow]] = [
@@ -72,7 +74,9 @@ class DocumentsPane(QWidget):
     def new_notice(self) -> int | None:
         values = {"年度": str(self.today.year), **BLANKS}
         draft = notices.draft_from_template(self.database, values)
-        document_id = notices.create_notice(self.database, draft, actor=actor_of(self.database))
+        document_id = perform(
+            self.database, notices.create_notice, draft, actor=actor_of(self.database)
+        ).value
         hub.data_changed.emit(Change.DOCUMENTS)
         self.edit(document_id)
         return document_id
@@ -113,11 +117,13 @@ class DocumentsPane(QWidget):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
         changed = dialog.template()
-        return self.actions.run(
+        return attempt(
+            self,
             "通知模板",
-            lambda: notices.save_notice_template(
-                self.database, changed, actor=actor_of(self.database)
-            ),
+            self.database,
+            notices.save_notice_template,
+            changed,
+            actor=actor_of(self.database),
         )
 
     def edit_settings(self) -> bool:
@@ -125,7 +131,9 @@ class DocumentsPane(QWidget):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
         try:
-            office.save_profile(self.database, dialog.profile(), actor=actor_of(self.database))
+            perform(
+                self.database, office.save_profile, dialog.profile(), actor=actor_of(self.database)
+            )
         except ValueError as error:
             QMessageBox.warning(self, "公文设置", str(error))
             return False

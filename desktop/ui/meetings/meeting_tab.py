@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QPushButton, QWidget
@@ -16,6 +15,7 @@ from desktop.services.meetings import minutes, notices
 from desktop.services.meetings.edit import MeetingDraft, RoleChange
 from desktop.services.meetings.listing import DecisionRow, DepartmentRow, MeetingRow, RoleRow
 from desktop.services.office import register as documents
+from desktop.services.storage.work import perform
 from desktop.ui.accounts.actor import actor_of
 from desktop.ui.accounts.role_dialog import DecisionDoneDialog, RoleChangeDialog
 from desktop.ui.hub import hub
@@ -184,9 +184,6 @@ class MeetingTab(Tab):
             if d.is_member or not members_only
         ]
 
-    def _saved(self, work: Callable[[], object]) -> bool:
-        return attempt(self, "联席会议", work, Change.MEETINGS)
-
     def change_role(self, role: MeetingRole, change: RoleChange | None = None) -> bool:
         if change is None:
             row = self.department_pane.current_row()
@@ -201,8 +198,13 @@ class MeetingTab(Tab):
                 return False
             change = dialog.change()
         chosen = change
-        return self._saved(
-            lambda: meeting_edit.change_role(self.database, chosen, actor=actor_of(self.database))
+        return attempt(
+            self,
+            "联席会议",
+            self.database,
+            meeting_edit.change_role,
+            chosen,
+            actor=actor_of(self.database),
         )
 
     def meeting_dialog(self, draft: MeetingDraft | None = None) -> MeetingDialog:
@@ -217,8 +219,13 @@ class MeetingTab(Tab):
                 return False
             draft = dialog.draft()
         chosen = draft
-        return self._saved(
-            lambda: meeting_edit.save_meeting(self.database, chosen, actor=actor_of(self.database))
+        return attempt(
+            self,
+            "联席会议",
+            self.database,
+            meeting_edit.save_meeting,
+            chosen,
+            actor=actor_of(self.database),
         )
 
     def edit_meeting(self) -> bool:
@@ -229,10 +236,14 @@ class MeetingTab(Tab):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
         draft = dialog.draft()
-        return self._saved(
-            lambda: meeting_edit.save_meeting(
-                self.database, draft, actor=actor_of(self.database), meeting_id=row.id
-            )
+        return attempt(
+            self,
+            "联席会议",
+            self.database,
+            meeting_edit.save_meeting,
+            draft,
+            actor=actor_of(self.database),
+            meeting_id=row.id,
         )
 
     def _selected_meeting(self, action: str) -> MeetingRow | None:
@@ -243,7 +254,9 @@ class MeetingTab(Tab):
         if row is None:
             return None
         draft = notices.meeting_notice_draft(self.database, row.id)
-        document_id = notices.create_notice(self.database, draft, actor=actor_of(self.database))
+        document_id = perform(
+            self.database, notices.create_notice, draft, actor=actor_of(self.database)
+        ).value
         hub.data_changed.emit(Change.DOCUMENTS)
         self.documents.edit(document_id)
         return document_id
@@ -253,7 +266,9 @@ class MeetingTab(Tab):
         row = self._selected_meeting("起草纪要")
         if row is None:
             return None
-        document_id = minutes.draft_minutes(self.database, row.id, actor=actor_of(self.database))
+        document_id = perform(
+            self.database, minutes.draft_minutes, row.id, actor=actor_of(self.database)
+        ).value
         hub.data_changed.emit(Change.DOCUMENTS)
         if not edit:
             return document_id
@@ -277,17 +292,20 @@ class MeetingTab(Tab):
         return attempt(
             self,
             "联席会议",
-            lambda: minutes.record_agreement(
-                self.database, row.id, chosen, actor=actor_of(self.database)
-            ),
-            Change.DOCUMENTS,
+            self.database,
+            minutes.record_agreement,
+            row.id,
+            chosen,
+            actor=actor_of(self.database),
         )
 
     def issue_minutes(self, choice: tuple[str, date] | None = None) -> bool:
         row = self._selected_meeting("签发纪要")
         if row is None:
             return False
-        document_id = minutes.draft_minutes(self.database, row.id, actor=actor_of(self.database))
+        document_id = perform(
+            self.database, minutes.draft_minutes, row.id, actor=actor_of(self.database)
+        ).value
         return self.documents.issue(document_id, choice)
 
     def complete_decision(self, done: tuple[date, str] | None = None) -> bool:
@@ -302,8 +320,13 @@ class MeetingTab(Tab):
                 return False
             done = dialog.result_data()
         done_on, note = done
-        return self._saved(
-            lambda: meeting_edit.complete_decision(
-                self.database, row.id, done_on=done_on, note=note, actor=actor_of(self.database)
-            )
+        return attempt(
+            self,
+            "联席会议",
+            self.database,
+            meeting_edit.complete_decision,
+            row.id,
+            done_on=done_on,
+            note=note,
+            actor=actor_of(self.database),
         )

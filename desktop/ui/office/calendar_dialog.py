@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -37,7 +38,6 @@ from PySide6.QtWidgets import (
 
 from db.engine import Database
 from desktop.core.workdays import PACKAGE_YEARS, WorkdayCalendar
-from desktop.services.common import Change
 from desktop.services.office import calendar
 from desktop.services.office.calendar import (
     SOURCE_BUILT_IN,
@@ -346,9 +346,9 @@ class CalendarDialog(QDialog):
         )
         self.count.setText(f"共 {self.model.rowCount()} 天")
 
-    def _run(self, title: str, work: Callable[[], object]) -> bool:
-        """Do ``work``; a refusal is shown, success refreshes this dialog and the tabs."""
-        done = attempt(self, title, work, Change.CALENDAR)
+    def _run(self, title: str, operation: Callable[..., object], *args: Any, **kwargs: Any) -> bool:
+        """Do the operation; a refusal is shown, success refreshes this dialog and the tabs."""
+        done = attempt(self, title, self.database, operation, *args, **kwargs)
         self.refresh()
         return done
 
@@ -365,13 +365,11 @@ class CalendarDialog(QDialog):
         chosen = request
         return self._run(
             "添加单日设置",
-            lambda: calendar.set_override(
-                self.database,
-                chosen.day,
-                is_workday=chosen.is_workday,
-                source_document=chosen.source_document,
-                actor=actor_of(self.database),
-            ),
+            calendar.set_override,
+            chosen.day,
+            is_workday=chosen.is_workday,
+            source_document=chosen.source_document,
+            actor=actor_of(self.database),
         )
 
     def enter_schedule(self, request: ScheduleRequest | None = None) -> bool:
@@ -383,13 +381,11 @@ class CalendarDialog(QDialog):
         chosen = request
         return self._run(
             "录入放假安排",
-            lambda: calendar.enter_schedule(
-                self.database,
-                holidays=chosen.holidays,
-                workdays=chosen.workdays,
-                source_document=chosen.source_document,
-                actor=actor_of(self.database),
-            ),
+            calendar.enter_schedule,
+            holidays=chosen.holidays,
+            workdays=chosen.workdays,
+            source_document=chosen.source_document,
+            actor=actor_of(self.database),
         )
 
     def selected_days(self) -> list[date]:
@@ -409,14 +405,9 @@ class CalendarDialog(QDialog):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return False
-        return self._run(
-            "删除",
-            lambda: calendar.remove_overrides(self.database, days, actor=actor_of(self.database)),
-        )
+        return self._run("删除", calendar.remove_overrides, days, actor=actor_of(self.database))
 
     def set_confirmed(self, checked: bool) -> bool:
         year = self.chosen_year
         change = calendar.confirm_year if checked else calendar.unconfirm_year
-        return self._run(
-            CONFIRM_TEXT, lambda: change(self.database, year, actor=actor_of(self.database))
-        )
+        return self._run(CONFIRM_TEXT, change, year, actor=actor_of(self.database))

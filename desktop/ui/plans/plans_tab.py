@@ -26,7 +26,7 @@ from desktop.services.plans.views import PlanError
 from desktop.services.tasks import TaskDraft
 from desktop.ui.accounts.actor import actor_of
 from desktop.ui.list_pane import ListPane, ask_to_select
-from desktop.ui.operations import attempt
+from desktop.ui.operations import attempt, outcome
 from desktop.ui.plans.plan_year_dialogs import CaseDialog, DeadlinesDialog
 from desktop.ui.plans.plan_year_panes import PlanYearPanes
 from desktop.ui.plans.tasks_pane import TasksPane
@@ -132,9 +132,6 @@ class PlansTab(Tab):
     def _selected(self, action: str) -> PlanRow | None:
         return self.plan_pane.chosen(action, "一份计划")
 
-    def _run(self, title: str, work: Callable[[], object]) -> bool:
-        return attempt(self, title, work, Change.PLANS)
-
     def _plan_dialog(self, draft: PlanDraft | None) -> PlanDraft | None:
         from desktop.ui.plans.plan_dialog import PlanDialog, plan_options
 
@@ -153,11 +150,8 @@ class PlansTab(Tab):
             if chosen.kind == PlanKind.TEMPORARY
             else plan_edit.save_plan
         )
-        saved: list[int] = []
-        ok = self._run(
-            "新建计划", lambda: saved.append(save(self.database, chosen, actor_of(self.database)))
-        )
-        return saved[0] if ok else None
+        done = outcome(self, "新建计划", self.database, save, chosen, actor_of(self.database))
+        return None if done is None else int(done.value)
 
     # --- the year's settings and case checks ---------------------------------------------
     def edit_deadlines(self, deadlines: PlanDeadlines | None = None) -> bool:
@@ -167,9 +161,13 @@ class PlansTab(Tab):
                 return False
             deadlines = dialog.deadlines()
         chosen = deadlines
-        return self._run(
+        return attempt(
+            self,
             "截止日期",
-            lambda: plan_edit.set_plan_deadlines(self.database, chosen, actor_of(self.database)),
+            self.database,
+            plan_edit.set_plan_deadlines,
+            chosen,
+            actor_of(self.database),
         )
 
     def record_case(self, draft: CaseDraft | None = None) -> bool:
@@ -180,9 +178,13 @@ class PlansTab(Tab):
                 return False
             draft = dialog.draft()
         chosen = draft
-        return self._run(
+        return attempt(
+            self,
             "案件类检查",
-            lambda: plan_edit.record_case_check(self.database, chosen, actor_of(self.database)),
+            self.database,
+            plan_edit.record_case_check,
+            chosen,
+            actor_of(self.database),
         )
 
     def edit_plan(self, draft: PlanDraft | None = None) -> bool:
@@ -193,18 +195,20 @@ class PlansTab(Tab):
         if draft is None:
             return False
         chosen = draft
-        return self._run(
+        return attempt(
+            self,
             "修改计划",
-            lambda: plan_edit.save_plan(
-                self.database, chosen, actor_of(self.database), plan_id=row.id
-            ),
+            self.database,
+            plan_edit.save_plan,
+            chosen,
+            actor_of(self.database),
+            plan_id=row.id,
         )
 
     def submit_plan(self) -> bool:
         row = self._selected("报送计划")
-        return row is not None and self._run(
-            "报送计划",
-            lambda: plan_edit.submit_plan(self.database, row.id, actor_of(self.database)),
+        return row is not None and attempt(
+            self, "报送计划", self.database, plan_edit.submit_plan, row.id, actor_of(self.database)
         )
 
     def return_plan(self, reason: str | None = None) -> bool:
@@ -217,16 +221,20 @@ class PlansTab(Tab):
                 return False
             reason = text
         chosen = reason
-        return self._run(
+        return attempt(
+            self,
             "退回计划",
-            lambda: plan_edit.return_plan(self.database, row.id, chosen, actor_of(self.database)),
+            self.database,
+            plan_edit.return_plan,
+            row.id,
+            chosen,
+            actor_of(self.database),
         )
 
     def publish_plan(self) -> bool:
         row = self._selected("公示计划")
-        return row is not None and self._run(
-            "公示计划",
-            lambda: plan_edit.publish_plan(self.database, row.id, actor_of(self.database)),
+        return row is not None and attempt(
+            self, "公示计划", self.database, plan_edit.publish_plan, row.id, actor_of(self.database)
         )
 
     def adjust_plan(self, draft: PlanDraft | None = None, reason: str | None = None) -> bool:
@@ -245,11 +253,15 @@ class PlansTab(Tab):
         if draft is None:
             return False
         chosen, why = draft, reason
-        return self._run(
+        return attempt(
+            self,
             "调整计划",
-            lambda: plan_edit.adjust_plan(
-                self.database, row.id, chosen, why, actor_of(self.database)
-            ),
+            self.database,
+            plan_edit.adjust_plan,
+            row.id,
+            chosen,
+            why,
+            actor_of(self.database),
         )
 
     def merge_plans(self, title: str | None = None) -> int | None:
@@ -266,17 +278,17 @@ class PlansTab(Tab):
             if not ok:
                 return None
             title = text
-        chosen = title
-        made: list[int] = []
-        ok = self._run(
+        done = outcome(
+            self,
             "汇总计划",
-            lambda: made.append(
-                plan_office.merge_into_joint_plan(
-                    self.database, year, ids, chosen, actor_of(self.database)
-                )
-            ),
+            self.database,
+            plan_office.merge_into_joint_plan,
+            year,
+            ids,
+            title,
+            actor_of(self.database),
         )
-        return made[0] if ok else None
+        return None if done is None else int(done.value)
 
     # --- tasks ---------------------------------------------------------------------------
     def task_from_plan(self, edit: TaskEditor | None = None) -> int | None:

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 from db.engine import Database
 from desktop.core.vocab import TaskStatus, label
 from desktop.services import tasks
-from desktop.services.common import Change
 from desktop.services.plans import listing as plans
 from desktop.services.plans.listing import TaskRow
 from desktop.services.tasks import NEXT_STATUS, TaskDraft
@@ -26,7 +25,7 @@ from desktop.ui.accounts.actor import actor_of
 from desktop.ui.hub import hub
 from desktop.ui.list_pane import ListPane
 from desktop.ui.meetings.document_actions import DocumentActions
-from desktop.ui.operations import attempt
+from desktop.ui.operations import attempt, outcome
 from desktop.ui.table_models import Column, RowTableModel
 
 TASK_COLUMNS: list[Column[TaskRow]] = [
@@ -70,21 +69,15 @@ class TasksPane(QWidget):
     def _selected(self, action: str) -> TaskRow | None:
         return self.pane.chosen(action, "一项任务")
 
-    def _run(self, title: str, work: Callable[[], object]) -> bool:
-        return attempt(self, title, work, Change.TASKS)
-
     def create(self, draft: TaskDraft) -> int | None:
         """Save a new task (from a plan or an overlap proposal); None when refused."""
-        created: list[int] = []
-        done = self._run(
-            "新建任务",
-            lambda: created.append(
-                tasks.create_task(self.database, draft, actor=actor_of(self.database))
-            ),
+        done = outcome(
+            self, "新建任务", self.database, tasks.create_task, draft, actor=actor_of(self.database)
         )
-        if done:
-            hub.status_message.emit(f"已创建任务：{draft.title}")
-        return created[0] if done else None
+        if done is None:
+            return None
+        hub.status_message.emit(f"已创建任务：{draft.title}")
+        return int(done.value)
 
     def task_dialog(self, draft: TaskDraft) -> TaskDraft | None:
         from desktop.ui.plans.task_dialog import TaskDialog, task_options
@@ -101,9 +94,14 @@ class TasksPane(QWidget):
         if draft is None:
             return False
         chosen = draft
-        return self._run(
+        return attempt(
+            self,
             "修改任务",
-            lambda: tasks.update_task(self.database, row.id, chosen, actor=actor_of(self.database)),
+            self.database,
+            tasks.update_task,
+            row.id,
+            chosen,
+            actor=actor_of(self.database),
         )
 
     def advance(self) -> bool:
@@ -115,11 +113,14 @@ class TasksPane(QWidget):
         if following is None:
             QMessageBox.information(self, "推进任务", "任务已完成，没有下一步。")
             return False
-        return self._run(
+        return attempt(
+            self,
             "推进任务",
-            lambda: tasks.advance_task(
-                self.database, row.id, following, actor=actor_of(self.database)
-            ),
+            self.database,
+            tasks.advance_task,
+            row.id,
+            following,
+            actor=actor_of(self.database),
         ) and self._said(f"{row.code} 已进入“{label(following)}”")
 
     def hand_down(self, unit: str | None = None) -> int | None:
@@ -135,15 +136,16 @@ class TasksPane(QWidget):
             if not ok or not text.strip():
                 return None
             unit = text.strip()
-        child: list[int] = []
-        chosen = unit
-        done = self._run(
+        done = outcome(
+            self,
             "下发任务",
-            lambda: child.append(
-                tasks.hand_down(self.database, row.id, chosen, actor=actor_of(self.database))
-            ),
+            self.database,
+            tasks.hand_down,
+            row.id,
+            unit,
+            actor=actor_of(self.database),
         )
-        return child[0] if done else None
+        return None if done is None else int(done.value)
 
     def _scheme(self, action: str) -> int | None:
         row = self._selected(action)
@@ -152,14 +154,10 @@ class TasksPane(QWidget):
         found = tasks.scheme_document_id(self.database, row.id)
         if found is not None:
             return found
-        created: list[int] = []
-        self._run(
-            action,
-            lambda: created.append(
-                tasks.draft_scheme(self.database, row.id, actor=actor_of(self.database))
-            ),
+        done = outcome(
+            self, action, self.database, tasks.draft_scheme, row.id, actor=actor_of(self.database)
         )
-        return created[0] if created else None
+        return None if done is None else int(done.value)
 
     def edit_scheme(self) -> bool:
         document_id = self._scheme("实施方案")

@@ -16,6 +16,7 @@ from desktop.services.common import Detail, Option, Section, fmt_date
 from desktop.services.meetings import listing as meetings
 from desktop.services.registries import confirmations
 from desktop.services.registries.confirmations import ConfirmationStatusRow
+from desktop.services.storage.work import perform
 from desktop.ui.accounts.actor import actor_of
 from desktop.ui.hub import hub
 from desktop.ui.list_pane import ListPane
@@ -86,7 +87,9 @@ class ConfirmationPane(QWidget):
     def _max_age_changed(self) -> None:
         days = self.max_age.value()
         if days != confirmations.get_max_age_days(self.database):
-            confirmations.set_max_age_days(self.database, days, actor=actor_of(self.database))
+            perform(
+                self.database, confirmations.set_max_age_days, days, actor=actor_of(self.database)
+            )
             self.refresh()
 
     def _departments(self) -> list[Option]:
@@ -105,9 +108,14 @@ class ConfirmationPane(QWidget):
             request = RegistryConfirmDialog.get(self, label(kind), departments, chosen)
             if request is None:
                 return False
-        confirmed = confirmations.confirm_registry(
-            self.database, kind, request.department_code, by=request.by, note=request.note
-        )
+        confirmed = perform(
+            self.database,
+            confirmations.confirm_registry,
+            kind,
+            request.department_code,
+            by=request.by,
+            note=request.note,
+        ).value
         hub.status_message.emit(
             f"{confirmed.department}已确认{label(kind)}（{confirmed.row_count:,} 条）"
         )

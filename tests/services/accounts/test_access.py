@@ -20,6 +20,7 @@ from desktop.services.demo.accounts import DEMO_PASSWORD
 from desktop.services.inspection import enter_result
 from desktop.services.office import calendar
 from desktop.services.plans.edit import save_plan, submit_plan
+from desktop.services.storage.work import perform
 from tests.services.inspection.test_inspection import (
     JYJ,
     NOW,
@@ -62,11 +63,16 @@ def test_a_viewer_changes_nothing_and_is_told_why(demo_db: Database) -> None:
     viewer_db = _as(demo_db, "chakan")
     trail = _count(demo_db, AuditEntry)
     with pytest.raises(AccessDenied, match="没有“节假日与工作日等设置”的权限"):
-        calendar.set_override(
-            viewer_db, date(2027, 1, 4), is_workday=False, source_document="国办发", actor="x"
+        perform(
+            viewer_db,
+            calendar.set_override,
+            date(2027, 1, 4),
+            is_workday=False,
+            source_document="国办发",
+            actor="x",
         )
     with pytest.raises(AccessDenied, match="联系办公室管理员"):
-        tasks.advance_task(viewer_db, _task_id(demo_db, JYJ), "in_progress", actor="x")
+        perform(viewer_db, tasks.advance_task, _task_id(demo_db, JYJ), "in_progress", actor="x")
     assert _count(demo_db, CalendarOverride) == 0
     assert _count(demo_db, AuditEntry) == trail
 
@@ -76,15 +82,15 @@ def test_an_operator_keeps_to_its_own_departments_plans(demo_db: Database) -> No
     other = _as(demo_db, "wjw")
     plans = _count(demo_db, Plan)
     with pytest.raises(AccessDenied, match="只能处理本部门"):
-        save_plan(other, DRAFT, "卫健委操作员")
+        perform(other, save_plan, DRAFT, "卫健委操作员")
     assert _count(demo_db, Plan) == plans
-    plan_id = save_plan(own, DRAFT, "市场监管局操作员")
+    plan_id = perform(own, save_plan, DRAFT, "市场监管局操作员").value
     with pytest.raises(AccessDenied):
-        submit_plan(other, plan_id, "卫健委操作员")
-    submit_plan(own, plan_id, "市场监管局操作员")
+        perform(other, submit_plan, plan_id, "卫健委操作员")
+    perform(own, submit_plan, plan_id, "市场监管局操作员")
     # The joint plan is the office's, even for the lead department.
     with pytest.raises(AccessDenied):
-        save_plan(own, replace(DRAFT, kind="joint"), "市场监管局操作员")
+        perform(own, save_plan, replace(DRAFT, kind="joint"), "市场监管局操作员")
 
 
 def test_an_operator_enters_only_its_own_departments_results(demo_db: Database) -> None:
@@ -101,15 +107,16 @@ def test_an_operator_enters_only_its_own_departments_results(demo_db: Database) 
     theirs = next(s for s in slots if s.department_code == "JYJ")
 
     def enter(database: Database, slot: object) -> int:
-        return enter_result(
+        return perform(
             database,
+            enter_result,
             slot.record_id,  # type: ignore[attr-defined]
             slot.department_code,  # type: ignore[attr-defined]
             slot.item_code or None,  # type: ignore[attr-defined]
             _draft(),
             actor="操作员",
             now=NOW,
-        )
+        ).value
 
     # ... but each result is its own department's (X1).
     before = _count(demo_db, Result)
@@ -123,13 +130,18 @@ def test_an_operator_enters_only_its_own_departments_results(demo_db: Database) 
 def test_a_draw_supervisor_may_not_organise_tasks(demo_db: Database) -> None:
     supervisor = _as(demo_db, "jiandu")
     with pytest.raises(AccessDenied, match="组织联合抽查任务"):
-        tasks.advance_task(supervisor, _task_id(demo_db, JYJ), "in_progress", actor="x")
+        perform(supervisor, tasks.advance_task, _task_id(demo_db, JYJ), "in_progress", actor="x")
 
 
 def test_the_audit_trail_names_the_signed_in_person(demo_db: Database) -> None:
     admin = _as(demo_db, "admin")
-    calendar.set_override(
-        admin, date(2027, 1, 4), is_workday=False, source_document="国办发明电", actor="办公室"
+    perform(
+        admin,
+        calendar.set_override,
+        date(2027, 1, 4),
+        is_workday=False,
+        source_document="国办发明电",
+        actor="办公室",
     )
     with demo_db.session() as session:
         last = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
@@ -144,15 +156,15 @@ def test_a_changed_account_loses_its_old_rights_at_once(demo_db: Database) -> No
     accounts.update_user(admin, row.id, demoted, active=True, actor="")
     plans = _count(demo_db, Plan)
     with pytest.raises(AccessDenied, match="重新登录"):
-        save_plan(operator, DRAFT, "市场监管局操作员")
+        perform(operator, save_plan, DRAFT, "市场监管局操作员")
     assert _count(demo_db, Plan) == plans
 
 
 def test_an_operator_cannot_take_over_another_departments_plan(demo_db: Database) -> None:
-    plan_id = save_plan(_as(demo_db, "scjg"), DRAFT, "市场监管局操作员")
+    plan_id = perform(_as(demo_db, "scjg"), save_plan, DRAFT, "市场监管局操作员").value
     taken = replace(DRAFT, department_code="WJW", participant_codes=("SCJG",))
     with pytest.raises(AccessDenied, match="只能处理本部门"):
-        save_plan(_as(demo_db, "wjw"), taken, "卫健委操作员", plan_id)
+        perform(_as(demo_db, "wjw"), save_plan, taken, "卫健委操作员", plan_id)
     with demo_db.session(readonly=True) as session:
         plan = session.get(Plan, plan_id)
         assert plan is not None and plan.department.code == "SCJG"

@@ -14,6 +14,7 @@ from db.engine import Database
 from db.models import AppSetting, AuditEntry, Department
 from desktop.services.accounts import audit, audit_guard
 from desktop.services.office import profile as office
+from desktop.services.storage.work import perform
 
 
 def _no_audit(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -32,13 +33,13 @@ def test_a2_a_service_change_without_an_entry_fails_and_is_not_kept(
     profile = office.get_profile(empty_db)
     _no_audit(monkeypatch)
     with pytest.raises(audit_guard.AuditGapError, match=r"app_settings（1 行）"):
-        office.save_profile(empty_db, replace(profile, county="某县"), actor="王海燕")
+        perform(empty_db, office.save_profile, replace(profile, county="某县"), actor="王海燕")
     assert office.get_profile(empty_db).county == profile.county  # rolled back
 
 
 def test_a2_the_same_change_with_its_entry_commits(empty_db: Database) -> None:
     profile = office.get_profile(empty_db)
-    office.save_profile(empty_db, replace(profile, county="某县"), actor="王海燕")
+    perform(empty_db, office.save_profile, replace(profile, county="某县"), actor="王海燕")
     assert office.get_profile(empty_db).county == "某县"
     entry = audit.recent(empty_db, 1)[0]
     assert (entry.action, entry.actor) == ("office.profile", "王海燕")
@@ -51,7 +52,7 @@ def test_a2_outside_the_tests_a_gap_is_logged_not_refused(
     profile = office.get_profile(empty_db)
     _no_audit(monkeypatch)
     with caplog.at_level(logging.WARNING, logger=audit_guard.__name__):
-        office.save_profile(empty_db, replace(profile, county="某县"), actor="王海燕")
+        perform(empty_db, office.save_profile, replace(profile, county="某县"), actor="王海燕")
     assert office.get_profile(empty_db).county == "某县"
     assert any("没有写入操作记录" in r.getMessage() for r in caplog.records)
 

@@ -26,6 +26,7 @@ from desktop.services.checklist.edit import (
     unsuitable_items,
     update_item,
 )
+from desktop.services.storage.work import perform
 
 LATER = date(2026, 9, 1)
 NEW = ItemDraft(
@@ -48,9 +49,14 @@ NEW = ItemDraft(
 
 
 def _save(database: Database, **changes: Any) -> int:
-    return apply_changes(
-        database, ChangeSet(**changes), effective_on=LATER, reason="法规修订", actor="王海燕"
-    )
+    return perform(
+        database,
+        apply_changes,
+        ChangeSet(**changes),
+        effective_on=LATER,
+        reason="法规修订",
+        actor="王海燕",
+    ).value
 
 
 def _version_count(database: Database) -> int:
@@ -65,7 +71,9 @@ def _revision_count(database: Database) -> int:
 
 def test_c4_create_makes_a_new_version_and_keeps_the_old_one(demo_db: Database) -> None:
     before = checklist.list_items(demo_db, 2)
-    version = create_item(demo_db, NEW, effective_on=LATER, reason="新增事项", actor="王海燕")
+    version = perform(
+        demo_db, create_item, NEW, effective_on=LATER, reason="新增事项", actor="王海燕"
+    ).value
     assert version == 3
     assert checklist.list_items(demo_db, 2) == before
     added = [r for r in checklist.list_items(demo_db) if r.name == NEW.name]
@@ -80,7 +88,9 @@ def test_c4_create_makes_a_new_version_and_keeps_the_old_one(demo_db: Database) 
 def test_c4_update_closes_the_old_revision_and_opens_another(demo_db: Database) -> None:
     old = draft_of(demo_db, "SCJG-001")
     new = replace(old, legal_basis=old.legal_basis + "、第十八条")
-    version = update_item(demo_db, new, effective_on=LATER, reason="条例修订", actor="王海燕")
+    version = perform(
+        demo_db, update_item, new, effective_on=LATER, reason="条例修订", actor="王海燕"
+    ).value
     assert draft_of(demo_db, "SCJG-001", version_no=2) == old
     assert draft_of(demo_db, "SCJG-001").legal_basis.endswith("第十八条")
     diff = compare_versions(demo_db, 2, version)
@@ -95,7 +105,9 @@ def test_c4_update_closes_the_old_revision_and_opens_another(demo_db: Database) 
 
 
 def test_c4_retire_leaves_the_item_in_past_versions(demo_db: Database) -> None:
-    version = retire_item(demo_db, "GAJ-901", effective_on=LATER, reason="条例废止", actor="王海燕")
+    version = perform(
+        demo_db, retire_item, "GAJ-901", effective_on=LATER, reason="条例废止", actor="王海燕"
+    ).value
     assert "GAJ-901" not in {r.code for r in checklist.list_items(demo_db)}
     assert "GAJ-901" in {r.code for r in checklist.list_items(demo_db, 2)}
     assert [r.code for r in compare_versions(demo_db, 2, version).removed] == ["GAJ-901"]
@@ -148,19 +160,21 @@ def test_c4_refused_changes_write_nothing(
 
 def test_c4_effective_date_may_not_precede_the_current_version(demo_db: Database) -> None:
     with pytest.raises(ChecklistError, match="早于现行第 2 版"):
-        create_item(demo_db, NEW, effective_on=date(2026, 5, 31), reason="补录", actor="王海燕")
+        perform(
+            demo_db, create_item, NEW, effective_on=date(2026, 5, 31), reason="补录", actor="王海燕"
+        )
     assert _version_count(demo_db) == 2
 
 
 def test_c4_a_reason_is_required(demo_db: Database) -> None:
     with pytest.raises(ChecklistError, match="变更原因"):
-        create_item(demo_db, NEW, effective_on=LATER, reason=" ", actor="王海燕")
+        perform(demo_db, create_item, NEW, effective_on=LATER, reason=" ", actor="王海燕")
 
 
 def test_c4_saving_an_unchanged_item_makes_no_version(demo_db: Database) -> None:
     same = draft_of(demo_db, "SCJG-001")
     with pytest.raises(ChecklistError, match="没有任何变化"):
-        update_item(demo_db, same, effective_on=LATER, reason="无", actor="王海燕")
+        perform(demo_db, update_item, same, effective_on=LATER, reason="无", actor="王海燕")
     assert _version_count(demo_db) == 2
 
 
@@ -182,7 +196,9 @@ def test_c4_failure_while_writing_rolls_everything_back(
 def test_c4_first_version_in_an_empty_database(empty_db: Database) -> None:
     with empty_db.session() as session:
         session.add(Department(code="SCJG", name="县市场监督管理局", short_name="市场监管局"))
-    version = create_item(empty_db, NEW, effective_on=LATER, reason="首次制定", actor="王海燕")
+    version = perform(
+        empty_db, create_item, NEW, effective_on=LATER, reason="首次制定", actor="王海燕"
+    ).value
     assert version == 1
     assert [(r.code, r.seq) for r in checklist.list_items(empty_db)] == [("SCJG-001", 1)]
 
@@ -193,7 +209,7 @@ def test_c5_local_additions_are_listed_with_their_filing_date(demo_db: Database)
     ]
     assert local_additions(demo_db, 1) == []
     local = replace(NEW, local_addition=True, filed_on=date(2026, 8, 20))
-    create_item(demo_db, local, effective_on=LATER, reason="本级增加", actor="王海燕")
+    perform(demo_db, create_item, local, effective_on=LATER, reason="本级增加", actor="王海燕")
     assert {r.code for r in local_additions(demo_db)} == {"SCJG-901", "SCJG-902"}
 
 

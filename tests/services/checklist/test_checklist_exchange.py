@@ -22,6 +22,7 @@ from desktop.services.checklist.exchange import (
     plan_checklist_import,
 )
 from desktop.services.storage.spreadsheets import read_rows
+from desktop.services.storage.work import perform
 
 LATER = date(2026, 9, 1)
 BASIS_001 = "《企业信息公示暂行条例》第十四条、第十八条"
@@ -87,7 +88,9 @@ def test_c4_export_then_import_changes_nothing(demo_db: Database, tmp_path: Path
     )
     assert plan.unchanged == 123
     with pytest.raises(ChecklistError, match="没有需要导入的变化"):
-        apply_checklist_import(demo_db, plan, effective_on=LATER, reason="核对", actor="王海燕")
+        perform(
+            demo_db, apply_checklist_import, plan, effective_on=LATER, reason="核对", actor="王海燕"
+        )
 
 
 def test_c4_export_has_the_provincial_layout(demo_db: Database, tmp_path: Path) -> None:
@@ -124,11 +127,19 @@ def test_c4_import_with_bad_rows_imports_nothing_until_chosen(
 ) -> None:
     plan = plan_checklist_import(demo_db, _provincial(tmp_path))
     with pytest.raises(ChecklistError, match="6 行错误"):
-        apply_checklist_import(demo_db, plan, effective_on=LATER, reason="省级清单", actor="王")
+        perform(
+            demo_db, apply_checklist_import, plan, effective_on=LATER, reason="省级清单", actor="王"
+        )
     assert checklist.current_version_no(demo_db) == 2
-    version = apply_checklist_import(
-        demo_db, plan, effective_on=LATER, reason="省级清单调整", actor="王海燕", only_good=True
-    )
+    version = perform(
+        demo_db,
+        apply_checklist_import,
+        plan,
+        effective_on=LATER,
+        reason="省级清单调整",
+        actor="王海燕",
+        only_good=True,
+    ).value
     assert version == 3
     current = {r.code: r for r in checklist.list_items(demo_db)}
     assert len(current) == 124 and "GAJ-901" in current
@@ -148,18 +159,30 @@ def test_c4_import_refuses_a_file_changed_after_checking(demo_db: Database, tmp_
     plan = plan_checklist_import(demo_db, path)
     path.write_bytes(path.read_bytes() + b"\0")
     with pytest.raises(ChecklistError, match="被修改"):
-        apply_checklist_import(
-            demo_db, plan, effective_on=LATER, reason="x", actor="王", only_good=True
+        perform(
+            demo_db,
+            apply_checklist_import,
+            plan,
+            effective_on=LATER,
+            reason="x",
+            actor="王",
+            only_good=True,
         )
 
 
 def test_c4_import_refuses_a_plan_older_than_the_list(demo_db: Database, tmp_path: Path) -> None:
     plan = plan_checklist_import(demo_db, _provincial(tmp_path))
     another = replace(draft_of(demo_db, "SCJG-901"), code="", name="另一项本级事项")
-    create_item(demo_db, another, effective_on=LATER, reason="本级增加", actor="王海燕")
+    perform(demo_db, create_item, another, effective_on=LATER, reason="本级增加", actor="王海燕")
     with pytest.raises(ChecklistError, match="新版本"):
-        apply_checklist_import(
-            demo_db, plan, effective_on=LATER, reason="x", actor="王", only_good=True
+        perform(
+            demo_db,
+            apply_checklist_import,
+            plan,
+            effective_on=LATER,
+            reason="x",
+            actor="王",
+            only_good=True,
         )
 
 

@@ -50,15 +50,24 @@ def _fill(database: Database, document_id: int) -> None:
         start = text.index(draw_documents.FILL_MARK)
         end = text.index("】", start)
         text = text[:start] + "县政务服务中心" + text[end + 1 :]
-    documents.save_draft(
-        database, document_id, DraftText(draft.title, draft.recipients, text), actor=ACTOR
+    perform(
+        database,
+        documents.save_draft,
+        document_id,
+        DraftText(draft.title, draft.recipients, text),
+        actor=ACTOR,
     )
 
 
 def _issue(database: Database, document_id: int) -> tuple[str, bytes]:
-    number = issuing.issue_notice(
-        database, document_id, signed_off_by="刘建国", issued_on=DAY, actor=ACTOR
-    )
+    number = perform(
+        database,
+        issuing.issue_notice,
+        document_id,
+        signed_off_by="刘建国",
+        issued_on=DAY,
+        actor=ACTOR,
+    ).value
     _name, data = issuing.document_bytes(database, document_id)
     return number, data
 
@@ -89,14 +98,21 @@ def test_draw_notice_prints_the_hashes_of_the_stored_inputs_and_the_commitment(
     demo_db: Database,
 ) -> None:
     draw_id = _prepared_draw(demo_db)
-    doc_id = draw_documents.draft_draw_notice(demo_db, draw_id, actor=ACTOR)
-    assert draw_documents.draft_draw_notice(demo_db, draw_id, actor=ACTOR) == doc_id
+    doc_id = perform(demo_db, draw_documents.draft_draw_notice, draw_id, actor=ACTOR).value
+    assert perform(demo_db, draw_documents.draft_draw_notice, draw_id, actor=ACTOR).value == doc_id
     assert draw_documents.draw_document_id(demo_db, draw_id, DocumentType.DRAW_NOTICE) == doc_id
     assert documents.document_type(demo_db, doc_id) == DocumentType.DRAW_NOTICE
     assert documents.notice_document_id(demo_db, doc_id) == doc_id  # CLI export accepts it
 
     with pytest.raises(DocumentError, match="待填写"):  # time and place still to fill in
-        issuing.issue_notice(demo_db, doc_id, signed_off_by="刘建国", issued_on=DAY, actor=ACTOR)
+        perform(
+            demo_db,
+            issuing.issue_notice,
+            doc_id,
+            signed_off_by="刘建国",
+            issued_on=DAY,
+            actor=ACTOR,
+        )
     _fill(demo_db, doc_id)
     number, data = _issue(demo_db, doc_id)
     assert number.endswith("号") and number in _word_text(data)
@@ -116,17 +132,19 @@ def test_draw_notice_prints_the_hashes_of_the_stored_inputs_and_the_commitment(
 def test_draw_notice_only_for_a_prepared_draw(demo_db: Database) -> None:
     draw = _done_draw(demo_db)
     with pytest.raises(DocumentError, match="抽取前"):
-        draw_documents.draft_draw_notice(demo_db, draw.id, actor=ACTOR)
+        perform(demo_db, draw_documents.draft_draw_notice, draw.id, actor=ACTOR)
     with pytest.raises(DocumentError, match="还没有完成"):
-        draw_documents.draft_draw_protocol(demo_db, _prepared_draw(demo_db), actor=ACTOR)
+        perform(demo_db, draw_documents.draft_draw_protocol, _prepared_draw(demo_db), actor=ACTOR)
 
 
 def test_draw_protocol_lists_every_drawn_code_the_record_hash_and_signature_rows(
     demo_db: Database,
 ) -> None:
     draw = _done_draw(demo_db)
-    doc_id = draw_documents.draft_draw_protocol(demo_db, draw.id, actor=ACTOR)
-    assert draw_documents.draft_draw_protocol(demo_db, draw.id, actor=ACTOR) == doc_id
+    doc_id = perform(demo_db, draw_documents.draft_draw_protocol, draw.id, actor=ACTOR).value
+    assert (
+        perform(demo_db, draw_documents.draft_draw_protocol, draw.id, actor=ACTOR).value == doc_id
+    )
     assert documents.notice_document_id(demo_db, doc_id) == doc_id
     _fill(demo_db, doc_id)
     number, data = _issue(demo_db, doc_id)

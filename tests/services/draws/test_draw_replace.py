@@ -114,7 +114,9 @@ def test_d7_ranking_takes_the_next_eligible_of_the_same_department(
     out = next(c for g, d, c, _, leader, _ in _members(demo_db, draw_id) if d == "GAJ")
     expected_code, expected_rank = _expected_next(demo_db, draw_id, out)
 
-    outcome = replace_inspector(demo_db, draw_id, out, mode="ranking", now=NOW, **WHO)
+    outcome = perform(
+        demo_db, replace_inspector, draw_id, out, mode="ranking", at=NOW, **WHO
+    ).value
 
     assert (outcome.out_code, outcome.in_code, outcome.rank) == (out, expected_code, expected_rank)
     assert outcome.mode == "ranking" and not outcome.leader_changed
@@ -159,7 +161,9 @@ def test_d7_ranking_takes_the_next_eligible_of_the_same_department(
     second_out = next(c for g, d, c, _, _, a in _members(demo_db, draw_id) if d == "GAJ" and a)
     second_code, _ = _expected_next(demo_db, draw_id, second_out)
     assert second_code != expected_code
-    second = replace_inspector(demo_db, draw_id, second_out, mode="ranking", now=NOW, **WHO)
+    second = perform(
+        demo_db, replace_inspector, draw_id, second_out, mode="ranking", at=NOW, **WHO
+    ).value
     assert second.in_code == second_code
     assert verify_record(_draw(demo_db)[1]) == []
     _verify_with_script(demo_db, draw_id, tmp_path)
@@ -173,7 +177,9 @@ def test_d4_a_replaced_leader_hands_over_to_the_next_lead_inspector(
     group, _, leader, *_ = next(m for m in members if m[4])
     other = next(m for m in members if m[0] == group and m[1] == "SCJG" and m[2] != leader)
 
-    outcome = replace_inspector(demo_db, draw_id, leader, mode="ranking", now=NOW, **WHO)
+    outcome = perform(
+        demo_db, replace_inspector, draw_id, leader, mode="ranking", at=NOW, **WHO
+    ).value
 
     assert outcome.leader_changed and outcome.leader == other[2]
     after = _members(demo_db, draw_id)
@@ -183,7 +189,9 @@ def test_d4_a_replaced_leader_hands_over_to_the_next_lead_inspector(
     for g in {m[0] for m in after}:
         assert len([m for m in after if m[0] == g and m[4]]) == 1
     # Both lead inspectors gone: the one brought in by ranking leads.
-    second = replace_inspector(demo_db, draw_id, other[2], mode="ranking", now=NOW, **WHO)
+    second = perform(
+        demo_db, replace_inspector, draw_id, other[2], mode="ranking", at=NOW, **WHO
+    ).value
     assert second.leader == outcome.in_code
     _verify_with_script(demo_db, draw_id, tmp_path)
 
@@ -194,8 +202,9 @@ def test_pds16_manual_needs_reason_evidence_and_approver(demo_db: Database, tmp_
     chosen, _ = manual_candidates(demo_db, draw_id)["WJW"][-1]
     for field in ("reason", "evidence", "approver"):
         with pytest.raises(DrawServiceError, match="D7"):
-            replace_inspector(
+            perform(
                 demo_db,
+                replace_inspector,
                 draw_id,
                 member.code,
                 mode="manual",
@@ -203,20 +212,21 @@ def test_pds16_manual_needs_reason_evidence_and_approver(demo_db: Database, tmp_
                 **(WHO | {field: "  "}),
             )
     with pytest.raises(DrawServiceError, match="接替的执法人员"):
-        replace_inspector(demo_db, draw_id, member.code, mode="manual", **WHO)
+        perform(demo_db, replace_inspector, draw_id, member.code, mode="manual", **WHO)
     assert _members(demo_db, draw_id)[-1][2] != chosen  # nothing stored
 
     evidence = tmp_path / "病假证明.pdf"
     evidence.write_bytes(b"%PDF-1.4 sick note")
-    outcome = replace_inspector(
+    outcome = perform(
         demo_db,
+        replace_inspector,
         draw_id,
         member.code,
         mode="manual",
         manual_code=chosen,
-        now=NOW,
+        at=NOW,
         **(WHO | {"evidence": str(evidence)}),
-    )
+    ).value
     assert (outcome.in_code, outcome.rank, outcome.mode) == (chosen, None, "manual")
     came = next(m for m in _members(demo_db, draw_id) if m[2] == chosen)
     assert (came[1], came[3], came[5]) == ("WJW", None, True)
@@ -244,38 +254,54 @@ def test_refusals(demo_db: Database) -> None:
     members = active_members(demo_db, draw_id)
     wjw = next(m for m in members if m.dept == "WJW")
     with pytest.raises(DrawServiceError, match="不是"):
-        replace_inspector(demo_db, draw_id, "NOBODY-1", mode="ranking", **WHO)
+        perform(demo_db, replace_inspector, draw_id, "NOBODY-1", mode="ranking", **WHO)
     with pytest.raises(DrawServiceError, match="替换方式"):
-        replace_inspector(demo_db, draw_id, wjw.code, mode="targets", **WHO)
+        perform(demo_db, replace_inspector, draw_id, wjw.code, mode="targets", **WHO)
     with pytest.raises(DrawServiceError, match="经办人"):
-        replace_inspector(demo_db, draw_id, wjw.code, mode="ranking", **(WHO | {"actor": ""}))
+        perform(
+            demo_db, replace_inspector, draw_id, wjw.code, mode="ranking", **(WHO | {"actor": ""})
+        )
     # Another department, someone drawn already, a person not in the registry.
     gaj, _ = manual_candidates(demo_db, draw_id)["GAJ"][0]
     with pytest.raises(DrawServiceError, match="同一部门"):
-        replace_inspector(demo_db, draw_id, wjw.code, mode="manual", manual_code=gaj, **WHO)
+        perform(
+            demo_db, replace_inspector, draw_id, wjw.code, mode="manual", manual_code=gaj, **WHO
+        )
     drawn = next(m for m in members if m.dept == "WJW" and m.code != wjw.code)
     with pytest.raises(DrawServiceError, match="已在抽取"):
-        replace_inspector(demo_db, draw_id, wjw.code, mode="manual", manual_code=drawn.code, **WHO)
+        perform(
+            demo_db,
+            replace_inspector,
+            draw_id,
+            wjw.code,
+            mode="manual",
+            manual_code=drawn.code,
+            **WHO,
+        )
     with pytest.raises(DrawServiceError, match="没有编码"):
-        replace_inspector(demo_db, draw_id, wjw.code, mode="manual", manual_code="X-9", **WHO)
+        perform(
+            demo_db, replace_inspector, draw_id, wjw.code, mode="manual", manual_code="X-9", **WHO
+        )
     # An inactive registry inspector cannot be chosen.
     chosen, _ = manual_candidates(demo_db, draw_id)["WJW"][0]
     with demo_db.session() as session:
         person = session.scalars(select(Inspector).where(Inspector.code == chosen)).one()
         person.active = False
     with pytest.raises(DrawServiceError, match="停用"):
-        replace_inspector(demo_db, draw_id, wjw.code, mode="manual", manual_code=chosen, **WHO)
+        perform(
+            demo_db, replace_inspector, draw_id, wjw.code, mode="manual", manual_code=chosen, **WHO
+        )
     # A member replaced once is no longer serving.
-    replace_inspector(demo_db, draw_id, wjw.code, mode="ranking", **WHO)
+    perform(demo_db, replace_inspector, draw_id, wjw.code, mode="ranking", **WHO)
     with pytest.raises(DrawServiceError, match="已被替换"):
-        replace_inspector(demo_db, draw_id, wjw.code, mode="ranking", **WHO)
+        perform(demo_db, replace_inspector, draw_id, wjw.code, mode="ranking", **WHO)
     # A voided draw refuses, and nothing about the targets ever changed.
     with demo_db.session() as session:  # the demo task is past 已抽取: void it directly
         voided = session.get(Draw, draw_id)
         assert voided is not None
         voided.status = DrawStatus.VOIDED.value
     with pytest.raises(DrawServiceError, match="已作废"):
-        replace_inspector(demo_db, draw_id, drawn.code, mode="ranking", **WHO)
+        perform(demo_db, replace_inspector, draw_id, drawn.code, mode="ranking", **WHO)
     with pytest.raises(DrawServiceError, match="已作废"):
         active_members(demo_db, draw_id)
     assert _draw_result(demo_db, draw_id) == before["result"]
@@ -294,4 +320,4 @@ def test_a_prepared_draw_has_nobody_to_replace(demo_db: Database) -> None:
     assert task_id is not None
     prepared = perform(demo_db, prepare_draw, task_id, actor="王海燕", at=NOW).value
     with pytest.raises(DrawServiceError, match="还没有进行"):
-        replace_inspector(demo_db, prepared.draw_id, "ANY", mode="ranking", **WHO)
+        perform(demo_db, replace_inspector, prepared.draw_id, "ANY", mode="ranking", **WHO)

@@ -241,8 +241,8 @@ def test_protocol_s6_void_then_prepare_gives_a_new_id_and_commitment(demo_db: Da
     task_id = _task_id(demo_db)
     first = perform(demo_db, prepare_draw, task_id, actor="王海燕", at=NOW).value
     with pytest.raises(DrawServiceError, match="原因"):
-        void_draw(demo_db, first.draw_id, " ", "王海燕")
-    void_draw(demo_db, first.draw_id, "承诺值打印错误，须重新准备", "王海燕", now=NOW)
+        perform(demo_db, void_draw, first.draw_id, " ", "王海燕")
+    perform(demo_db, void_draw, first.draw_id, "承诺值打印错误，须重新准备", "王海燕", at=NOW)
     second = perform(demo_db, prepare_draw, task_id, actor="王海燕", at=NOW).value
     assert second.draw_id != first.draw_id
     assert (first.draw_code, second.draw_code) == (f"{TASK_CODE}-D1", f"{TASK_CODE}-D2")
@@ -252,7 +252,7 @@ def test_protocol_s6_void_then_prepare_gives_a_new_id_and_commitment(demo_db: Da
 
     # A completed draw voided while the task is still at 已抽取: the task draws again.
     _run(demo_db, second.draw_id)
-    void_draw(demo_db, second.draw_id, "抽取现场录像中断，依规重抽", "王海燕", now=NOW)
+    perform(demo_db, void_draw, second.draw_id, "抽取现场录像中断，依规重抽", "王海燕", at=NOW)
     third = perform(demo_db, prepare_draw, task_id, actor="王海燕", at=NOW).value
     _run(demo_db, third.draw_id)
     with demo_db.session() as session:

@@ -136,8 +136,10 @@ def link(demo_db: Database, empty_db: Database, tmp_path: Path) -> Link:
     exchange.add_peer(demo_db, TOWN, town_key.public_key, actor=ACTOR, key_dir=county_keys)
     exchange.add_peer(empty_db, COUNTY, county_key.public_key, actor="乡管理员", key_dir=town_keys)
     profile = office.get_profile(empty_db)
-    office.save_profile(empty_db, replace(profile, name=TOWN), actor="乡管理员")
-    child = hand_down(demo_db, _task_id(demo_db, PARENT), TOWN, actor=ACTOR, draws_inspectors=False)
+    perform(empty_db, office.save_profile, replace(profile, name=TOWN), actor="乡管理员")
+    child = perform(
+        demo_db, hand_down, _task_id(demo_db, PARENT), TOWN, actor=ACTOR, draws_inspectors=False
+    ).value
     with demo_db.session(readonly=True) as session:
         task = session.get(Task, child)
         assert task is not None
@@ -166,10 +168,13 @@ def _check_everything(link: Link, category: ResultCategory = ResultCategory.NO_P
             target_signer=form.legal_rep or "负责人",
             precheck_note="已比对名录库登记信息",
         )
-        save_record(link.township, task_id, target_id, draft, actor=TOWN_ACTOR, today=ENDED_ON)
+        perform(
+            link.township, save_record, task_id, target_id, draft, actor=TOWN_ACTOR, today=ENDED_ON
+        )
     for slot in result_slots(link.township, today=TOWN_NOW.date(), task_id=task_id):
-        enter_result(
+        perform(
             link.township,
+            enter_result,
             slot.record_id,
             slot.department_code,
             slot.item_code or None,
@@ -310,8 +315,8 @@ def test_a_task_travels_county_to_township_to_county(link: Link) -> None:
         link.county, publish_results, link.task_id, actor=ACTOR, at=COUNTY_NOW
     ).value
     assert outcome_pub.published == len(town_results)
-    advance_task(link.county, link.task_id, TaskStatus.PENDING_PUBLICATION, actor=ACTOR)
-    advance_task(link.county, link.task_id, TaskStatus.COMPLETED, actor=ACTOR)
+    perform(link.county, advance_task, link.task_id, TaskStatus.PENDING_PUBLICATION, actor=ACTOR)
+    perform(link.county, advance_task, link.task_id, TaskStatus.COMPLETED, actor=ACTOR)
     assert verify_chain(link.county) == [] and verify_chain(link.township) == []
     with link.county.session(readonly=True) as session:
         actions = set(session.scalars(select(AuditEntry.action)))
@@ -347,8 +352,9 @@ def test_a_changed_result_updates_the_county_while_unpublished(link: Link) -> No
     link.county_import(link.results_package())
     slot = result_slots(link.township, today=TOWN_NOW.date(), task_id=link.town_task())[0]
     later = datetime(2026, 12, 11, 10, 0)
-    enter_result(
+    perform(
         link.township,
+        enter_result,
         slot.record_id,
         slot.department_code,
         slot.item_code or None,
@@ -375,8 +381,9 @@ def test_a_published_result_on_the_county_side_is_never_overwritten(link: Link) 
     # The township (unaware) enters one result again, differently, and sends it.
     slot = result_slots(link.township, today=TOWN_NOW.date(), task_id=link.town_task())[0]
     later = datetime(2026, 12, 15, 10, 0)
-    enter_result(
+    perform(
         link.township,
+        enter_result,
         slot.record_id,
         slot.department_code,
         slot.item_code or None,
@@ -596,8 +603,9 @@ def test_a_replaced_inspector_reaches_the_township_with_a_newer_package(link: Li
         )
         assert leaving is not None
         leaving_name = session.scalar(select(Inspector.name).where(Inspector.code == leaving))
-    outcome = replace_inspector(
+    outcome = perform(
         link.county,
+        replace_inspector,
         county_draw.id,
         leaving,
         mode="ranking",
@@ -605,8 +613,8 @@ def test_a_replaced_inspector_reaches_the_township_with_a_newer_package(link: Li
         evidence="人事科调令 2026-17 号",
         approver="分管副局长 周建国",
         actor=ACTOR,
-        now=datetime(2026, 11, 27, 9, 0),
-    )
+        at=datetime(2026, 11, 27, 9, 0),
+    ).value
     preview = exchange.preview_task_package(
         link.township,
         link.task_package("task-2.zip", at=datetime(2026, 11, 27, 10, 0)),
@@ -623,7 +631,9 @@ def test_a_replaced_inspector_reaches_the_township_with_a_newer_package(link: Li
 def test_a_task_whose_township_draws_its_own_inspectors_waits_for_that_draw(
     link: Link,
 ) -> None:
-    child = hand_down(link.county, _task_id(link.county, PARENT), "南山乡人民政府", actor=ACTOR)
+    child = perform(
+        link.county, hand_down, _task_id(link.county, PARENT), "南山乡人民政府", actor=ACTOR
+    ).value
     with pytest.raises(ExchangeError, match="自行抽取检查人员，还没有抽取"):
         exchange.export_task_package(
             link.county, child, TOWN, link.folder / "x.zip", actor=ACTOR, key_dir=link.county_keys

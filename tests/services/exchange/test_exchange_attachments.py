@@ -353,8 +353,9 @@ def test_evidence_of_a_result_the_county_published_otherwise_is_not_filed(
     perform(link.county, publish_results, link.task_id, actor=ACTOR, at=COUNTY_NOW)
     town = _slots(link.township, link.town_task())[0]
     later = datetime(2026, 12, 15, 10, 0)
-    enter_result(  # the township, unaware, enters the result again, differently
+    perform(
         link.township,
+        enter_result,
         town.record_id,
         town.department_code,
         town.item_code or None,
@@ -381,14 +382,15 @@ def test_attachments_of_follow_ups_stay_behind_and_the_export_says_so(checked: L
     link = checked
     town = _file_evidence(link)
     assert town.result_id is not None
-    follow_up = add_follow_up(
+    follow_up = perform(
         link.township,
+        add_follow_up,
         town.result_id,
         FollowUpKind.CASE_FILED.value,
         to_department_code=None,
         note="立案调查",
         actor=TOWN_ACTOR,
-    )
+    ).value
     add_attachment(
         link.township,
         "follow_up",

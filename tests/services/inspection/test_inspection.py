@@ -120,7 +120,7 @@ def _check(
         target_signer=form.legal_rep or "负责人",
         precheck_note="已比对名录库登记信息",
     )
-    return save_record(database, task_id, target_id, draft, actor=ACTOR, today=today)
+    return perform(database, save_record, task_id, target_id, draft, actor=ACTOR, today=today).value
 
 
 def _check_all(database: Database, task_id: int, *, ended_on: date) -> dict[int, int]:
@@ -145,15 +145,16 @@ def _draft(category: ResultCategory = ResultCategory.NO_PROBLEM, **changes: obje
 def _enter(
     database: Database, slot: ResultSlot, *, now: datetime, draft: ResultDraft | None = None
 ) -> int:
-    return enter_result(
+    return perform(
         database,
+        enter_result,
         slot.record_id,
         slot.department_code,
         slot.item_code or None,
         draft or _draft(),
         actor=ACTOR,
         now=now,
-    )
+    ).value
 
 
 def _result(database: Database, result_id: int) -> Result:
@@ -277,12 +278,12 @@ def test_t2_a_drawn_task_is_checked_entered_published_and_completed(
     # 检查中 → 待公示 only when every drawn target's check has ended (X2).
     mark = _last_audit(demo_db)
     with pytest.raises(TaskError, match="还有 1 户"):
-        advance_task(demo_db, task_id, TaskStatus.PENDING_PUBLICATION, actor=ACTOR)
+        perform(demo_db, advance_task, task_id, TaskStatus.PENDING_PUBLICATION, actor=ACTOR)
     assert _status(demo_db, task_id) == TaskStatus.INSPECTING
     _check(demo_db, task_id, first, checked_on=date(2026, 11, 16), ended_on=date(2026, 11, 18))
     assert _actions_since(demo_db, mark) == ["record.save"]
     assert "检查均已结束" in _progress(demo_db, task_id).next_step
-    advance_task(demo_db, task_id, TaskStatus.PENDING_PUBLICATION, actor=ACTOR)
+    perform(demo_db, advance_task, task_id, TaskStatus.PENDING_PUBLICATION, actor=ACTOR)
     assert _status(demo_db, task_id) == TaskStatus.PENDING_PUBLICATION
     assert _actions_since(demo_db, mark)[-1] == "task.status"
 
@@ -294,7 +295,7 @@ def test_t2_a_drawn_task_is_checked_entered_published_and_completed(
     assert {s.due for s in slots} == {date(2026, 12, 16)}
     assert _progress(demo_db, task_id).next_step == "还有 8 条结果待录入。"
     with pytest.raises(TaskError, match="8 条检查结果没有录入"):
-        advance_task(demo_db, task_id, TaskStatus.COMPLETED, actor=ACTOR)
+        perform(demo_db, advance_task, task_id, TaskStatus.COMPLETED, actor=ACTOR)
 
     categories = list(ResultCategory)
     mark = _last_audit(demo_db)
@@ -311,7 +312,7 @@ def test_t2_a_drawn_task_is_checked_entered_published_and_completed(
 
     # X6: entered but not published is not complete.
     with pytest.raises(TaskError, match="X6"):
-        advance_task(demo_db, task_id, TaskStatus.COMPLETED, actor=ACTOR)
+        perform(demo_db, advance_task, task_id, TaskStatus.COMPLETED, actor=ACTOR)
     assert _status(demo_db, task_id) == TaskStatus.PENDING_PUBLICATION
 
     published_at = datetime(2026, 11, 20, 15, 30)
@@ -335,7 +336,7 @@ def test_t2_a_drawn_task_is_checked_entered_published_and_completed(
     assert (progress.slots, progress.entered, progress.done, progress.late) == (8, 8, 8, 0)
     assert progress.next_step == "结果均已公示：可以办结任务。"
 
-    advance_task(demo_db, task_id, TaskStatus.COMPLETED, actor=ACTOR)
+    perform(demo_db, advance_task, task_id, TaskStatus.COMPLETED, actor=ACTOR)
     assert _status(demo_db, task_id) == TaskStatus.COMPLETED
     assert _progress(demo_db, task_id).next_step == "任务已办结。"
     choice = next(c for c in inspection_tasks(demo_db, 2026) if c.code == JYJ)
@@ -365,7 +366,7 @@ def test_d1_record_only_for_a_drawn_target(demo_db: Database) -> None:
         drawn_form.draft, checked_on=TODAY, check_ended_on=TODAY, target_signer="负责人"
     )
     with pytest.raises(InspectionError, match="抽中名单"):
-        save_record(demo_db, task_id, stranger, draft, actor=ACTOR, today=TODAY)
+        perform(demo_db, save_record, task_id, stranger, draft, actor=ACTOR, today=TODAY)
 
     with demo_db.session() as session:
         count = session.scalar(
@@ -390,7 +391,7 @@ def test_i1_i3_invalid_record_is_not_saved_and_task_stays_drawn(demo_db: Databas
     )
     mark = _last_audit(demo_db)
     with pytest.raises(InspectionError) as raised:
-        save_record(demo_db, task_id, target, draft, actor=ACTOR, today=TODAY)
+        perform(demo_db, save_record, task_id, target, draft, actor=ACTOR, today=TODAY)
     assert "I1" in str(raised.value) and "I3" in str(raised.value)
     assert _status(demo_db, task_id) == TaskStatus.DRAWN
     assert _actions_since(demo_db, mark) == []
@@ -410,7 +411,7 @@ def test_x5_record_with_a_published_result_is_locked(demo_db: Database) -> None:
     changed = replace(form.draft, measures="责令改正")
     mark = _last_audit(demo_db)
     with pytest.raises(InspectionError, match="X5"):
-        save_record(demo_db, task_id, target, changed, actor=ACTOR, today=TODAY)
+        perform(demo_db, save_record, task_id, target, changed, actor=ACTOR, today=TODAY)
     with demo_db.session() as session:
         record = session.get(InspectionRecord, form.record_id)
         assert record is not None and record.measures == form.draft.measures
@@ -423,7 +424,7 @@ def test_x5_completed_task_forms_are_read_only(demo_db: Database) -> None:
     form = load_record_form(demo_db, task_id, target)
     assert form.locked_reason is not None and "X5" in form.locked_reason
     with pytest.raises(InspectionError, match="已办结"):
-        save_record(demo_db, task_id, target, form.draft, actor=ACTOR, today=TODAY)
+        perform(demo_db, save_record, task_id, target, form.draft, actor=ACTOR, today=TODAY)
 
 
 # --- entering results against the X2 deadline (X2, X6, X8, A3) --------------------------
@@ -526,9 +527,11 @@ def test_x2_department_outside_the_task_cannot_enter(demo_db: Database) -> None:
         demo_db, task_id, _drawn(demo_db, task_id)[0], checked_on=TODAY, ended_on=TODAY
     )
     with pytest.raises(InspectionError, match="不参加任务"):
-        enter_result(demo_db, record_id, "WJW", None, _draft(), actor=ACTOR, now=NOW)
+        perform(demo_db, enter_result, record_id, "WJW", None, _draft(), actor=ACTOR, now=NOW)
     with pytest.raises(InspectionError, match="不属于任务"):
-        enter_result(demo_db, record_id, "SCJG", "SCJG-006", _draft(), actor=ACTOR, now=NOW)
+        perform(
+            demo_db, enter_result, record_id, "SCJG", "SCJG-006", _draft(), actor=ACTOR, now=NOW
+        )
     assert _results_of(demo_db, task_id) == []
 
 
@@ -537,7 +540,7 @@ def test_x8_withheld_result_is_kept_not_published_and_counts_as_done(
 ) -> None:
     task_id = _task_id(demo_db, JYJ)
     _check_all(demo_db, task_id, ended_on=date(2026, 11, 18))
-    advance_task(demo_db, task_id, TaskStatus.PENDING_PUBLICATION, actor=ACTOR)
+    perform(demo_db, advance_task, task_id, TaskStatus.PENDING_PUBLICATION, actor=ACTOR)
     slots = _slots(demo_db, task_id)
     kept = _draft(not_for_disclosure=True, disclosure_note="涉及商业秘密，依法不予公示")
     withheld_id = _enter(demo_db, slots[0], now=NOW, draft=kept)
@@ -561,7 +564,7 @@ def test_x8_withheld_result_is_kept_not_published_and_counts_as_done(
     with pytest.raises(InspectionError, match="没有待公示"):
         perform(demo_db, publish_results, task_id, actor=ACTOR, at=NOW)
 
-    advance_task(demo_db, task_id, TaskStatus.COMPLETED, actor=ACTOR)
+    perform(demo_db, advance_task, task_id, TaskStatus.COMPLETED, actor=ACTOR)
     assert _status(demo_db, task_id) == TaskStatus.COMPLETED
     assert verify_chain(demo_db) == []
 
@@ -606,18 +609,28 @@ def test_x5_published_result_is_corrected_by_a_new_signed_entry(demo_db: Databas
     later = datetime(2026, 11, 24, 9, 0)
     mark = _last_audit(demo_db)
     with pytest.raises(InspectionError, match="X5"):
-        correct_result(demo_db, old_id, right, reason=" ", signed_off_by="", actor=ACTOR, now=later)
+        perform(
+            demo_db,
+            correct_result,
+            old_id,
+            right,
+            reason=" ",
+            signed_off_by="",
+            actor=ACTOR,
+            now=later,
+        )
     assert _actions_since(demo_db, mark) == []
 
-    new_id = correct_result(
+    new_id = perform(
         demo_db,
+        correct_result,
         old_id,
         right,
         reason="录入错误，经复核更正",
         signed_off_by="局长 刘建国",
         actor=ACTOR,
         now=later,
-    )
+    ).value
 
     assert _actions_since(demo_db, mark) == ["result.correct"]
     old, new = _result(demo_db, old_id), _result(demo_db, new_id)
@@ -645,20 +658,28 @@ def test_x5_published_result_is_corrected_by_a_new_signed_entry(demo_db: Databas
 
     # The old entry is corrected once; the correction itself may be corrected again.
     with pytest.raises(InspectionError, match="已有更正"):
-        correct_result(
-            demo_db, old_id, right, reason="再次更正", signed_off_by="局长", actor=ACTOR, now=later
+        perform(
+            demo_db,
+            correct_result,
+            old_id,
+            right,
+            reason="再次更正",
+            signed_off_by="局长",
+            actor=ACTOR,
+            now=later,
         )
     with pytest.raises(InspectionError, match="X5"):
         _enter(demo_db, slot, now=later)
-    newest = correct_result(
+    newest = perform(
         demo_db,
+        correct_result,
         new_id,
         _draft(ResultCategory.CORRECTED),
         reason="补充责令改正情况",
         signed_off_by="局长 刘建国",
         actor=ACTOR,
         now=datetime(2026, 11, 25, 9, 0),
-    )
+    ).value
     current = {s.item_id: s for s in _slots(demo_db, task_id, record_id=record_id)}[slot.item_id]
     assert (current.result_id, current.corrections) == (newest, 2)
     assert [e.id for e in result_history(demo_db, old_id)] == [old_id, new_id, newest]
@@ -673,8 +694,9 @@ def test_x5_unpublished_result_is_changed_not_corrected(demo_db: Database) -> No
     [slot, *_] = _slots(demo_db, task_id, record_id=record_id)
     result_id = _enter(demo_db, slot, now=NOW)
     with pytest.raises(InspectionError, match="尚未公示"):
-        correct_result(
+        perform(
             demo_db,
+            correct_result,
             result_id,
             _draft(),
             reason="录入错误",
@@ -708,12 +730,19 @@ def test_x3_transfer_is_due_seven_working_days_after_the_result(demo_db: Databas
 
     mark = _last_audit(demo_db)
     with pytest.raises(InspectionError, match="X3"):
-        add_follow_up(
-            demo_db, result_id, FollowUpKind.TRANSFER, to_department_code=None, note="", actor=ACTOR
+        perform(
+            demo_db,
+            add_follow_up,
+            result_id,
+            FollowUpKind.TRANSFER,
+            to_department_code=None,
+            note="",
+            actor=ACTOR,
         )
     with pytest.raises(InspectionError, match="不能是作出结果的部门"):
-        add_follow_up(
+        perform(
             demo_db,
+            add_follow_up,
             result_id,
             FollowUpKind.TRANSFER,
             to_department_code="JYJ",
@@ -721,8 +750,9 @@ def test_x3_transfer_is_due_seven_working_days_after_the_result(demo_db: Databas
             actor=ACTOR,
         )
     with pytest.raises(InspectionError, match="司法机关"):
-        add_follow_up(
+        perform(
             demo_db,
+            add_follow_up,
             result_id,
             FollowUpKind.JUDICIAL_REFERRAL,
             to_department_code=None,
@@ -731,23 +761,25 @@ def test_x3_transfer_is_due_seven_working_days_after_the_result(demo_db: Databas
         )
     assert _actions_since(demo_db, mark) == []
 
-    transfer_id = add_follow_up(
+    transfer_id = perform(
         demo_db,
+        add_follow_up,
         result_id,
         FollowUpKind.TRANSFER,
         to_department_code="SCJG",
         note="涉嫌无照经营，移送市场监管部门",
         actor=ACTOR,
         due_on=date(2027, 1, 1),  # ignored: X3 sets a transfer's due day
-    )
-    referral_id = add_follow_up(
+    ).value
+    referral_id = perform(
         demo_db,
+        add_follow_up,
         result_id,
         FollowUpKind.JUDICIAL_REFERRAL,
         to_department_code=None,
         note="移送县公安局",
         actor=ACTOR,
-    )
+    ).value
     assert _actions_since(demo_db, mark) == ["follow_up.open", "follow_up.open"]
     with demo_db.session() as session:
         transfer = session.get(FollowUp, transfer_id)
@@ -772,16 +804,27 @@ def test_x3_transfer_is_due_seven_working_days_after_the_result(demo_db: Databas
     # Closing needs its note and cannot predate the result.
     mark = _last_audit(demo_db)
     with pytest.raises(InspectionError, match="办结情况"):
-        close_follow_up(
-            demo_db, transfer_id, closed_on=date(2026, 10, 12), closing_note=" ", actor=ACTOR
+        perform(
+            demo_db,
+            close_follow_up,
+            transfer_id,
+            closed_on=date(2026, 10, 12),
+            closing_note=" ",
+            actor=ACTOR,
         )
     with pytest.raises(InspectionError, match="不能早于"):
-        close_follow_up(
-            demo_db, transfer_id, closed_on=date(2026, 9, 27), closing_note="回执", actor=ACTOR
+        perform(
+            demo_db,
+            close_follow_up,
+            transfer_id,
+            closed_on=date(2026, 9, 27),
+            closing_note="回执",
+            actor=ACTOR,
         )
     assert _actions_since(demo_db, mark) == []
-    close_follow_up(
+    perform(
         demo_db,
+        close_follow_up,
         transfer_id,
         closed_on=date(2026, 10, 12),
         closing_note="已取得移送回执",
@@ -802,8 +845,13 @@ def test_x3_transfer_is_due_seven_working_days_after_the_result(demo_db: Databas
     open_only = list_follow_ups(demo_db, today=date(2026, 10, 14), task_id=task_id, open_only=True)
     assert [r.id for r in open_only] == [referral_id]
     with pytest.raises(InspectionError, match="已办结"):
-        close_follow_up(
-            demo_db, transfer_id, closed_on=date(2026, 10, 13), closing_note="再次", actor=ACTOR
+        perform(
+            demo_db,
+            close_follow_up,
+            transfer_id,
+            closed_on=date(2026, 10, 13),
+            closing_note="再次",
+            actor=ACTOR,
         )
     assert verify_chain(demo_db) == []
 
@@ -816,16 +864,25 @@ def test_x7_unknown_follow_up_is_refused(demo_db: Database) -> None:
     [slot, *_] = _slots(demo_db, task_id, record_id=record_id)
     result_id = _enter(demo_db, slot, now=NOW, draft=_draft(ResultCategory.UNREACHABLE))
     with pytest.raises(InspectionError, match="X7"):
-        add_follow_up(demo_db, result_id, "exile", to_department_code=None, note="", actor=ACTOR)
-    abnormal = add_follow_up(
+        perform(
+            demo_db,
+            add_follow_up,
+            result_id,
+            "exile",
+            to_department_code=None,
+            note="",
+            actor=ACTOR,
+        )
+    abnormal = perform(
         demo_db,
+        add_follow_up,
         result_id,
         FollowUpKind.ABNORMAL_LIST,
         to_department_code=None,
         note="依法列入经营异常名录",
         actor=ACTOR,
         due_on=date(2026, 12, 4),
-    )
+    ).value
     [row] = list_follow_ups(demo_db, today=TODAY, task_id=task_id)
     assert (row.id, row.kind, row.due_on, row.overdue) == (
         abnormal,
@@ -849,8 +906,9 @@ def test_d7_record_form_prefills_only_the_serving_officers(demo_db: Database) ->
     leaving = next(
         m for m in active_members(demo_db, draw_id) if m.group == form.group_no and not m.is_leader
     )
-    outcome = replace_inspector(
+    outcome = perform(
         demo_db,
+        replace_inspector,
         draw_id,
         leaving.code,
         mode="ranking",
@@ -858,8 +916,8 @@ def test_d7_record_form_prefills_only_the_serving_officers(demo_db: Database) ->
         evidence="人事科调令",
         approver="分管副局长 周建国",
         actor=ACTOR,
-        now=NOW,
-    )
+        at=NOW,
+    ).value
 
     after = load_record_form(demo_db, task_id, target)
 
@@ -882,7 +940,9 @@ def test_x2_result_is_entered_by_the_department_that_checks_the_item(
     # so it has no slot for JYJ-002 nor a department-only slot.
     for item_code in ("JYJ-002", None):
         try:
-            enter_result(demo_db, record_id, "SCJG", item_code, _draft(), actor=ACTOR, now=NOW)
+            perform(
+                demo_db, enter_result, record_id, "SCJG", item_code, _draft(), actor=ACTOR, now=NOW
+            )
         except InspectionError:
             refused += 1
     assert refused == 2
@@ -898,7 +958,7 @@ def test_i4_record_items_are_the_tasks_items(demo_db: Database) -> None:
     for stray in (RecordItemEntry("SCJG", "SCJG-006"), RecordItemEntry("WJW", "WJW-001")):
         draft = replace(base, items=(*base.items, stray))
         try:
-            save_record(demo_db, task_id, target, draft, actor=ACTOR, today=TODAY)
+            perform(demo_db, save_record, task_id, target, draft, actor=ACTOR, today=TODAY)
         except InspectionError:
             refused += 1
     assert refused == 2
@@ -916,8 +976,9 @@ def test_x2_check_dates_are_fixed_once_a_result_is_entered(demo_db: Database) ->
     form = load_record_form(demo_db, task_id, target)
     assert form.dates_locked
     with pytest.raises(InspectionError, match="检查结束日期不能再改"):
-        save_record(
+        perform(
             demo_db,
+            save_record,
             task_id,
             target,
             replace(form.draft, check_ended_on=None),
@@ -925,8 +986,14 @@ def test_x2_check_dates_are_fixed_once_a_result_is_entered(demo_db: Database) ->
             today=TODAY,
         )
     # Everything else on the form may still be completed.
-    save_record(
-        demo_db, task_id, target, replace(form.draft, measures="现场记录"), actor=ACTOR, today=TODAY
+    perform(
+        demo_db,
+        save_record,
+        task_id,
+        target,
+        replace(form.draft, measures="现场记录"),
+        actor=ACTOR,
+        today=TODAY,
     )
 
 
@@ -936,27 +1003,29 @@ def test_x5_a_signed_correction_is_not_rewritten_by_entering_again(demo_db: Data
     slot = next(s for s in _slots(demo_db, task_id) if s.published_at is not None)
     assert slot.result_id is not None
     withheld = _draft(ResultCategory.CORRECTED, not_for_disclosure=True, disclosure_note="依法")
-    new_id = correct_result(
+    new_id = perform(
         demo_db,
+        correct_result,
         slot.result_id,
         withheld,
         reason="复核",
         signed_off_by="局长",
         actor=ACTOR,
         now=NOW,
-    )
+    ).value
     with pytest.raises(InspectionError, match="更正记录，不能直接修改"):
         _enter(demo_db, slot, now=NOW, draft=_draft(ResultCategory.UNQUALIFIED))
     # A further correction of the (withheld, unpublished) correction is the way.
-    again = correct_result(
+    again = perform(
         demo_db,
+        correct_result,
         new_id,
         _draft(ResultCategory.CORRECTED),
         reason="再次复核",
         signed_off_by="局长",
         actor=ACTOR,
         now=NOW,
-    )
+    ).value
     assert _result(demo_db, again).corrects_id == new_id
 
 
@@ -976,15 +1045,16 @@ def test_x4_unreached_target_needs_no_signature_and_only_the_unreachable_result(
         unreached_note="",
     )
     with pytest.raises(InspectionError, match="如何确认"):
-        save_record(demo_db, task_id, target, draft, actor=ACTOR, today=TODAY)
-    record_id = save_record(
+        perform(demo_db, save_record, task_id, target, draft, actor=ACTOR, today=TODAY)
+    record_id = perform(
         demo_db,
+        save_record,
         task_id,
         target,
         replace(draft, unreached_note="登记住所无此单位，物业证明"),
         actor=ACTOR,
         today=TODAY,
-    )
+    ).value
     slot = _slots(demo_db, task_id, record_id=record_id)[0]
     with pytest.raises(InspectionError, match="无法联系"):
         _enter(demo_db, slot, now=NOW, draft=_draft(ResultCategory.NO_PROBLEM))
@@ -995,36 +1065,42 @@ def test_t3_targets_handed_down_are_checked_by_the_lower_level_only(demo_db: Dat
     from desktop.services.tasks.flow import hand_down
 
     task_id = _task_id(demo_db, JYJ)
-    child_id = hand_down(demo_db, task_id, "金沙镇人民政府", actor=ACTOR, draws_inspectors=False)
+    child_id = perform(
+        demo_db, hand_down, task_id, "金沙镇人民政府", actor=ACTOR, draws_inspectors=False
+    ).value
     handed = set(_drawn(demo_db, child_id))
     assert handed
     own = [t for t in _drawn(demo_db, task_id) if t not in handed]
     with pytest.raises(InspectionError, match="不在任务"):
         load_record_form(demo_db, task_id, next(iter(handed)))
-    advance_task(demo_db, task_id, TaskStatus.INSPECTING, actor=ACTOR)
+    perform(demo_db, advance_task, task_id, TaskStatus.INSPECTING, actor=ACTOR)
     for target in own:
         _check(demo_db, task_id, target, checked_on=TODAY, ended_on=TODAY)
-    advance_task(demo_db, task_id, TaskStatus.PENDING_PUBLICATION, actor=ACTOR)  # not blocked
+    perform(
+        demo_db, advance_task, task_id, TaskStatus.PENDING_PUBLICATION, actor=ACTOR
+    )  # not blocked
 
 
 def test_x3_a_follow_up_cannot_be_closed_in_the_future(demo_db: Database) -> None:
     task_id = _task_id(demo_db, ZJJ)
     slot = _slots(demo_db, task_id)[0]
     assert slot.result_id is not None
-    follow_up = add_follow_up(
+    follow_up = perform(
         demo_db,
+        add_follow_up,
         slot.result_id,
         FollowUpKind.CASE_FILED.value,
         to_department_code=None,
         note="立案",
         actor=ACTOR,
-    )
+    ).value
     with pytest.raises(InspectionError, match="不能晚于今天"):
-        close_follow_up(
+        perform(
             demo_db,
+            close_follow_up,
             follow_up,
             closed_on=date(2026, 12, 1),
             closing_note="已立案",
             actor=ACTOR,
-            today=TODAY,
+            at=NOW,
         )

@@ -28,6 +28,7 @@ from desktop.services.inspection.overdue import (
 )
 from desktop.services.inspection.slots import result_slots
 from desktop.services.office.calendar import load_calendar
+from desktop.services.storage.work import perform
 from desktop.services.tasks.targets import drawn_targets
 
 ACTOR = "办公室"
@@ -133,9 +134,15 @@ def test_open_transfer_past_its_due_day_is_listed(demo_db: Database) -> None:
             select(Department.code).where(Department.id != slot.department_id).limit(1)
         )
     assert other is not None
-    follow_up_id = add_follow_up(
-        demo_db, slot.result_id or 0, "transfer", to_department_code=other, note="", actor=ACTOR
-    )
+    follow_up_id = perform(
+        demo_db,
+        add_follow_up,
+        slot.result_id or 0,
+        "transfer",
+        to_department_code=other,
+        note="",
+        actor=ACTOR,
+    ).value
     with demo_db.session() as session:
         follow_up = session.get(FollowUp, follow_up_id)
         assert follow_up is not None and follow_up.due_on is not None
@@ -159,8 +166,13 @@ def test_open_transfer_past_its_due_day_is_listed(demo_db: Database) -> None:
     )
     assert follow_up_id in {i.follow_up_id for i in row.overdue_transfers} and row.has_overdue
 
-    close_follow_up(
-        demo_db, follow_up_id, closed_on=next_working_day, closing_note="移送回执", actor=ACTOR
+    perform(
+        demo_db,
+        close_follow_up,
+        follow_up_id,
+        closed_on=next_working_day,
+        closing_note="移送回执",
+        actor=ACTOR,
     )
     assert not transfers(next_working_day)
 

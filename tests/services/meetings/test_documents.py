@@ -28,14 +28,16 @@ from desktop.services.meetings.edit import (
 )
 from desktop.services.office import register as documents
 from desktop.services.office.register import DocumentError
+from desktop.services.storage.work import perform
 
 ACTOR = "办公室"
 DAY = date(2026, 11, 23)
 
 
 def _meeting(database: Database) -> int:
-    return save_meeting(
+    return perform(
         database,
+        save_meeting,
         MeetingDraft(
             kind=MeetingKind.AD_HOC,
             title="关于年底食品安全联合抽查的专题会议",
@@ -56,7 +58,7 @@ def _meeting(database: Database) -> int:
             ),
         ),
         actor=ACTOR,
-    )
+    ).value
 
 
 def _text(data: bytes) -> str:
@@ -68,20 +70,36 @@ def _text(data: bytes) -> str:
 
 def test_m4_minutes_need_every_attending_unit_and_the_convener(demo_db: Database) -> None:
     meeting_id = _meeting(demo_db)
-    doc_id = minutes.draft_minutes(demo_db, meeting_id, actor=ACTOR)
-    assert minutes.draft_minutes(demo_db, meeting_id, actor=ACTOR) == doc_id  # one per meeting
+    doc_id = perform(demo_db, minutes.draft_minutes, meeting_id, actor=ACTOR).value
+    assert (
+        perform(demo_db, minutes.draft_minutes, meeting_id, actor=ACTOR).value == doc_id
+    )  # one per meeting
     with pytest.raises(DocumentError, match="未同意纪要") as waiting:
-        minutes.issue_minutes(demo_db, doc_id, signed_off_by="刘建国", issued_on=DAY, actor=ACTOR)
+        perform(
+            demo_db,
+            minutes.issue_minutes,
+            doc_id,
+            signed_off_by="刘建国",
+            issued_on=DAY,
+            actor=ACTOR,
+        )
     assert "县市场监督管理局" in str(waiting.value)
     with pytest.raises(DocumentError, match="未出席"):
-        minutes.record_agreement(demo_db, meeting_id, ["GAJ"], actor=ACTOR)
-    minutes.record_agreement(demo_db, meeting_id, ["SCJG", "WJW"], actor=ACTOR)
+        perform(demo_db, minutes.record_agreement, meeting_id, ["GAJ"], actor=ACTOR)
+    perform(demo_db, minutes.record_agreement, meeting_id, ["SCJG", "WJW"], actor=ACTOR)
     assert all(a.agreed for a in minutes.agreements(demo_db, meeting_id))
     with pytest.raises(DocumentError, match="召集人或副召集人"):
-        minutes.issue_minutes(demo_db, doc_id, signed_off_by="王海燕", issued_on=DAY, actor=ACTOR)
-    number = minutes.issue_minutes(
-        demo_db, doc_id, signed_off_by="陈志远", issued_on=DAY, actor=ACTOR
-    )
+        perform(
+            demo_db,
+            minutes.issue_minutes,
+            doc_id,
+            signed_off_by="王海燕",
+            issued_on=DAY,
+            actor=ACTOR,
+        )
+    number = perform(
+        demo_db, minutes.issue_minutes, doc_id, signed_off_by="陈志远", issued_on=DAY, actor=ACTOR
+    ).value
     assert number == "演双随机办纪〔2026〕2号"  # the demo issued 纪〔2026〕1号
     name, data = issuing.document_bytes(demo_db, doc_id)
     assert name.startswith(number) and name.endswith(".docx")
@@ -94,19 +112,35 @@ def test_m4_minutes_need_every_attending_unit_and_the_convener(demo_db: Database
 
 def test_m4_issued_minutes_are_frozen_with_their_meeting(demo_db: Database) -> None:
     meeting_id = _meeting(demo_db)
-    doc_id = minutes.draft_minutes(demo_db, meeting_id, actor=ACTOR)
-    minutes.record_agreement(demo_db, meeting_id, ["SCJG", "WJW"], actor=ACTOR)
-    minutes.issue_minutes(demo_db, doc_id, signed_off_by="刘建国", issued_on=DAY, actor=ACTOR)
+    doc_id = perform(demo_db, minutes.draft_minutes, meeting_id, actor=ACTOR).value
+    perform(demo_db, minutes.record_agreement, meeting_id, ["SCJG", "WJW"], actor=ACTOR)
+    perform(
+        demo_db, minutes.issue_minutes, doc_id, signed_off_by="刘建国", issued_on=DAY, actor=ACTOR
+    )
     first = issuing.document_bytes(demo_db, doc_id)[1]
     with pytest.raises(DocumentError, match="不能再修改"):
         draft = documents.draft_text_of(demo_db, doc_id)
-        documents.save_draft(demo_db, doc_id, replace(draft, title="改"), actor=ACTOR)
+        perform(demo_db, documents.save_draft, doc_id, replace(draft, title="改"), actor=ACTOR)
     with pytest.raises(DocumentError, match="不能再次印发"):
-        minutes.issue_minutes(demo_db, doc_id, signed_off_by="刘建国", issued_on=DAY, actor=ACTOR)
+        perform(
+            demo_db,
+            minutes.issue_minutes,
+            doc_id,
+            signed_off_by="刘建国",
+            issued_on=DAY,
+            actor=ACTOR,
+        )
     with pytest.raises(DocumentError, match="召集人签发"):
-        issuing.issue_notice(demo_db, doc_id, signed_off_by="刘建国", issued_on=DAY, actor=ACTOR)
+        perform(
+            demo_db,
+            issuing.issue_notice,
+            doc_id,
+            signed_off_by="刘建国",
+            issued_on=DAY,
+            actor=ACTOR,
+        )
     with pytest.raises(MeetingError, match="冻结"):
-        save_meeting(demo_db, MeetingDraft(MeetingKind.AD_HOC, "x", DAY), actor=ACTOR,
+        perform(demo_db, save_meeting, MeetingDraft(MeetingKind.AD_HOC, "x", DAY), actor=ACTOR,
                      meeting_id=meeting_id)  # fmt: skip
     assert issuing.document_bytes(demo_db, doc_id)[1] == first  # the stored bytes
 
@@ -115,14 +149,14 @@ def test_numbers_run_per_type_and_year_without_gaps(demo_db: Database) -> None:
     draft = notices.NoticeDraft(
         title="关于开展联合抽查的通知", addressee="各成员单位", text="正文。"
     )
-    ids = [notices.create_notice(demo_db, draft, actor=ACTOR) for _ in range(3)]
+    ids = [perform(demo_db, notices.create_notice, draft, actor=ACTOR).value for _ in range(3)]
     # a draft takes no number: issuing the third before the second leaves no gap
-    first = issuing.issue_notice(demo_db, ids[0], signed_off_by="王海燕", issued_on=DAY,
-                                 actor=ACTOR)  # fmt: skip
-    third = issuing.issue_notice(demo_db, ids[2], signed_off_by="王海燕", issued_on=DAY,
-                                 actor=ACTOR)  # fmt: skip
-    next_year = issuing.issue_notice(demo_db, ids[1], signed_off_by="王海燕",
-                                     issued_on=date(2027, 1, 4), actor=ACTOR)  # fmt: skip
+    first = perform(demo_db, issuing.issue_notice, ids[0], signed_off_by="王海燕", issued_on=DAY,
+                                 actor=ACTOR).value  # fmt: skip
+    third = perform(demo_db, issuing.issue_notice, ids[2], signed_off_by="王海燕", issued_on=DAY,
+                                 actor=ACTOR).value  # fmt: skip
+    next_year = perform(demo_db, issuing.issue_notice, ids[1], signed_off_by="王海燕",
+                                     issued_on=date(2027, 1, 4), actor=ACTOR).value  # fmt: skip
     # the demo issued 〔2026〕1号 (会议通知) and 2号 (通知): one series for both types
     assert (first, third, next_year) == (
         "演双随机办〔2026〕3号",
@@ -130,8 +164,8 @@ def test_numbers_run_per_type_and_year_without_gaps(demo_db: Database) -> None:
         "演双随机办〔2027〕1号",
     )
     with pytest.raises(DocumentError, match="签发人"):
-        extra = notices.create_notice(demo_db, draft, actor=ACTOR)
-        issuing.issue_notice(demo_db, extra, signed_off_by=" ", issued_on=DAY, actor=ACTOR)
+        extra = perform(demo_db, notices.create_notice, draft, actor=ACTOR).value
+        perform(demo_db, issuing.issue_notice, extra, signed_off_by=" ", issued_on=DAY, actor=ACTOR)
 
 
 def test_notice_from_the_office_template_reads_back_as_an_a4_document(
@@ -147,10 +181,10 @@ def test_notice_from_the_office_template_reads_back_as_an_a4_document(
         },
     )
     assert draft.title.startswith("关于印发《演示县2027年度") and "王海燕" in draft.text
-    doc_id = notices.create_notice(demo_db, draft, actor=ACTOR)
-    number = issuing.issue_notice(
-        demo_db, doc_id, signed_off_by="刘建国", issued_on=DAY, actor=ACTOR
-    )
+    doc_id = perform(demo_db, notices.create_notice, draft, actor=ACTOR).value
+    number = perform(
+        demo_db, issuing.issue_notice, doc_id, signed_off_by="刘建国", issued_on=DAY, actor=ACTOR
+    ).value
     _name, data = issuing.document_bytes(demo_db, doc_id)
     word = WordDocument(io.BytesIO(data))
     section = word.sections[0]
@@ -162,10 +196,18 @@ def test_notice_from_the_office_template_reads_back_as_an_a4_document(
 def test_template_with_an_unknown_placeholder_is_refused(demo_db: Database) -> None:
     template = notices.notice_template(demo_db)
     with pytest.raises(DocumentError, match="不认识的占位符"):
-        notices.save_notice_template(
-            demo_db, {**template, "text": "请于{截止时间}前报送。"}, actor=ACTOR
+        perform(
+            demo_db,
+            notices.save_notice_template,
+            {**template, "text": "请于{截止时间}前报送。"},
+            actor=ACTOR,
         )
-    notices.save_notice_template(demo_db, {**template, "text": "{县}各单位：请报送。"}, actor=ACTOR)
+    perform(
+        demo_db,
+        notices.save_notice_template,
+        {**template, "text": "{县}各单位：请报送。"},
+        actor=ACTOR,
+    )
     assert notices.draft_from_template(demo_db, {"年度": "2027"}).text == "演示县各单位：请报送。"
 
 
@@ -173,9 +215,9 @@ def test_m3_meeting_notice_from_the_meeting(demo_db: Database) -> None:
     meeting_id = _meeting(demo_db)
     draft = notices.meeting_notice_draft(demo_db, meeting_id)
     assert "县政府三楼会议室" in draft.text and draft.title.startswith("关于召开")
-    doc_id = notices.create_notice(demo_db, draft, actor=ACTOR)
-    number = issuing.issue_notice(demo_db, doc_id, signed_off_by="刘建国", issued_on=DAY,
-                                  actor=ACTOR)  # fmt: skip
+    doc_id = perform(demo_db, notices.create_notice, draft, actor=ACTOR).value
+    number = perform(demo_db, issuing.issue_notice, doc_id, signed_off_by="刘建国", issued_on=DAY,
+                                  actor=ACTOR).value  # fmt: skip
     assert number == "演双随机办〔2026〕3号"  # 会议通知 share the office's series
 
 

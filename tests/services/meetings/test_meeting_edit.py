@@ -24,6 +24,7 @@ from desktop.services.meetings.edit import (
     plenary_warnings,
     save_meeting,
 )
+from desktop.services.storage.work import perform
 
 ACTOR = "办公室"
 
@@ -55,8 +56,9 @@ def test_m2_liaison_change_ends_the_previous_and_is_filed_with_the_office(
     demo_db: Database,
 ) -> None:
     before = {r.code: r.liaison for r in meetings.list_departments(demo_db)}
-    change_role(
+    perform(
         demo_db,
+        change_role,
         RoleChange(MeetingRole.LIAISON, "新联络员", date(2026, 11, 23), "SCJG", phone="0999-1"),
         actor=ACTOR,
     )
@@ -81,7 +83,7 @@ def test_m2_member_change_needs_the_proposing_unit_and_the_meetings_decision(
 ) -> None:
     change = RoleChange(MeetingRole.MEMBER, "赵副局长", date(2026, 11, 23), "SCJG")
     with pytest.raises(MeetingError, match="提出单位") as error:
-        change_role(demo_db, change, actor=ACTOR)
+        perform(demo_db, change_role, change, actor=ACTOR)
     assert "联席会议决定" in str(error.value)
     decided = RoleChange(
         MeetingRole.MEMBER,
@@ -92,7 +94,7 @@ def test_m2_member_change_needs_the_proposing_unit_and_the_meetings_decision(
         decided_by="2026年第二次全体会议",
         decided_on=date(2026, 11, 20),
     )
-    change_role(demo_db, decided, actor=ACTOR)
+    perform(demo_db, change_role, decided, actor=ACTOR)
     members = {r.code: r.member for r in meetings.list_departments(demo_db)}
     assert "赵副局长" in members["SCJG"]
     history = [r for r in meetings.list_roles(demo_db) if r.organisation == "县市场监督管理局"]
@@ -100,7 +102,7 @@ def test_m2_member_change_needs_the_proposing_unit_and_the_meetings_decision(
 
 
 def test_m3_m4_a_meeting_with_attendance_and_decisions(demo_db: Database) -> None:
-    meeting_id = save_meeting(demo_db, _draft(), actor=ACTOR)
+    meeting_id = perform(demo_db, save_meeting, _draft(), actor=ACTOR).value
     detail = meetings.meeting_detail(demo_db, meeting_id, today=date(2026, 12, 6))
     attendance = next(s for s in detail.sections if s.title == "参会情况")
     assert {row[1] for row in attendance.rows} == {"出席", "请假"}
@@ -117,23 +119,27 @@ def test_m3_ad_hoc_needs_the_convener_and_decisions_need_owner_and_due_date(
         attendance=(AttendanceEntry("GAJ", Attendance.EXCUSED),),
     )
     with pytest.raises(MeetingError) as error:
-        save_meeting(demo_db, bad, actor=ACTOR)
+        perform(demo_db, save_meeting, bad, actor=ACTOR)
     message = str(error.value)
     assert "召集人" in message and "责任单位" in message and "出席单位" in message
 
 
 def test_m5_decision_followed_up_until_done(demo_db: Database) -> None:
-    meeting_id = save_meeting(demo_db, _draft(), actor=ACTOR)
+    meeting_id = perform(demo_db, save_meeting, _draft(), actor=ACTOR).value
     with demo_db.session() as session:
         first = session.get(Meeting, meeting_id).decisions[0].id  # type: ignore[union-attr]
     with pytest.raises(MeetingError, match="办理结果"):
-        complete_decision(demo_db, first, done_on=date(2026, 12, 1), note=" ", actor=ACTOR)
-    complete_decision(demo_db, first, done_on=date(2026, 12, 1), note="方案已印发", actor=ACTOR)
+        perform(demo_db, complete_decision, first, done_on=date(2026, 12, 1), note=" ", actor=ACTOR)
+    perform(
+        demo_db, complete_decision, first, done_on=date(2026, 12, 1), note="方案已印发", actor=ACTOR
+    )
     detail = meetings.meeting_detail(demo_db, meeting_id, today=date(2026, 12, 20))
     decisions = next(s for s in detail.sections if s.title == "议定事项")
     assert decisions.rows[0][4].startswith("已办结") and decisions.rows[1][4] == "已逾期"
     # editing the meeting before its minutes keeps what was followed up
-    save_meeting(demo_db, _draft(place="县政府五楼会议室"), actor=ACTOR, meeting_id=meeting_id)
+    perform(
+        demo_db, save_meeting, _draft(place="县政府五楼会议室"), actor=ACTOR, meeting_id=meeting_id
+    )
     detail = meetings.meeting_detail(demo_db, meeting_id, today=date(2026, 12, 20))
     decisions = next(s for s in detail.sections if s.title == "议定事项")
     assert decisions.rows[0][4].startswith("已办结")
@@ -149,7 +155,7 @@ def test_m4_issued_minutes_freeze_the_meeting(demo_db: Database) -> None:
         assert issued is not None and issued.meeting_id is not None
         meeting_id = issued.meeting_id
     with pytest.raises(MeetingError, match="冻结"):
-        save_meeting(demo_db, _draft(), actor=ACTOR, meeting_id=meeting_id)
+        perform(demo_db, save_meeting, _draft(), actor=ACTOR, meeting_id=meeting_id)
 
 
 def test_m3_a_year_without_plenary_is_named(demo_db: Database) -> None:

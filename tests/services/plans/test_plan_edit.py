@@ -53,6 +53,7 @@ from desktop.services.plans.edit import (
     validate_plan,
     yearly_duties,
 )
+from desktop.services.storage.work import perform
 
 ACTOR = "办公室"
 TODAY = date(2026, 11, 20)
@@ -107,7 +108,7 @@ def _actions(database: Database) -> list[str]:
 
 
 def test_p1_save_plan_keeps_every_field_and_audits(demo_db: Database) -> None:
-    plan_id = save_plan(demo_db, DRAFT, ACTOR)
+    plan_id = perform(demo_db, save_plan, DRAFT, ACTOR).value
     saved = plan_draft(demo_db, plan_id)
     assert saved == replace(
         DRAFT,
@@ -125,7 +126,7 @@ def test_p1_save_plan_keeps_every_field_and_audits(demo_db: Database) -> None:
 
 
 def test_c4_items_are_pinned_to_the_current_revision(demo_db: Database) -> None:
-    plan_id = save_plan(demo_db, DRAFT, ACTOR)
+    plan_id = perform(demo_db, save_plan, DRAFT, ACTOR).value
     with demo_db.session() as session:
         pinned = session.scalars(
             select(ChecklistItem)
@@ -139,15 +140,15 @@ def test_c4_items_are_pinned_to_the_current_revision(demo_db: Database) -> None:
 
 def test_p1_one_annual_plan_per_department_and_year(demo_db: Database) -> None:
     with pytest.raises(PlanError, match="已有 2026 年度部门年度计划"):
-        save_plan(demo_db, replace(DRAFT, year=2026, starts_on=None, ends_on=None), ACTOR)
+        perform(demo_db, save_plan, replace(DRAFT, year=2026, starts_on=None, ends_on=None), ACTOR)
 
 
 def test_c2_save_refuses_a_ratio_over_a_general_items_cap(demo_db: Database) -> None:
     draft = replace(DRAFT, item_codes=("SCJG-006", "WJW-001"))  # WJW-001: general, cap 5%
     with pytest.raises(PlanError, match=r"各类（未单列的）抽查比例 10% 超过.*WJW-001"):
-        save_plan(demo_db, draft, ACTOR)
+        perform(demo_db, save_plan, draft, ACTOR)
     national = replace(draft, ratios=(*DRAFT.ratios[:2], RatioEntry("", "10%", True)))
-    plan_id = save_plan(demo_db, national, ACTOR)
+    plan_id = perform(demo_db, save_plan, national, ACTOR).value
     assert plan_draft(demo_db, plan_id).ratios[0].national_fixed
     assert any("国家规定" in w for w in plan_warnings(demo_db, national))
 
@@ -166,8 +167,8 @@ def test_p1_registry_scope_and_departments_must_exist(demo_db: Database) -> None
 
 
 def test_p3_submission_is_recorded_and_a_late_one_noted(demo_db: Database) -> None:
-    plan_id = save_plan(demo_db, DRAFT, ACTOR)
-    submit_plan(demo_db, plan_id, "市场监管局", at=datetime(2027, 2, 3, 9))
+    plan_id = perform(demo_db, save_plan, DRAFT, ACTOR).value
+    perform(demo_db, submit_plan, plan_id, "市场监管局", at=datetime(2027, 2, 3, 9))
     with demo_db.session() as session:
         plan = session.get(Plan, plan_id)
         assert plan is not None
@@ -178,7 +179,7 @@ def test_p3_submission_is_recorded_and_a_late_one_noted(demo_db: Database) -> No
     assert rows["SCJG"].state == "逾期报送" and rows["SCJG"].days_late == 3
     assert rows["WJW"].state == "逾期未报送"
     with pytest.raises(PlanError, match="只有草稿可以报送"):
-        submit_plan(demo_db, plan_id, ACTOR)
+        perform(demo_db, submit_plan, plan_id, ACTOR)
 
 
 def test_p3_demo_county_late_and_missing_plans(demo_db: Database) -> None:
@@ -195,23 +196,25 @@ def test_p3_demo_county_late_and_missing_plans(demo_db: Database) -> None:
 
 def test_p3_deadlines_are_settings(demo_db: Database) -> None:
     assert plan_deadlines(demo_db) == PlanDeadlines("01-31", "02-29", "03-31")
-    stored = set_plan_deadlines(demo_db, PlanDeadlines("2月15日", "3-15", "3-31"), ACTOR)
+    stored = perform(
+        demo_db, set_plan_deadlines, PlanDeadlines("2月15日", "3-15", "3-31"), ACTOR
+    ).value
     assert stored == plan_deadlines(demo_db) == PlanDeadlines("02-15", "03-15", "03-31")
     late = {r.department_code for r in missing_submissions(demo_db, 2026, TODAY)}
     assert late == {"SLJ"}  # YBJ's 02-10 is now on time
     with pytest.raises(PlanError, match="不能早于"):
-        set_plan_deadlines(demo_db, PlanDeadlines("03-01", "02-01", "03-31"), ACTOR)
+        perform(demo_db, set_plan_deadlines, PlanDeadlines("03-01", "02-01", "03-31"), ACTOR)
     assert _actions(demo_db)[-1] == "plan.deadlines"
 
 
 def test_p4_publication_freezes_the_plan(demo_db: Database) -> None:
-    plan_id = save_plan(demo_db, DRAFT, ACTOR)
+    plan_id = perform(demo_db, save_plan, DRAFT, ACTOR).value
     with pytest.raises(PlanError, match="请先由部门报送"):
-        publish_plan(demo_db, plan_id, ACTOR)
-    submit_plan(demo_db, plan_id, ACTOR, at=datetime(2027, 1, 20))
+        perform(demo_db, publish_plan, plan_id, ACTOR)
+    perform(demo_db, submit_plan, plan_id, ACTOR, at=datetime(2027, 1, 20))
     with pytest.raises(PlanError, match="退回后再修改"):
-        save_plan(demo_db, DRAFT, ACTOR, plan_id)
-    publish_plan(demo_db, plan_id, ACTOR, at=datetime(2027, 2, 20))
+        perform(demo_db, save_plan, DRAFT, ACTOR, plan_id)
+    perform(demo_db, publish_plan, plan_id, ACTOR, at=datetime(2027, 2, 20))
     assert _status(demo_db, plan_id) == "published"
     with demo_db.session() as session:
         publication = session.scalars(
@@ -219,19 +222,19 @@ def test_p4_publication_freezes_the_plan(demo_db: Database) -> None:
         ).one()
         assert publication.channel == "演示县人民政府网站"
     with pytest.raises(PlanError, match="调整计划"):
-        save_plan(demo_db, replace(DRAFT, focus="改"), ACTOR, plan_id)
+        perform(demo_db, save_plan, replace(DRAFT, focus="改"), ACTOR, plan_id)
     with pytest.raises(PlanError):
-        publish_plan(demo_db, plan_id, ACTOR)
+        perform(demo_db, publish_plan, plan_id, ACTOR)
 
 
 def test_p3_office_returns_a_submitted_plan_for_correction(demo_db: Database) -> None:
-    plan_id = save_plan(demo_db, DRAFT, ACTOR)
-    submit_plan(demo_db, plan_id, ACTOR)
+    plan_id = perform(demo_db, save_plan, DRAFT, ACTOR).value
+    perform(demo_db, submit_plan, plan_id, ACTOR)
     with pytest.raises(PlanError, match="退回的原因"):
-        return_plan(demo_db, plan_id, " ", ACTOR)
-    return_plan(demo_db, plan_id, "比例须按信用分类分别填写", ACTOR)
+        perform(demo_db, return_plan, plan_id, " ", ACTOR)
+    perform(demo_db, return_plan, plan_id, "比例须按信用分类分别填写", ACTOR)
     assert _status(demo_db, plan_id) == "draft"
-    save_plan(demo_db, replace(DRAFT, focus="改正后的重点"), ACTOR, plan_id)
+    perform(demo_db, save_plan, replace(DRAFT, focus="改正后的重点"), ACTOR, plan_id)
     assert plan_draft(demo_db, plan_id).focus == "改正后的重点"
 
 
@@ -242,8 +245,8 @@ def test_p5_adjustment_is_a_new_version_with_its_reason(demo_db: Database) -> No
     old_id = _plan_id(demo_db, "SCJG")
     draft = replace(plan_draft(demo_db, old_id), focus="新增网络交易重点")
     with pytest.raises(PlanError, match="调整原因"):
-        adjust_plan(demo_db, old_id, draft, " ", ACTOR)
-    new_id = adjust_plan(demo_db, old_id, draft, "辖区网络交易投诉集中", ACTOR)
+        perform(demo_db, adjust_plan, old_id, draft, " ", ACTOR)
+    new_id = perform(demo_db, adjust_plan, old_id, draft, "辖区网络交易投诉集中", ACTOR).value
     with demo_db.session() as session:
         old, new = session.get(Plan, old_id), session.get(Plan, new_id)
         assert old is not None and new is not None
@@ -256,32 +259,39 @@ def test_p5_adjustment_is_a_new_version_with_its_reason(demo_db: Database) -> No
     assert [(v.version, v.status) for v in history] == [(1, "已调整"), (2, "草稿")]
     assert plan_view(demo_db, new_id).history == tuple(history)
     with pytest.raises(PlanError, match="只有已公示的计划需要调整"):
-        adjust_plan(demo_db, old_id, draft, "再调整", ACTOR)
+        perform(demo_db, adjust_plan, old_id, draft, "再调整", ACTOR)
     with pytest.raises(PlanError, match="不能改变"):
-        adjust_plan(
-            demo_db, _plan_id(demo_db, "WJW"), replace(draft, department_code="SCJG"), "x", ACTOR
+        perform(
+            demo_db,
+            adjust_plan,
+            _plan_id(demo_db, "WJW"),
+            replace(draft, department_code="SCJG"),
+            "x",
+            ACTOR,
         )
-    submit_plan(demo_db, new_id, ACTOR)
-    publish_plan(demo_db, new_id, ACTOR)
+    perform(demo_db, submit_plan, new_id, ACTOR)
+    perform(demo_db, publish_plan, new_id, ACTOR)
     assert _status(demo_db, new_id) == "published"
 
 
 def test_p5_deleting_an_adjustment_brings_back_the_published_version(demo_db: Database) -> None:
     old_id = _plan_id(demo_db, "WJW")
-    new_id = adjust_plan(demo_db, old_id, plan_draft(demo_db, old_id), "突发风险", ACTOR)
-    delete_plan(demo_db, new_id, ACTOR)
+    new_id = perform(
+        demo_db, adjust_plan, old_id, plan_draft(demo_db, old_id), "突发风险", ACTOR
+    ).value
+    perform(demo_db, delete_plan, new_id, ACTOR)
     assert _status(demo_db, old_id) == "published"
     with demo_db.session() as session:
         assert session.get(Plan, new_id) is None
     with pytest.raises(PlanError, match="只能删除草稿"):
-        delete_plan(demo_db, old_id, ACTOR)
+        perform(demo_db, delete_plan, old_id, ACTOR)
     assert audit.verify_chain(demo_db) == []
 
 
 def test_p5_adjusting_the_joint_plan_keeps_the_merged_plans_with_it(demo_db: Database) -> None:
     joint_id = _plan_id(demo_db, "SCJG", kind="joint")
     draft = replace(plan_draft(demo_db, joint_id), schedule="5月至12月分批实施")
-    new_id = adjust_plan(demo_db, joint_id, draft, "上级部署专项整治", ACTOR)
+    new_id = perform(demo_db, adjust_plan, joint_id, draft, "上级部署专项整治", ACTOR).value
     with demo_db.session() as session:
         merged = session.scalar(
             select(func.count(Plan.id)).where(
@@ -300,7 +310,7 @@ def test_p5_adjusting_the_joint_plan_keeps_the_merged_plans_with_it(demo_db: Dat
 
 
 def test_p1_merge_submitted_plans_into_the_joint_plan(demo_db: Database) -> None:
-    first = save_plan(demo_db, DRAFT, ACTOR)
+    first = perform(demo_db, save_plan, DRAFT, ACTOR).value
     second_draft = replace(
         DRAFT,
         title="县住房和城乡建设局2027年度抽查计划",
@@ -311,12 +321,12 @@ def test_p1_merge_submitted_plans_into_the_joint_plan(demo_db: Database) -> None
         starts_on=date(2027, 3, 1),
         ends_on=date(2027, 9, 30),
     )
-    second = save_plan(demo_db, second_draft, ACTOR)
+    second = perform(demo_db, save_plan, second_draft, ACTOR).value
     with pytest.raises(PlanError, match="尚未报送"):
-        merge_into_joint_plan(demo_db, 2027, [first, second], "", ACTOR)
+        perform(demo_db, merge_into_joint_plan, 2027, [first, second], "", ACTOR)
     for plan_id in (first, second):
-        submit_plan(demo_db, plan_id, ACTOR)
-    joint_id = merge_into_joint_plan(demo_db, 2027, [first, second], "", ACTOR)
+        perform(demo_db, submit_plan, plan_id, ACTOR)
+    joint_id = perform(demo_db, merge_into_joint_plan, 2027, [first, second], "", ACTOR).value
     view = plan_view(demo_db, joint_id)
     assert view.kind_value == "joint" and view.status_value == "draft"
     assert view.title == "演示县2027年度部门联合抽查工作计划"
@@ -326,15 +336,18 @@ def test_p1_merge_submitted_plans_into_the_joint_plan(demo_db: Database) -> None
     assert (view.starts_on, view.ends_on) == (date(2027, 3, 1), date(2027, 9, 30))
     assert len(view.merged) == 2
     assert plan_view(demo_db, first).joint_plan == view.title
-    publish_plan(demo_db, joint_id, ACTOR)  # the office's own plan: no submission needed
-    third = save_plan(
-        demo_db, replace(second_draft, department_code="YJJ", participant_codes=("ZJJ",)), ACTOR
-    )
-    submit_plan(demo_db, third, ACTOR)
+    perform(demo_db, publish_plan, joint_id, ACTOR)  # the office's own plan: no submission needed
+    third = perform(
+        demo_db,
+        save_plan,
+        replace(second_draft, department_code="YJJ", participant_codes=("ZJJ",)),
+        ACTOR,
+    ).value
+    perform(demo_db, submit_plan, third, ACTOR)
     with pytest.raises(PlanError, match="不能再并入"):
-        merge_into_joint_plan(demo_db, 2027, [third], "", ACTOR)
+        perform(demo_db, merge_into_joint_plan, 2027, [third], "", ACTOR)
     with pytest.raises(PlanError, match="不需报送"):
-        submit_plan(demo_db, joint_id, ACTOR)
+        perform(demo_db, submit_plan, joint_id, ACTOR)
 
 
 def test_p6_temporary_check_is_filed_with_the_office(demo_db: Database) -> None:
@@ -347,14 +360,18 @@ def test_p6_temporary_check_is_filed_with_the_office(demo_db: Database) -> None:
         ends_on=date(2026, 12, 20),
     )
     with pytest.raises(PlanError, match="P6"):
-        file_temporary_check(demo_db, draft, ACTOR)
-    plan_id = file_temporary_check(
-        demo_db, replace(draft, assigned_from="州食安办交办"), ACTOR, at=datetime(2026, 11, 25)
-    )
+        perform(demo_db, file_temporary_check, draft, ACTOR)
+    plan_id = perform(
+        demo_db,
+        file_temporary_check,
+        replace(draft, assigned_from="州食安办交办"),
+        ACTOR,
+        at=datetime(2026, 11, 25),
+    ).value
     view = plan_view(demo_db, plan_id)
     assert (view.kind_value, view.status_value) == ("temporary", "submitted")
     assert view.assigned_from == "州食安办交办" and view.submitted_at == datetime(2026, 11, 25)
-    publish_plan(demo_db, plan_id, ACTOR)
+    perform(demo_db, publish_plan, plan_id, ACTOR)
     assert _status(demo_db, plan_id) == "published"
 
 
@@ -376,7 +393,7 @@ def test_p10_case_checks_are_recorded_and_never_count_as_random(demo_db: Databas
     counts = joint_check_counts(demo_db, 2026)
     before = len(case_checks(demo_db, 2026))
     case = CaseDraft("SWUJ", "referral", date(2026, 11, 2), source_ref="州税务局转办 2026-17")
-    case_id = record_case_check(demo_db, case, ACTOR)
+    case_id = perform(demo_db, record_case_check, case, ACTOR).value
     rows = case_checks(demo_db, 2026)
     assert len(rows) == before + 1
     row = next(r for r in rows if r.id == case_id)
@@ -385,9 +402,9 @@ def test_p10_case_checks_are_recorded_and_never_count_as_random(demo_db: Databas
     assert joint_check_counts(demo_db, 2026) == counts  # and P8 counts nothing new
     assert _actions(demo_db)[-1] == "case_check.record"
     with pytest.raises(PlanError, match="投诉举报、转办交办或数据监测"):
-        record_case_check(demo_db, replace(case, trigger="random"), ACTOR)
+        perform(demo_db, record_case_check, replace(case, trigger="random"), ACTOR)
     with pytest.raises(PlanError, match="没有代码为"):
-        record_case_check(demo_db, replace(case, target_code="NOPE"), ACTOR)
+        perform(demo_db, record_case_check, replace(case, target_code="NOPE"), ACTOR)
 
 
 def _add_draw(database: Database, task_code: str, target_id: int, status: str) -> None:
@@ -444,10 +461,10 @@ def test_p9_disjoint_townships_do_not_overlap(demo_db: Database) -> None:
             scope={"townships": towns},
         )
 
-    save_plan(demo_db, plan("SCJG", "SCJG-004", [1]), ACTOR)
-    zjj = save_plan(demo_db, plan("ZJJ", "ZJJ-001", [2]), ACTOR)
+    perform(demo_db, save_plan, plan("SCJG", "SCJG-004", [1]), ACTOR)
+    zjj = perform(demo_db, save_plan, plan("ZJJ", "ZJJ-001", [2]), ACTOR).value
     assert overlaps(demo_db, 2027) == []
-    save_plan(demo_db, plan("ZJJ", "ZJJ-001", [1, 2]), ACTOR, zjj)
+    perform(demo_db, save_plan, plan("ZJJ", "ZJJ-001", [1, 2]), ACTOR, zjj)
     [proposal] = overlaps(demo_db, 2027)
     assert proposal.scope == {"townships": [1]} and proposal.scope_text == "乡镇（街道）：城关镇"
     assert proposal.window_conflict is False
@@ -456,10 +473,10 @@ def test_p9_disjoint_townships_do_not_overlap(demo_db: Database) -> None:
 
 def test_a2_every_plan_change_is_in_the_unbroken_audit_chain(demo_db: Database) -> None:
     before = len(_actions(demo_db))
-    plan_id = save_plan(demo_db, DRAFT, ACTOR)
-    save_plan(demo_db, replace(DRAFT, focus="再改"), ACTOR, plan_id)
-    submit_plan(demo_db, plan_id, ACTOR)
-    publish_plan(demo_db, plan_id, ACTOR)
+    plan_id = perform(demo_db, save_plan, DRAFT, ACTOR).value
+    perform(demo_db, save_plan, replace(DRAFT, focus="再改"), ACTOR, plan_id)
+    perform(demo_db, submit_plan, plan_id, ACTOR)
+    perform(demo_db, publish_plan, plan_id, ACTOR)
     assert _actions(demo_db)[before:] == [
         "plan.create",
         "plan.update",

@@ -24,6 +24,7 @@ from desktop.services.registries.confirmations import (
     set_max_age_days,
     stale_warnings,
 )
+from desktop.services.storage.work import perform
 
 TODAY = date(2026, 11, 20)
 AT = datetime(2026, 11, 10, 9, 30)
@@ -60,7 +61,9 @@ def _status(database: Database, kind: RegistryKind, code: str, **kw: object) -> 
 def test_r3_confirmation_records_count_hash_and_audit(demo_db: Database) -> None:
     owners = _owners(demo_db, RegistryKind.TARGETS)
     code = max(owners, key=lambda c: owners[c])
-    row = confirm_registry(demo_db, RegistryKind.TARGETS, code, by="张科长", at=AT, note="月初核对")
+    row = perform(
+        demo_db, confirm_registry, RegistryKind.TARGETS, code, by="张科长", at=AT, note="月初核对"
+    ).value
     assert row.row_count == owners[code]
     assert len(row.content_sha256) == 64
     assert row.confirmed_by == "张科长" and row.confirmed_at == AT
@@ -69,7 +72,7 @@ def test_r3_confirmation_records_count_hash_and_audit(demo_db: Database) -> None
         assert entry is not None and entry.action == "registry.confirm"
         assert entry.actor == "张科长" and row.content_sha256 in entry.after_json
     assert verify_chain(demo_db) == []
-    again = confirm_registry(demo_db, RegistryKind.TARGETS, code, by="李四", at=AT)
+    again = perform(demo_db, confirm_registry, RegistryKind.TARGETS, code, by="李四", at=AT).value
     assert again.content_sha256 == row.content_sha256  # same rows, same hash
 
 
@@ -87,7 +90,7 @@ def test_r3_status_lists_every_department_with_rows_and_flags_unconfirmed(
 
 def test_r3_fresh_confirmation_is_not_stale(demo_db: Database) -> None:
     code = next(iter(_owners(demo_db, RegistryKind.INSPECTORS)))
-    confirm_registry(demo_db, RegistryKind.INSPECTORS, code, by="王五", at=AT)
+    perform(demo_db, confirm_registry, RegistryKind.INSPECTORS, code, by="王五", at=AT)
     row = _status(demo_db, RegistryKind.INSPECTORS, code)
     assert not row.stale and not row.changed  # type: ignore[attr-defined]
     assert row.age_days == 10 and row.confirmed_by == "王五"  # type: ignore[attr-defined]
@@ -96,9 +99,9 @@ def test_r3_fresh_confirmation_is_not_stale(demo_db: Database) -> None:
 
 def test_r3_old_confirmation_is_stale_by_setting(demo_db: Database) -> None:
     code = next(iter(_owners(demo_db, RegistryKind.INSPECTORS)))
-    confirm_registry(demo_db, RegistryKind.INSPECTORS, code, by="王五", at=AT)
+    perform(demo_db, confirm_registry, RegistryKind.INSPECTORS, code, by="王五", at=AT)
     assert get_max_age_days(demo_db) == DEFAULT_MAX_AGE_DAYS
-    set_max_age_days(demo_db, 7, actor="王五")
+    perform(demo_db, set_max_age_days, 7, actor="王五")
     assert get_max_age_days(demo_db) == 7
     row = _status(demo_db, RegistryKind.INSPECTORS, code)
     assert row.stale and not row.changed  # type: ignore[attr-defined]
@@ -106,13 +109,13 @@ def test_r3_old_confirmation_is_stale_by_setting(demo_db: Database) -> None:
     # An explicit argument wins over the stored setting.
     assert not _status(demo_db, RegistryKind.INSPECTORS, code, max_age_days=30).stale  # type: ignore[attr-defined]
     with pytest.raises(ValueError, match="至少"):
-        set_max_age_days(demo_db, 0, actor="王五")
+        perform(demo_db, set_max_age_days, 0, actor="王五")
 
 
 def test_r3_rows_changed_after_confirmation_make_it_stale(demo_db: Database) -> None:
     owners = _owners(demo_db, RegistryKind.TARGETS)
     code = max(owners, key=lambda c: owners[c])
-    confirm_registry(demo_db, RegistryKind.TARGETS, code, by="张科长", at=AT)
+    perform(demo_db, confirm_registry, RegistryKind.TARGETS, code, by="张科长", at=AT)
     with demo_db.session() as session:
         dept = session.scalar(select(Department.id).where(Department.code == code))
         first = session.scalar(
@@ -138,17 +141,17 @@ def test_r3_stale_warnings_name_department_and_registry(unconfirmed: Database) -
     assert any("检查对象名录库" in w and "从未确认" in w for w in warnings)
     for kind in RegistryKind:
         for code in _owners(demo_db, kind):
-            confirm_registry(demo_db, kind, code, by="办公室", at=AT)
+            perform(demo_db, confirm_registry, kind, code, by="办公室", at=AT)
     assert stale_warnings(demo_db, today=TODAY) == []
     assert len(stale_warnings(demo_db, today=date(2027, 1, 1))) == expected
 
 
 def test_r3_unknown_department_or_missing_person_is_refused(demo_db: Database) -> None:
     with pytest.raises(ValueError, match="找不到部门代码"):
-        confirm_registry(demo_db, RegistryKind.TARGETS, "NOPE", by="张三")
+        perform(demo_db, confirm_registry, RegistryKind.TARGETS, "NOPE", by="张三")
     code = next(iter(_owners(demo_db, RegistryKind.TARGETS)))
     with pytest.raises(ValueError, match="确认人"):
-        confirm_registry(demo_db, RegistryKind.TARGETS, code, by="  ")
+        perform(demo_db, confirm_registry, RegistryKind.TARGETS, code, by="  ")
 
 
 def test_r3_confirmation_without_digest_is_judged_by_age(demo_db: Database) -> None:
@@ -163,7 +166,7 @@ def test_r3_status_as_of_a_past_day_ignores_later_confirmations(demo_db: Databas
     owners = _owners(demo_db, RegistryKind.TARGETS)
     code = max(owners, key=lambda c: owners[c])
     later = datetime(2026, 11, 21, 9, 0)  # after every demo confirmation
-    confirm_registry(demo_db, RegistryKind.TARGETS, code, by="张科长", at=later)
+    perform(demo_db, confirm_registry, RegistryKind.TARGETS, code, by="张科长", at=later)
     before = _status(demo_db, RegistryKind.TARGETS, code, today=date(2026, 11, 20))
     after = _status(demo_db, RegistryKind.TARGETS, code, today=date(2026, 11, 22))
     assert after.confirmed_at == later  # type: ignore[attr-defined]
@@ -173,8 +176,12 @@ def test_r3_status_as_of_a_past_day_ignores_later_confirmations(demo_db: Databas
 def test_r3_history_lists_every_confirmation_newest_first(demo_db: Database) -> None:
     owners = _owners(demo_db, RegistryKind.INSPECTORS)
     code = next(iter(owners))
-    confirm_registry(demo_db, RegistryKind.INSPECTORS, code, by="甲", at=datetime(2026, 11, 21))
-    confirm_registry(demo_db, RegistryKind.INSPECTORS, code, by="乙", at=datetime(2026, 11, 22))
+    perform(
+        demo_db, confirm_registry, RegistryKind.INSPECTORS, code, by="甲", at=datetime(2026, 11, 21)
+    )
+    perform(
+        demo_db, confirm_registry, RegistryKind.INSPECTORS, code, by="乙", at=datetime(2026, 11, 22)
+    )
     with demo_db.session() as session:
         dept_id = session.scalar(select(Department.id).where(Department.code == code))
     assert dept_id is not None
@@ -205,7 +212,7 @@ def test_r3_registry_state_marks_a_part_changed_after_its_confirmation(
 ) -> None:
     owners = _owners(demo_db, RegistryKind.TARGETS)
     code = max(owners, key=lambda c: owners[c])
-    confirm_registry(demo_db, RegistryKind.TARGETS, code, by="张科长", at=AT)
+    perform(demo_db, confirm_registry, RegistryKind.TARGETS, code, by="张科长", at=AT)
     with demo_db.session() as session:
         dept = session.scalar(select(Department).where(Department.code == code))
         assert dept is not None

@@ -33,6 +33,7 @@ from desktop.services import tasks
 from desktop.services.meetings import issuing
 from desktop.services.office import register as documents
 from desktop.services.office.register import DocumentError
+from desktop.services.storage.work import perform
 from desktop.services.tasks import (
     StratumEntry,
     TaskDepartmentEntry,
@@ -121,8 +122,10 @@ def test_t1_superseded_plan_gives_no_task(demo_db: Database) -> None:
 
 def test_t1_create_numbers_tasks_per_year_and_department(demo_db: Database) -> None:
     draft = _joint_draft(demo_db)
-    first = tasks.create_task(demo_db, draft, actor=ACTOR)
-    second = tasks.create_task(demo_db, replace(draft, title="第二次联合抽查"), actor=ACTOR)
+    first = perform(demo_db, tasks.create_task, draft, actor=ACTOR).value
+    second = perform(
+        demo_db, tasks.create_task, replace(draft, title="第二次联合抽查"), actor=ACTOR
+    ).value
     with demo_db.session() as session:
         codes = [session.get(Task, i).code for i in (first, second)]  # type: ignore[union-attr]
         entry = session.scalars(
@@ -136,7 +139,7 @@ def test_t1_create_numbers_tasks_per_year_and_department(demo_db: Database) -> N
     temporary = replace(
         temporary, starts_on=START, ends_on=END, strata=(StratumEntry("ALL", "#12"),)
     )
-    other = tasks.create_task(demo_db, temporary, actor=ACTOR)
+    other = perform(demo_db, tasks.create_task, temporary, actor=ACTOR).value
     with demo_db.session() as session:
         assert session.get(Task, other).code == "2026-ZJJ-003"  # type: ignore[union-attr]
     assert _status(demo_db, first) == TaskStatus.PENDING_DRAW
@@ -144,7 +147,7 @@ def test_t1_create_numbers_tasks_per_year_and_department(demo_db: Database) -> N
 
 def test_t1_saved_task_reads_back_as_its_draft(demo_db: Database) -> None:
     draft = _joint_draft(demo_db)
-    task_id = tasks.create_task(demo_db, draft, actor=ACTOR)
+    task_id = perform(demo_db, tasks.create_task, draft, actor=ACTOR).value
     assert tasks.task_draft(demo_db, task_id) == replace(
         draft,
         requirements=draft.requirements.strip(),
@@ -219,23 +222,26 @@ def test_t1_protocol_specs_ratios_and_counts_are_accepted() -> None:
 def test_t1_create_refuses_what_only_the_database_knows(demo_db: Database) -> None:
     draft = _joint_draft(demo_db)
     with pytest.raises(TaskError, match="找不到部门代码“XXX”"):
-        tasks.create_task(
+        perform(
             demo_db,
+            tasks.create_task,
             replace(draft, departments=(*draft.departments, TaskDepartmentEntry("XXX"))),
             actor=ACTOR,
         )
     one_officer = tuple(replace(d, per_group=1) for d in draft.departments)
     with pytest.raises(TaskError, match="每组至少派 2 名执法人员（D3）"):
-        tasks.create_task(demo_db, replace(draft, departments=one_officer), actor=ACTOR)
+        perform(demo_db, tasks.create_task, replace(draft, departments=one_officer), actor=ACTOR)
     with pytest.raises(TaskError, match="不在现行抽查事项清单中"):
-        tasks.create_task(
+        perform(
             demo_db,
+            tasks.create_task,
             replace(draft, items=(*draft.items, TaskItemEntry("SCJG-999", "SCJG"))),
             actor=ACTOR,
         )
     with pytest.raises(TaskError, match="实施部门是"):
-        tasks.create_task(
+        perform(
             demo_db,
+            tasks.create_task,
             replace(draft, items=(*draft.items, TaskItemEntry("WJW-003", "SCJG"))),
             actor=ACTOR,
         )
@@ -250,18 +256,20 @@ def test_t1_create_refuses_what_only_the_database_knows(demo_db: Database) -> No
         entry = TaskItemEntry(unsuitable.code, unsuitable.department.code)
         departments = (*draft.departments, TaskDepartmentEntry(unsuitable.department.code))
     with pytest.raises(TaskError, match="不适宜随机抽查"):
-        tasks.create_task(
+        perform(
             demo_db,
+            tasks.create_task,
             replace(draft, items=(*draft.items, entry), departments=departments),
             actor=ACTOR,
         )
 
 
 def test_t1_update_only_while_waiting_for_the_draw(demo_db: Database) -> None:
-    task_id = tasks.create_task(demo_db, _joint_draft(demo_db), actor=ACTOR)
+    task_id = perform(demo_db, tasks.create_task, _joint_draft(demo_db), actor=ACTOR).value
     draft = tasks.task_draft(demo_db, task_id)
-    tasks.update_task(
+    perform(
         demo_db,
+        tasks.update_task,
         task_id,
         replace(draft, groups=3, strata=(StratumEntry("ALL", "0.1"),)),
         actor=ACTOR,
@@ -269,14 +277,16 @@ def test_t1_update_only_while_waiting_for_the_draw(demo_db: Database) -> None:
     changed = tasks.task_draft(demo_db, task_id)
     assert changed.groups == 3 and [s.label for s in changed.strata] == ["ALL"]
     with pytest.raises(TaskError, match="年度和发起部门不能修改"):
-        tasks.update_task(demo_db, task_id, replace(changed, year=2027), actor=ACTOR)
+        perform(demo_db, tasks.update_task, task_id, replace(changed, year=2027), actor=ACTOR)
     drawn = _task_id(demo_db, "2026-JYJ-01")
     with pytest.raises(TaskError, match="只有“待抽取”的任务可以修改"):
-        tasks.update_task(demo_db, drawn, tasks.task_draft(demo_db, drawn), actor=ACTOR)
-    scheme = tasks.draft_scheme(demo_db, task_id, actor=ACTOR)
-    issuing.issue_notice(demo_db, scheme, signed_off_by=SIGNER, issued_on=START, actor=ACTOR)
+        perform(demo_db, tasks.update_task, drawn, tasks.task_draft(demo_db, drawn), actor=ACTOR)
+    scheme = perform(demo_db, tasks.draft_scheme, task_id, actor=ACTOR).value
+    perform(
+        demo_db, issuing.issue_notice, scheme, signed_off_by=SIGNER, issued_on=START, actor=ACTOR
+    )
     with pytest.raises(TaskError, match="实施方案已印发"):
-        tasks.update_task(demo_db, task_id, changed, actor=ACTOR)
+        perform(demo_db, tasks.update_task, task_id, changed, actor=ACTOR)
 
 
 # T2 — the status flow ---------------------------------------------------------------------
@@ -297,30 +307,30 @@ def _record_draw(database: Database, task_id: int) -> None:
 
 
 def test_t2_drawn_needs_a_recorded_draw(demo_db: Database) -> None:
-    task_id = tasks.create_task(demo_db, _joint_draft(demo_db), actor=ACTOR)
+    task_id = perform(demo_db, tasks.create_task, _joint_draft(demo_db), actor=ACTOR).value
     with pytest.raises(TaskError, match="还没有完成抽取"):
-        tasks.advance_task(demo_db, task_id, TaskStatus.DRAWN, actor=ACTOR)
+        perform(demo_db, tasks.advance_task, task_id, TaskStatus.DRAWN, actor=ACTOR)
     _record_draw(demo_db, task_id)
-    tasks.advance_task(demo_db, task_id, TaskStatus.DRAWN, actor=ACTOR)
+    perform(demo_db, tasks.advance_task, task_id, TaskStatus.DRAWN, actor=ACTOR)
     assert _status(demo_db, task_id) == TaskStatus.DRAWN
 
 
 def test_t2_status_moves_one_step_forward_never_back(demo_db: Database) -> None:
-    pending = tasks.create_task(demo_db, _joint_draft(demo_db), actor=ACTOR)
+    pending = perform(demo_db, tasks.create_task, _joint_draft(demo_db), actor=ACTOR).value
     with pytest.raises(TaskError, match="“待抽取”之后是“已抽取”，不能直接改为“检查中”"):
-        tasks.advance_task(demo_db, pending, TaskStatus.INSPECTING, actor=ACTOR)
+        perform(demo_db, tasks.advance_task, pending, TaskStatus.INSPECTING, actor=ACTOR)
     drawn = _task_id(demo_db, "2026-JYJ-01")
-    tasks.advance_task(demo_db, drawn, TaskStatus.INSPECTING, actor=ACTOR)
+    perform(demo_db, tasks.advance_task, drawn, TaskStatus.INSPECTING, actor=ACTOR)
     _end_every_check(demo_db, drawn)
-    tasks.advance_task(demo_db, drawn, "pending_publication", actor=ACTOR)
+    perform(demo_db, tasks.advance_task, drawn, "pending_publication", actor=ACTOR)
     assert _status(demo_db, drawn) == TaskStatus.PENDING_PUBLICATION
     with pytest.raises(TaskError, match="已经是“待公示”"):
-        tasks.advance_task(demo_db, drawn, TaskStatus.PENDING_PUBLICATION, actor=ACTOR)
+        perform(demo_db, tasks.advance_task, drawn, TaskStatus.PENDING_PUBLICATION, actor=ACTOR)
     with pytest.raises(TaskError, match="不能倒退"):
-        tasks.advance_task(demo_db, drawn, TaskStatus.DRAWN, actor=ACTOR)
+        perform(demo_db, tasks.advance_task, drawn, TaskStatus.DRAWN, actor=ACTOR)
     completed = _task_id(demo_db, "2026-SCJG-01")
     with pytest.raises(TaskError, match="不能倒退：已是“已完成”，不能改回“检查中”"):
-        tasks.advance_task(demo_db, completed, TaskStatus.INSPECTING, actor=ACTOR)
+        perform(demo_db, tasks.advance_task, completed, TaskStatus.INSPECTING, actor=ACTOR)
     with demo_db.session() as session:
         moves = session.scalars(select(AuditEntry).where(AuditEntry.action == "task.status")).all()
     assert [m.summary for m in moves] == [
@@ -333,7 +343,7 @@ def test_t2_completed_needs_every_target_checked_and_published(demo_db: Database
     # X6: a check not published is not complete.
     task_id = _task_id(demo_db, "2026-ZJJ-01")
     with pytest.raises(TaskError, match="条检查结果没有公示"):
-        tasks.advance_task(demo_db, task_id, TaskStatus.COMPLETED, actor=ACTOR)
+        perform(demo_db, tasks.advance_task, task_id, TaskStatus.COMPLETED, actor=ACTOR)
     with demo_db.session() as session:
         records = select(InspectionRecord.id).where(InspectionRecord.task_id == task_id)
         session.execute(
@@ -341,11 +351,11 @@ def test_t2_completed_needs_every_target_checked_and_published(demo_db: Database
             .where(Result.record_id.in_(records))
             .values(published_at=datetime(2026, 11, 20, 9))
         )
-    tasks.advance_task(demo_db, task_id, TaskStatus.COMPLETED, actor=ACTOR)
+    perform(demo_db, tasks.advance_task, task_id, TaskStatus.COMPLETED, actor=ACTOR)
     assert _status(demo_db, task_id) == TaskStatus.COMPLETED
     unchecked = _task_id(demo_db, "2026-WJW-01")  # 检查中, some targets not yet visited
     with pytest.raises(TaskError, match="户抽中的检查对象没有检查结束的记录"):
-        tasks.advance_task(demo_db, unchecked, TaskStatus.PENDING_PUBLICATION, actor=ACTOR)
+        perform(demo_db, tasks.advance_task, unchecked, TaskStatus.PENDING_PUBLICATION, actor=ACTOR)
 
 
 def _end_every_check(database: Database, task_id: int) -> None:
@@ -370,14 +380,14 @@ def _end_every_check(database: Database, task_id: int) -> None:
 def test_t3_hand_down_needs_a_drawn_list(demo_db: Database) -> None:
     pending = _task_id(demo_db, "2026-FGW-01")
     with pytest.raises(TaskError, match="还没有抽取检查对象"):
-        tasks.hand_down(demo_db, pending, "城关镇人民政府", actor=ACTOR)
+        perform(demo_db, tasks.hand_down, pending, "城关镇人民政府", actor=ACTOR)
     with pytest.raises(TaskError, match="请填写接收"):
-        tasks.hand_down(demo_db, _task_id(demo_db, "2026-YJJ-01"), " ", actor=ACTOR)
+        perform(demo_db, tasks.hand_down, _task_id(demo_db, "2026-YJJ-01"), " ", actor=ACTOR)
 
 
 def test_t3_township_gets_its_part_of_the_drawn_list(demo_db: Database) -> None:
     parent = _task_id(demo_db, "2026-YJJ-01")
-    child = tasks.hand_down(demo_db, parent, "城关镇人民政府", actor=ACTOR)
+    child = perform(demo_db, tasks.hand_down, parent, "城关镇人民政府", actor=ACTOR).value
     with demo_db.session() as session:
         task = session.get(Task, child)
         assert task is not None
@@ -400,18 +410,23 @@ def test_t3_township_gets_its_part_of_the_drawn_list(demo_db: Database) -> None:
     assert handed and {t.code for t in handed} == in_town
     assert all(t.township == "城关镇" for t in handed)
     with pytest.raises(TaskError, match="不能重复下派"):
-        tasks.hand_down(demo_db, parent, "城关镇人民政府", actor=ACTOR)
+        perform(demo_db, tasks.hand_down, parent, "城关镇人民政府", actor=ACTOR)
     with pytest.raises(TaskError, match="不能再次下派"):
-        tasks.hand_down(demo_db, child, "城关镇某村", actor=ACTOR)
+        perform(demo_db, tasks.hand_down, child, "城关镇某村", actor=ACTOR)
     with pytest.raises(TaskError, match="不是下派任务"):
         tasks.handed_down_targets(demo_db, parent)
 
 
 def test_t3_a_unit_gets_the_whole_list_and_may_use_the_drawn_groups(demo_db: Database) -> None:
     parent = _task_id(demo_db, "2026-YJJ-01")
-    child = tasks.hand_down(
-        demo_db, parent, "县应急管理综合执法大队", actor=ACTOR, draws_inspectors=False
-    )
+    child = perform(
+        demo_db,
+        tasks.hand_down,
+        parent,
+        "县应急管理综合执法大队",
+        actor=ACTOR,
+        draws_inspectors=False,
+    ).value
     with demo_db.session() as session:
         task = session.get(Task, child)
         assert task is not None
@@ -421,7 +436,7 @@ def test_t3_a_unit_gets_the_whole_list_and_may_use_the_drawn_groups(demo_db: Dat
         ).all()
     assert {t.code for t in tasks.handed_down_targets(demo_db, child)} == set(drawn)
     # Its list is drawn already: the child goes straight on to the inspection.
-    tasks.advance_task(demo_db, child, TaskStatus.INSPECTING, actor=ACTOR)
+    perform(demo_db, tasks.advance_task, child, TaskStatus.INSPECTING, actor=ACTOR)
 
 
 # T1 — the implementation scheme as an official document ----------------------------------
@@ -435,17 +450,24 @@ def _word(data: bytes) -> tuple[list[str], list[list[list[str]]]]:
 
 
 def test_t1_scheme_is_drafted_issued_and_reads_back(demo_db: Database) -> None:
-    task_id = tasks.create_task(demo_db, _joint_draft(demo_db), actor=ACTOR)
-    doc_id = tasks.draft_scheme(demo_db, task_id, actor=ACTOR)
-    assert tasks.draft_scheme(demo_db, task_id, actor=ACTOR) == doc_id  # one per task
+    task_id = perform(demo_db, tasks.create_task, _joint_draft(demo_db), actor=ACTOR).value
+    doc_id = perform(demo_db, tasks.draft_scheme, task_id, actor=ACTOR).value
+    assert (
+        perform(demo_db, tasks.draft_scheme, task_id, actor=ACTOR).value == doc_id
+    )  # one per task
     assert tasks.scheme_document_id(demo_db, task_id) == doc_id
     with demo_db.session() as session:
         doc = session.get(Document, doc_id)
         assert doc is not None and doc.doc_type == "scheme" and doc.task_id == task_id
         assert doc.recipients == "县市场监督管理局、县卫生健康委员会"
-    number = issuing.issue_notice(
-        demo_db, doc_id, signed_off_by=SIGNER, issued_on=date(2026, 12, 1), actor=ACTOR
-    )
+    number = perform(
+        demo_db,
+        issuing.issue_notice,
+        doc_id,
+        signed_off_by=SIGNER,
+        issued_on=date(2026, 12, 1),
+        actor=ACTOR,
+    ).value
     assert number == "演双随机办〔2026〕3号"  # the office's one series, after the demo's two
     name, data = issuing.document_bytes(demo_db, doc_id)
     assert name == f"{number}演示县餐饮服务单位部门联合抽查实施方案.docx"
@@ -479,16 +501,20 @@ def test_t1_scheme_is_drafted_issued_and_reads_back(demo_db: Database) -> None:
     counted = sum(int(row[3]) for row in strata[1:5])
     assert strata[-1][3] == str(counted) and counted > 0
     with pytest.raises(DocumentError, match="不能再次印发"):
-        issuing.issue_notice(demo_db, doc_id, signed_off_by=SIGNER, issued_on=END, actor=ACTOR)
-    assert tasks.draft_scheme(demo_db, task_id, actor=ACTOR, regenerate=True) == doc_id
+        perform(
+            demo_db, issuing.issue_notice, doc_id, signed_off_by=SIGNER, issued_on=END, actor=ACTOR
+        )
+    assert (
+        perform(demo_db, tasks.draft_scheme, task_id, actor=ACTOR, regenerate=True).value == doc_id
+    )
 
 
 def test_t1_scheme_keeps_its_table_when_the_office_edits_the_text(demo_db: Database) -> None:
     task_id = _task_id(demo_db, "2026-FGW-01")
-    doc_id = tasks.draft_scheme(demo_db, task_id, actor=ACTOR)
+    doc_id = perform(demo_db, tasks.draft_scheme, task_id, actor=ACTOR).value
     draft = documents.draft_text_of(demo_db, doc_id)
     edited = "\n".join(line for line in draft.text.splitlines() if line != "{分层抽取比例表}")
-    documents.save_draft(demo_db, doc_id, replace(draft, text=edited), actor=ACTOR)
+    perform(demo_db, documents.save_draft, doc_id, replace(draft, text=edited), actor=ACTOR)
     word = WordDocument(io.BytesIO(issuing.document_bytes(demo_db, doc_id)[1]))
     # Without its line the table closes part 二, just before part 三 begins.
     order = [
@@ -502,19 +528,23 @@ def test_t1_scheme_keeps_its_table_when_the_office_edits_the_text(demo_db: Datab
 
 def test_t1_regenerated_draft_follows_the_changed_task(demo_db: Database) -> None:
     task_id = _task_id(demo_db, "2026-RSJ-01")
-    doc_id = tasks.draft_scheme(demo_db, task_id, actor=ACTOR)
+    doc_id = perform(demo_db, tasks.draft_scheme, task_id, actor=ACTOR).value
     draft = tasks.task_draft(demo_db, task_id)
-    tasks.update_task(demo_db, task_id, replace(draft, groups=4), actor=ACTOR)
+    perform(demo_db, tasks.update_task, task_id, replace(draft, groups=4), actor=ACTOR)
     assert "组成2个检查组" in documents.draft_text_of(demo_db, doc_id).text
-    assert tasks.draft_scheme(demo_db, task_id, actor=ACTOR, regenerate=True) == doc_id
+    assert (
+        perform(demo_db, tasks.draft_scheme, task_id, actor=ACTOR, regenerate=True).value == doc_id
+    )
     assert "组成4个检查组" in documents.draft_text_of(demo_db, doc_id).text
 
 
 def test_t3_scheme_of_a_handed_down_task_lists_its_targets(demo_db: Database) -> None:
-    child = tasks.hand_down(demo_db, _task_id(demo_db, "2026-YJJ-01"), "城关镇人民政府",
-                            actor=ACTOR)  # fmt: skip
-    doc_id = tasks.draft_scheme(demo_db, child, actor=ACTOR)
-    issuing.issue_notice(demo_db, doc_id, signed_off_by=SIGNER, issued_on=START, actor=ACTOR)
+    child = perform(demo_db, tasks.hand_down, _task_id(demo_db, "2026-YJJ-01"), "城关镇人民政府",
+                            actor=ACTOR).value  # fmt: skip
+    doc_id = perform(demo_db, tasks.draft_scheme, child, actor=ACTOR).value
+    perform(
+        demo_db, issuing.issue_notice, doc_id, signed_off_by=SIGNER, issued_on=START, actor=ACTOR
+    )
     paragraphs, tables = _word(issuing.document_bytes(demo_db, doc_id)[1])
     text = "\n".join(paragraphs)
     assert "下派城关镇人民政府实施，本级不再抽取" in text

@@ -15,6 +15,7 @@ from sqlalchemy import text
 from db.engine import Database
 from desktop.services.accounts import audit
 from desktop.services.office import profile as office
+from desktop.services.storage.work import perform
 from desktop.ui.accounts.audit_dialog import AuditDialog
 from desktop.ui.main_window import MainWindow
 from desktop.ui.table_models import WARNING_COLOUR
@@ -39,8 +40,11 @@ def trail(empty_db: Database) -> Database:
                 at=datetime(2026, 11, 1 + n % 28, 9, 0),
             )
     profile = office.get_profile(empty_db)
-    office.save_profile(
-        empty_db, replace(profile, county="演示县", font_set="windows"), actor="李明"
+    perform(
+        empty_db,
+        office.save_profile,
+        replace(profile, county="演示县", font_set="windows"),
+        actor="李明",
     )
     return empty_db
 

@@ -25,6 +25,7 @@ from desktop.services import exchange
 from desktop.services.common import Change
 from desktop.services.exchange import Action
 from desktop.services.inspection import enter_result, load_record_form, result_slots, save_record
+from desktop.services.storage.work import perform
 from desktop.ui.exchange.exchange_dialog import ExchangeDialog
 from desktop.ui.exchange.exchange_peers import PeerDialog
 from desktop.ui.hub import hub
@@ -227,11 +228,12 @@ def _check_everything(database: Database, task_id: int) -> int:
             target_signer=form.legal_rep or "负责人",
             precheck_note="已比对名录库登记信息",
         )
-        save_record(database, task_id, target_id, draft, actor=TOWN_ACTOR, today=ended)
+        perform(database, save_record, task_id, target_id, draft, actor=TOWN_ACTOR, today=ended)
     slots = result_slots(database, today=entered.date(), task_id=task_id)
     for slot in slots:
-        enter_result(
+        perform(
             database,
+            enter_result,
             slot.record_id,
             slot.department_code,
             slot.item_code or None,

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from db.engine import Database
 from desktop.services.office import register as documents
+from desktop.services.storage.work import perform
 from desktop.ui.main_window import MainWindow
 from desktop.ui.meetings.document_dialogs import DocumentEditDialog, OfficeSettingsDialog
 from desktop.ui.meetings.meeting_tab import MeetingTab
@@ -108,5 +109,5 @@ def test_font_settings_name_the_fonts_this_pc_lacks(qtbot: QtBot, demo_db: Datab
     # The standard GB/T 9704 fonts are not installed on the test machine.
     assert "本机没有安装" in dialog.font_note.text() and "仿宋_GB2312" in dialog.font_note.text()
     dialog.fonts.setCurrentIndex(dialog.fonts.findData("windows"))
-    office.save_profile(demo_db, dialog.profile(), actor="王海燕")
+    perform(demo_db, office.save_profile, dialog.profile(), actor="王海燕")
     assert office.get_profile(demo_db).font_set == "windows"

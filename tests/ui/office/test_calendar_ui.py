@@ -16,6 +16,7 @@ from desktop.services.accounts import audit
 from desktop.services.common import Change
 from desktop.services.office import calendar
 from desktop.services.office.calendar import HolidayRange
+from desktop.services.storage.work import perform
 from desktop.ui.hub import hub
 from desktop.ui.main_window import MainWindow
 from desktop.ui.office.calendar_dialog import (
@@ -117,8 +118,9 @@ def test_confirming_an_empty_year_is_refused_and_the_box_stays_clear(
 
 
 def test_changing_the_year_shows_that_years_days(qtbot: QtBot, empty_db: Database) -> None:
-    calendar.enter_schedule(
+    perform(
         empty_db,
+        calendar.enter_schedule,
         holidays=[HolidayRange(date(2027, 1, 1), date(2027, 1, 3))],
         workdays=[],
         source_document=NOTICE,
@@ -156,8 +158,9 @@ def test_settings_menu_opens_the_calendar_dialog(
 
 
 def test_screenshot_of_the_dialog(qtbot: QtBot, empty_db: Database, tmp_path: Path) -> None:
-    calendar.enter_schedule(
+    perform(
         empty_db,
+        calendar.enter_schedule,
         holidays=[
             HolidayRange(date(2027, 1, 1), date(2027, 1, 3)),
             HolidayRange(date(2027, 2, 5), date(2027, 2, 13)),

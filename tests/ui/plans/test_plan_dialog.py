@@ -20,6 +20,7 @@ from db.models import Plan
 from desktop.core.plan_rules import PlanDraft, RatioEntry
 from desktop.core.vocab import CheckMethod, PlanKind, PlanStatus
 from desktop.services.plans.edit import plan_draft, save_plan
+from desktop.services.storage.work import perform
 from desktop.ui.app import choose_ui_font
 from desktop.ui.plans.plan_dialog import (
     CheckList,
@@ -121,7 +122,7 @@ def test_p1_a_draft_plan_is_refused_with_reasons_then_saved_and_read_back(
     assert draft.participant_codes == ("WJW",) and draft.item_codes[-1] == "WJW-002"
     assert draft.scope == {"townships": [1], "labels": ["complaints"]}
     assert draft.starts_on == date(2026, 4, 1) and draft.ratios[-1].ratio == "0.05"
-    assert save_plan(demo_db, draft, ACTOR, plan_id) == plan_id
+    assert perform(demo_db, save_plan, draft, ACTOR, plan_id).value == plan_id
     back = plan_draft(demo_db, plan_id)
     assert _sorted_items(back) == _sorted_items(draft)
     again = PlanDialog(plan_options(demo_db), back, today=TODAY)
@@ -159,7 +160,7 @@ def test_p6_a_new_temporary_check_needs_its_source_from_above(
     draft = dialog.draft()
     assert (draft.kind, draft.department_code) == (PlanKind.TEMPORARY.value, "ZJJ")
     assert draft.participant_codes == ("SCJG", "YJJ")  # the joint meeting's order
-    plan_id = save_plan(demo_db, draft, "县住房和城乡建设局")
+    plan_id = perform(demo_db, save_plan, draft, "县住房和城乡建设局").value
     assert _sorted_items(plan_draft(demo_db, plan_id)) == _sorted_items(draft)
 
 

@@ -18,6 +18,7 @@ from db.engine import Database
 from db.models import Department, Plan, Task
 from desktop.core.task_rules import StratumEntry, TaskItemEntry
 from desktop.core.vocab import CheckMethod, PlanKind, TaskStatus
+from desktop.services.storage.work import perform
 from desktop.services.tasks import create_task, task_draft, task_from_plan, update_task
 from desktop.ui.app import choose_ui_font
 from desktop.ui.plans.task_dialog import TaskDialog, cell, task_options
@@ -133,7 +134,7 @@ def test_t1_a_task_from_a_plan_is_refused_with_reasons_then_created_and_read_bac
     assert [(d.code, d.per_group) for d in draft.departments] == [("FGW", 2), ("SCJG", 3)]
     assert draft.items[-1].code == "SCJG-012" and draft.items[-1].department_code == "SCJG"
     assert draft.strata[1] == StratumEntry("B", "#12", {"credit_class": "B"})
-    task_id = create_task(demo_db, draft, actor=ACTOR)
+    task_id = perform(demo_db, create_task, draft, actor=ACTOR).value
     assert task_draft(demo_db, task_id) == draft
 
 
@@ -165,7 +166,7 @@ def test_d8_switches_and_strata_of_a_saved_task(qtbot: QtBot, demo_db: Database)
 
     draft = dialog.draft()
     assert (draft.groups, draft.draws_inspectors) == (0, False)
-    update_task(demo_db, task_id, draft, actor=ACTOR)
+    perform(demo_db, update_task, task_id, draft, actor=ACTOR)
     assert task_draft(demo_db, task_id) == draft
 
 
