@@ -1,14 +1,17 @@
 """`shuangsuiji export minutes --meeting ID --out FILE.docx`,
 `shuangsuiji export notice --document ID --out FILE.docx`,
 `shuangsuiji export record-form --task CODE [--target USCC | --group N] OUT.docx` and
-`shuangsuiji export notification --task CODE [--target USCC …] [--date D] OUT.docx`,
+`shuangsuiji export notification --task CODE [--target USCC …] [--date D]
+[--contact 姓名 --phone 电话] OUT.docx`,
 `shuangsuiji export bulletin --year 2026 [--from D --to D] OUT.docx` (工作通报, S1) and
 `shuangsuiji export figures --year 2026 [--from D --to D] OUT.xlsx` (统计数据, S2).
 
 An issued document is written exactly as it was issued (the stored bytes); a draft is
 rendered afresh and says so. Record forms (部门联合抽查情况记录表) are filled where the
 check is recorded and blank otherwise; the notification letters (检查告知书) leave out the
-targets whose record says notice was withheld, and name them. The output file is given
+targets whose record says notice was withheld, and name them; their contact is the lead
+department's liaison, and where none is registered the command asks for ``--contact`` and
+``--phone`` rather than print a mark to fill in. The output file is given
 with ``--out`` or as the last argument. Exit codes: 0 written; 2 nothing to write or not
 writable.
 """
@@ -56,6 +59,12 @@ def add_export_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
         "--target", action="append", metavar="USCC", help="只为这些对象导出（可重复）"
     )
     letters.add_argument("--date", type=_day, metavar="YYYY-MM-DD", help="成文日期（默认今天）")
+    letters.add_argument(
+        "--contact", default="", metavar="姓名", help="联系人（默认发起部门登记的联络员）"
+    )
+    letters.add_argument(
+        "--phone", default="", metavar="电话", help="联系电话（默认联络员登记的电话）"
+    )
     for parser in (form, letters):
         parser.add_argument(
             "--task", required=True, metavar="CODE", help="任务编号，如 2026-JYJ-01"
@@ -159,7 +168,13 @@ def _run_task_documents(args: argparse.Namespace) -> int:
         if args.export_kind == "notification":
             chosen = [records.target_id_of(database, c) for c in args.target or []]
             result = records.export_notification_letters(
-                database, task_id, out, chosen or None, dated=args.date
+                database,
+                task_id,
+                out,
+                chosen or None,
+                dated=args.date,
+                contact=args.contact,
+                phone=args.phone,
             )
             print(f"已导出任务 {args.task} 的检查告知书 {result.included} 份到：{out}")
             for left in result.left_out:

@@ -21,7 +21,6 @@ from desktop.documents.official import OfficialDocument, chinese_date
 from desktop.documents.ooxml import ParaFormat, Run
 
 TITLE = "部门联合抽查检查告知书"
-FILL = "【请填写】"
 _ORDINALS = "一二三四五六七八九十"
 
 
@@ -44,8 +43,8 @@ class NotificationLetter:
     items: Sequence[LetterItem]
     materials: Sequence[str]
     date: date  # 成文日期
-    contact: str = ""  # 联系人; empty: a 【请填写】 mark
-    phone: str = ""  # 联系电话; empty: a 【请填写】 mark
+    contact: str = ""  # 联系人: the lead department's liaison, or asked at export
+    phone: str = ""  # 联系电话
     fonts: FontSet = field(default_factory=FontSet.standard)
 
 
@@ -90,8 +89,10 @@ def letter_blocks(letter: NotificationLetter) -> list[Block]:
 
 
 def contact_line(letter: NotificationLetter) -> str:
-    contact = letter.contact.strip() or FILL
-    phone = letter.phone.strip() or FILL
+    contact, phone = letter.contact.strip(), letter.phone.strip()
+    if not contact or not phone:
+        # A letter goes to a market entity as printed: no mark for a clerk to fill in.
+        raise ValueError("告知书须写明联系人和联系电话。")
     return f"联系人：{contact}；联系电话：{phone}。"
 
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from db.engine import Database
-from db.models import DrawTarget, Target, Task
+from db.models import DrawTarget, MeetingRoleAssignment, Target, Task
 from desktop.cli.main import main
 from desktop.services.tasks.common import recorded_draw
 from tests.databases import location
@@ -79,3 +79,25 @@ def test_export_notification_letters(
     args = ["export", "notification", "--task", "2026-FGW-01", str(few)]
     assert main([*args, *db]) == 2
     assert "还没有完成抽取" in capsys.readouterr().err
+
+
+def test_export_notification_letters_asks_for_a_contact_nobody_registered(
+    demo_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 20: no 【请填写】 in a letter; the command asks for what the database lacks."""
+    with demo_db.session() as session:
+        task = session.scalars(select(Task).where(Task.code == TASK)).one()
+        for role in session.scalars(
+            select(MeetingRoleAssignment).where(
+                MeetingRoleAssignment.department_id == task.department_id
+            )
+        ):
+            role.phone = ""
+    db = ["--db", location(demo_db)]
+    out = tmp_path / "告知书.docx"
+    assert main(["export", "notification", "--task", TASK, str(out), *db]) == 2
+    assert "联系电话不知道" in capsys.readouterr().err and not out.exists()
+    args = ["export", "notification", "--task", TASK, "--phone", "0871-6543210", str(out)]
+    assert main([*args, *db]) == 0
+    text = _text(out)
+    assert "联系电话：0871-6543210。" in text and "【" not in text

@@ -16,12 +16,13 @@ from db.models import (
     DrawTarget,
     InspectionRecord,
     Inspector,
+    MeetingRoleAssignment,
     Result,
     Target,
     Task,
     TaskItem,
 )
-from desktop.core.vocab import CheckMethod, label
+from desktop.core.vocab import CheckMethod, MeetingRole, label
 from desktop.documents.official import (
     MARGIN_BOTTOM,
     MARGIN_LEFT,
@@ -314,7 +315,10 @@ def test_i2_one_letter_a_page_for_every_drawn_target(demo_db: Database) -> None:
     for dept, item in _items(demo_db, task.id):
         assert f"{item}（{dept}）" in text
     assert task.title in text and "营业执照" in text and "行政执法证件" in text
-    assert "联系人：【请填写】；联系电话：【请填写】。" in text
+    contact = rd.letter_contact(demo_db, task.id)
+    assert contact.person and contact.phone  # the demo registers every department's liaison
+    assert f"联系人：{contact.person}；联系电话：{contact.phone}。" in text
+    assert "【" not in text and "请填写" not in text  # nothing left for a clerk to fill in
     with demo_db.session() as session:
         lead = session.get(Department, task.department_id)
         assert lead is not None
@@ -322,6 +326,45 @@ def test_i2_one_letter_a_page_for_every_drawn_target(demo_db: Database) -> None:
     assert paragraphs.count(chinese_date(day)) == len(drawn)
     again = rd.notification_letters_bytes(demo_db, task.id, dated=day)
     assert again.data == data
+
+
+def test_i2_the_letters_name_the_lead_departments_current_liaison(demo_db: Database) -> None:
+    task = _task(demo_db, DRAWN_TASK)
+    with demo_db.session() as session:
+        current = session.scalars(
+            select(MeetingRoleAssignment).where(
+                MeetingRoleAssignment.department_id == task.department_id,
+                MeetingRoleAssignment.role == MeetingRole.LIAISON,
+                MeetingRoleAssignment.end_date.is_(None),
+            )
+        ).one()
+        expected = (current.person_name, current.phone)
+    contact = rd.letter_contact(demo_db, task.id)
+    assert (contact.person, contact.phone) == expected
+    given = rd.notification_letters_bytes(
+        demo_db, task.id, dated=date(2026, 11, 20), contact="赵敏", phone="0871-1234567"
+    )
+    assert "联系人：赵敏；联系电话：0871-1234567。" in all_text(given.data)
+
+
+def test_i2_letters_without_a_known_contact_are_refused_until_one_is_given(
+    demo_db: Database,
+) -> None:
+    task = _task(demo_db, DRAWN_TASK)
+    with demo_db.session() as session:
+        for role in session.scalars(
+            select(MeetingRoleAssignment).where(
+                MeetingRoleAssignment.department_id == task.department_id,
+                MeetingRoleAssignment.role == MeetingRole.LIAISON,
+            )
+        ):
+            role.phone = ""
+    with pytest.raises(rd.MissingContact, match=r"联系电话不知道.*登记该部门的联络员和电话"):
+        rd.notification_letters_bytes(demo_db, task.id, dated=date(2026, 11, 20))
+    data = rd.notification_letters_bytes(
+        demo_db, task.id, dated=date(2026, 11, 20), phone="0871-7654321"
+    ).data
+    assert "联系电话：0871-7654321。" in all_text(data)
 
 
 def test_i2_targets_with_notice_withheld_are_left_out_and_named(demo_db: Database) -> None:

@@ -29,6 +29,7 @@ from db.models import (
     Department,
     DrawTarget,
     InspectionRecord,
+    MeetingRoleAssignment,
     Result,
     Target,
     Task,
@@ -36,7 +37,7 @@ from db.models import (
     TaskItem,
 )
 from desktop.core.result_rules import officer_names
-from desktop.core.vocab import CheckMethod, label
+from desktop.core.vocab import CheckMethod, MeetingRole, label
 from desktop.documents.fonts import FontSet
 from desktop.documents.notification_letter import (
     LetterItem,
@@ -54,6 +55,7 @@ from desktop.services.inspection.common import current_results, record_of, servi
 from desktop.services.office.profile import get_profile
 from desktop.services.office.register import DocumentError
 from desktop.services.storage.files import write_file
+from desktop.services.storage.work import reading
 from desktop.services.tasks.common import recorded_draw
 from desktop.services.tasks.targets import carried_target_ids, source_draw
 
@@ -75,6 +77,20 @@ class LeftOut:
     code: str
     name: str
     reason: str
+
+
+class MissingContact(RecordDocumentError):
+    """The letters would go out without a 联系人 or 联系电话: ask for them (issue 20)."""
+
+
+@dataclass(frozen=True)
+class LetterContact:
+    """Whom a target calls about its check: the lead department's liaison (M1), as the
+    joint meeting registered them; empty where nobody is registered."""
+
+    department: str
+    person: str
+    phone: str
 
 
 @dataclass(frozen=True)
@@ -379,21 +395,59 @@ def _materials(items: Iterable[ChecklistItem | None]) -> list[str]:
     return [GENERAL_MATERIALS[0], GENERAL_MATERIALS[1], records, GENERAL_MATERIALS[2]]
 
 
+def letter_contact(source: Session | Database, task_id: int) -> LetterContact:
+    """The contact the task's letters print, from the lead department's current liaison."""
+    with reading(source) as session:
+        task = session.get(Task, task_id)
+        if task is None:
+            raise RecordDocumentError("找不到该任务：请刷新后重试。")
+        liaison = session.scalars(
+            select(MeetingRoleAssignment)
+            .where(
+                MeetingRoleAssignment.department_id == task.department_id,
+                MeetingRoleAssignment.role == MeetingRole.LIAISON,
+                MeetingRoleAssignment.end_date.is_(None),
+            )
+            .order_by(MeetingRoleAssignment.start_date.desc())
+        ).first()
+        return LetterContact(
+            department=task.department.name,
+            person=liaison.person_name.strip() if liaison else "",
+            phone=liaison.phone.strip() if liaison else "",
+        )
+
+
+def _filled_contact(known: LetterContact, person: str, phone: str) -> tuple[str, str]:
+    """What the letters print: the values given at export, else the liaison's; a letter
+    never goes out with a mark for a clerk to fill in by hand (issue 20)."""
+    person, phone = person.strip() or known.person, phone.strip() or known.phone
+    missing = [name for name, value in (("联系人", person), ("联系电话", phone)) if not value]
+    if missing:
+        raise MissingContact(
+            f"告知书上的{'和'.join(missing)}不知道：{known.department}还没有登记联络员"
+            f"{'及其电话' if known.person else ''}。请在“联席会议”页登记该部门的联络员和电话，"
+            "或在导出时填写联系人和联系电话。"
+        )
+    return person, phone
+
+
 def notification_letters_bytes(
     database: Database,
     task_id: int,
     target_ids: Sequence[int] | None = None,
     *,
     dated: date | None = None,
+    contact: str = "",
+    phone: str = "",
 ) -> LettersResult:
     """检查告知书 for the task's drawn targets (or the chosen ones), one per page; targets
     whose record says notice was withheld (I2) are left out and named with the reason.
-    ``dated`` is the letters' date (today when None)."""
+    ``dated`` is the letters' date (today when None); ``contact`` and ``phone`` replace the
+    lead department's liaison (:func:`letter_contact`), and are required where it has none."""
     profile = get_profile(database)
     fonts = FontSet.from_key(profile.font_set)
-    # The office profile has no telephone yet; the letters then print a mark to fill in.
-    phone = str(getattr(profile, "phone", "") or "")
     with database.session(readonly=True) as session:
+        contact, phone = _filled_contact(letter_contact(session, task_id), contact, phone)
         context = _context(session, task_id, fonts)
         task = context.task
         chosen = context.targets
@@ -441,6 +495,7 @@ def notification_letters_bytes(
             items=[LetterItem(i.name, d.name) for d, i in context.items if i is not None],
             materials=_materials(i for _d, i in context.items),
             date=dated or date.today(),
+            contact=contact,
             phone=phone,
             fonts=fonts,
         )
@@ -455,8 +510,12 @@ def export_notification_letters(
     target_ids: Sequence[int] | None = None,
     *,
     dated: date | None = None,
+    contact: str = "",
+    phone: str = "",
 ) -> LettersResult:
     """Write the letters to ``path``; the result says how many and who was left out."""
-    result = notification_letters_bytes(database, task_id, target_ids, dated=dated)
+    result = notification_letters_bytes(
+        database, task_id, target_ids, dated=dated, contact=contact, phone=phone
+    )
     write_file(path, result.data)
     return result

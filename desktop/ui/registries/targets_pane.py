@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
 from db.engine import Database
 from desktop.paths import documents_dir
@@ -14,6 +14,7 @@ from desktop.services import inspection
 from desktop.services.common import Change, Detail, Section, fmt_date
 from desktop.services.inspection import documents as record_documents
 from desktop.services.inspection.worklist import WorkRow
+from desktop.services.storage.work import perform
 from desktop.ui import file_dialogs
 from desktop.ui.accounts.actor import actor_of
 from desktop.ui.hub import hub
@@ -109,13 +110,16 @@ class TargetsPane(RecordPane):
         dialog = RecordDialog(
             form,
             today=self.today,
-            save=lambda draft: inspection.save_record(
-                self.database,
-                task_id,
-                row.target_id,
-                draft,
-                actor=actor_of(self.database),
-                today=self.today,
+            save=lambda draft: (
+                perform(
+                    self.database,
+                    inspection.save_record,
+                    task_id,
+                    row.target_id,
+                    draft,
+                    actor=actor_of(self.database),
+                    today=self.today,
+                ).value
             ),
             attachments=attachments,
             parent=self,
@@ -151,14 +155,17 @@ class TargetsPane(RecordPane):
             slots,
             drafts,
             today=self.today,
-            save=lambda slot, draft: inspection.enter_result(
-                self.database,
-                slot.record_id,
-                slot.department_code,
-                slot.item_code or None,
-                draft,
-                actor=actor_of(self.database),
-                now=self.now(),
+            save=lambda slot, draft: (
+                perform(
+                    self.database,
+                    inspection.enter_result,
+                    slot.record_id,
+                    slot.department_code,
+                    slot.item_code or None,
+                    draft,
+                    actor=actor_of(self.database),
+                    now=self.now(),
+                ).value
             ),
             parent=self,
         )
@@ -210,16 +217,46 @@ class TargetsPane(RecordPane):
             lambda path: record_documents.export_record_forms(self.database, task_id, path),
         )
 
-    def export_letters(self) -> Path | None:
-        """I2: one 检查告知书 per drawn target, except those whose notice is withheld."""
+    def ask_contact(self, known: record_documents.LetterContact) -> tuple[str, str] | None:
+        """The 联系人 and 联系电话 the letters print where the lead department registered
+        none: asked before anything is written (issue 20), filled with what is known."""
+        person, phone = known.person, known.phone
+        hint = f"{known.department}还没有登记联络员及电话（可在“联席会议”页登记）。\n"
+        if not person:
+            text, ok = QInputDialog.getText(self, "检查告知书", hint + "告知书上的联系人：")
+            if not ok or not text.strip():
+                return None
+            person = text.strip()
+        if not phone:
+            text, ok = QInputDialog.getText(
+                self, "检查告知书", hint + f"联系人{person}的联系电话："
+            )
+            if not ok or not text.strip():
+                return None
+            phone = text.strip()
+        return person, phone
+
+    def export_letters(self, contact: tuple[str, str] | None = None) -> Path | None:
+        """I2: one 检查告知书 per drawn target, except those whose notice is withheld.
+        ``contact`` (person, phone) replaces the lead department's liaison."""
         if self.task_id is None:
             return None
         task_id = self.task_id
+        if contact is None:
+            known = record_documents.letter_contact(self.database, task_id)
+            contact = (
+                (known.person, known.phone)
+                if known.person and known.phone
+                else self.ask_contact(known)
+            )
+            if contact is None:
+                return None
+        person, phone = contact
         left_out: list[str] = []
 
         def write(path: Path) -> None:
             outcome = record_documents.export_notification_letters(
-                self.database, task_id, path, dated=self.today
+                self.database, task_id, path, dated=self.today, contact=person, phone=phone
             )
             left_out.extend(f"{x.name}：{x.reason}" for x in outcome.left_out)
 

@@ -14,9 +14,10 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from db.engine import Database
-from db.models import AuditEntry, FollowUp, Publication, Result, Task
+from db.models import AuditEntry, FollowUp, MeetingRoleAssignment, Publication, Result, Task
 from desktop.core.vocab import FollowUpKind, ResultCategory, TaskStatus
 from desktop.services import inspection
+from desktop.services.inspection.documents import LetterContact
 from desktop.ui.inspection.record_dialog import RecordDialog
 from desktop.ui.inspection.records_tab import RecordsTab
 from desktop.ui.inspection.result_dialogs import CorrectionDialog, FollowUpDialog, ResultsDialog
@@ -246,3 +247,38 @@ def test_i2_i3_forms_and_letters_are_exported_from_the_targets_pane(
         )
         assert pane.model.rows()[0].target_name in text + tables
     assert "告知书" in "\n".join(p.text for p in WordDocument(str(letters)).paragraphs)
+
+
+def test_i2_letters_ask_for_the_contact_nobody_registered_before_writing(
+    qtbot: QtBot, demo_db: Database, tmp_path: Path
+) -> None:
+    """Issue 20: the pane asks for a missing 联系电话 instead of printing 【请填写】."""
+    _window, tab = _tab(qtbot, demo_db, date(2026, 11, 20))
+    assert tab.select_task(TASK)
+    pane = tab.targets
+    assert pane.task_id is not None
+    with demo_db.session() as session:
+        task = session.get(Task, pane.task_id)
+        assert task is not None
+        for role in session.scalars(
+            select(MeetingRoleAssignment).where(
+                MeetingRoleAssignment.department_id == task.department_id
+            )
+        ):
+            role.phone = ""
+    out = tmp_path / "out"
+    out.mkdir()
+    pane.choose_path = lambda _title, name: out / name
+    asked: list[str] = []
+
+    def cancel(known: LetterContact) -> None:
+        asked.append(known.person)
+        return None
+
+    pane.ask_contact = cancel  # type: ignore[method-assign,assignment]
+    assert pane.export_letters() is None and asked and not list(out.iterdir())
+    pane.ask_contact = lambda known: (known.person, "0871-2223334")  # type: ignore[method-assign]
+    letters = pane.export_letters()
+    assert letters is not None
+    text = "\n".join(p.text for p in WordDocument(str(letters)).paragraphs)
+    assert f"联系人：{asked[0]}；联系电话：0871-2223334。" in text and "【" not in text
