@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from db.engine import Database
 from desktop.services.accounts.access import AccessDenied
@@ -52,17 +52,27 @@ def outcome(
     *args: Any,
     **kwargs: Any,
 ) -> Done[Any] | None:
-    """Run a short operation (a save, a status step, an issue) at once, in one unit of
-    work: a refusal by the rules (a ``ValueError`` with a Chinese message) is shown in a
-    box and gives None; on success the changes it returned are broadcast. A right the
-    person lacks (``AccessDenied``) goes on to the program's error handler, which says so
-    the same way on every screen. Long work goes through :func:`run_operation`."""
+    """Run a short operation (a save, a status step, an issue: one small transaction) at
+    once, behind a busy cursor, and return what it did: a refusal by the rules (a
+    ``ValueError`` with a Chinese message) is shown in a box and gives None; on success
+    the changes it returned are broadcast. A right the person lacks (``AccessDenied``)
+    goes on to the program's error handler, which says so the same way on every screen.
+
+    At once, not off the GUI thread: the screen needs the answer before it goes on (the
+    new id, whether to close the dialog), and a nested event loop would let the person
+    start a second action inside the first. Work that can take seconds (a draw, a
+    package, an import, an export, a report) goes through :func:`run_operation`."""
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        done = perform(database, operation, *args, **kwargs)
-    except AccessDenied:
-        raise
-    except ValueError as error:
-        QMessageBox.warning(parent, title, str(error))
+        done: Done[Any] | ValueError = perform(database, operation, *args, **kwargs)
+    except ValueError as refusal:
+        done = refusal
+    finally:
+        QApplication.restoreOverrideCursor()
+    if isinstance(done, AccessDenied):
+        raise done
+    if isinstance(done, ValueError):
+        QMessageBox.warning(parent, title, str(done))
         return None
     if done.changes:
         hub.data_changed.emit(done.changes)
