@@ -26,6 +26,7 @@ from desktop.documents.official import (
 )
 from desktop.documents.ooxml import Border, Indent, ParaFormat, Run, mm, pt
 from desktop.documents.tables import body_table
+from desktop.documents.titles import break_title
 
 MARK_MAX_PT = 42.0  # 初号 for short organ names
 MARK_MIN_PT = 26.0  # 一号: a longer name is condensed horizontally instead of shrunk further
@@ -101,11 +102,15 @@ def issue_lines(doc: OfficialDocument, issue: str, office: str, day: date) -> No
 
 
 def title(doc: OfficialDocument, text: str, before: int) -> None:
-    """标题 in 2号小标宋, centred; a newline in ``text`` breaks the line where the office
-    wants it (GB/T 9704 asks for 梯形或菱形 multi-line titles)."""
+    """标题 in 2号小标宋, centred. A title too long for a line is broken where its phrases
+    end, as a trapezoid or diamond (``titles.break_title``); a newline in ``text`` breaks
+    it where the office wants instead."""
+    text = text.strip()
+    if "\n" not in text:
+        text = "\n".join(break_title(text))
     doc.paragraph(
         ParaFormat(style="GwTitle", before=before, line=LINE_PITCH),
-        [Run(text.strip(), doc.run("title", 22.0))],
+        [Run(text, doc.run("title", 22.0))],
     )
 
 

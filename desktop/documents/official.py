@@ -12,7 +12,6 @@ Builders work on an :class:`OfficialDocument` and never set a page or style of t
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from copy import deepcopy
 from datetime import date, datetime
@@ -89,22 +88,6 @@ def text_units(text: str) -> float:
     """Width of ``text`` in full-width characters: Chinese, full-width punctuation and the
     quotes and dashes of Chinese fonts count 1, Latin letters, digits and spaces ½."""
     return sum(0.5 if unicodedata.east_asian_width(c) in ("Na", "H", "N") else 1.0 for c in text)
-
-
-def title_lines(title: str, last_words: str) -> str:
-    """Break a title too long for one 2号 line where its words end: before “（”, after
-    “）” and before its closing words (``last_words``, e.g. 实施方案 or 抽取公告), filling
-    each line as far as it goes, so no line ends on a stray word."""
-    room = TEXT_WIDTH / (TITLE_PT * 20)
-    if text_units(title) <= room:
-        return title
-    pieces = [p for p in re.split(rf"(?=（)|(?<=）)|(?=(?:{last_words})$)", title) if p]
-    lines = [""]
-    for piece in pieces:
-        if lines[-1] and text_units(lines[-1] + piece) > room:
-            lines.append("")
-        lines[-1] += piece
-    return "\n".join(lines)
 
 
 def chinese_date(day: date) -> str:

@@ -36,7 +36,7 @@ from db.models import AuditEntry, Department, Document, Draw, Inspector, Target,
 from desktop.core.draw import commitment, secret_from_seed_text, sha256_hex
 from desktop.core.roles import Permission
 from desktop.core.vocab import DocumentStatus, DocumentType, DrawStatus
-from desktop.documents.official import chinese_date, title_lines
+from desktop.documents.official import chinese_date
 from desktop.services.accounts.access import require
 from desktop.services.common import Change
 from desktop.services.office.letterhead import render_office_document
@@ -419,5 +419,4 @@ def render_draw_document(session: Session, doc: Document, profile: OfficeProfile
         raise DocumentError(
             f"“{doc.title}”中还有待填写的内容（{FILL_MARK}…】）：请先修改草稿，再印发。"
         )
-    title = title_lines(doc.title, "抽取公告|抽取记录")
-    return render_office_document(doc, profile, title=title, body=scheme_blocks(body))
+    return render_office_document(doc, profile, title=doc.title, body=scheme_blocks(body))

@@ -28,7 +28,6 @@ from db.models import Document
 from desktop.core.roles import Permission
 from desktop.core.vocab import DocumentStatus, DocumentType
 from desktop.documents.blocks import Block, Heading, Paragraph, Table, blocks_from_text
-from desktop.documents.official import title_lines
 from desktop.services.accounts import audit
 from desktop.services.accounts.access import require
 from desktop.services.common import Change
@@ -142,5 +141,4 @@ def scheme_blocks(body: Mapping[str, Any]) -> list[Block]:
 
 
 def render_scheme(session: Session, doc: Document, profile: OfficeProfile) -> bytes:
-    title = title_lines(doc.title, "实施方案")
-    return render_office_document(doc, profile, title=title, body=scheme_blocks(body_of(doc)))
+    return render_office_document(doc, profile, title=doc.title, body=scheme_blocks(body_of(doc)))
