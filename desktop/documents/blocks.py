@@ -8,6 +8,7 @@ A body is headings (levels 1–4: “一、” “（一）” “1.” “（1�
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -20,8 +21,14 @@ _LEVELS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (3, re.compile(r"^\d+[.．](?!\d)")),
     (4, re.compile(r"^[（(]\d+[）)]")),
 )
-# A heading sentence ends at the first full stop; the rest of the line is body text.
-_HEADING_END = re.compile(r"^(.+?。)(.+)$")
+# A heading phrase ends at the first full stop or colon; the rest of the line is body text
+# (“一、会议地点：县人民政府三楼第一会议室。” sets only “一、会议地点：” in 黑体).
+_HEADING_END = re.compile(r"^(.+?[。：:])(.*)$")
+# “一、……；二、……” is an enumeration run into one paragraph, not a heading.
+_RUN_IN_ORDINAL = re.compile(rf"[；;。，,][{_CN_NUM}]+、|[；;。，,][（(][{_CN_NUM}]+[）)]")
+_NESTED_ORDINAL = re.compile(rf"(^|[；;。，,\s])([{_CN_NUM}]+)、")
+# A heading phrase fits on one line of the body (28 characters, less the 2 of the indent).
+HEADING_ROOM = 26
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 
 
@@ -89,24 +96,40 @@ def blocks_from_text(text: str) -> list[Block]:
     """One block per non-empty line: a heading when the line starts with an ordinal.
 
     Leading spaces (also the full-width “　” people indent with) are dropped: the format
-    indents. A heading line with text after its first “。” becomes a heading with run-on
-    text, so “（一）加强领导。各单位要……” keeps its body in 仿宋.
+    indents. A heading line with text after its first “。” or “：” becomes a heading with
+    run-on text, so “（一）加强领导。各单位要……” keeps its body in 仿宋.
     """
     blocks: list[Block] = []
     for raw in text.splitlines():
         line = raw.strip()  # str.strip() also drops the full-width space
-        if not line:
-            continue
-        level = heading_level(line)
-        if level == 0:
-            blocks.append(Paragraph(line))
-            continue
-        split = _HEADING_END.match(line)
-        if split and split.group(2).strip():
-            blocks.append(Heading(level, split.group(1), split.group(2).strip()))
-        else:
-            blocks.append(Heading(level, line))
+        if line:
+            blocks.append(_block(line))
     return blocks
+
+
+def _block(line: str) -> Block:
+    """A numbered line is a heading with run-on text when its heading phrase (up to the
+    first “。” or “：”) fits a line; a numbered sentence longer than that, or an
+    enumeration run into one line, is a paragraph that keeps its ordinal in 仿宋."""
+    level = heading_level(line)
+    if level == 0:
+        return Paragraph(line)
+    split = _HEADING_END.match(line)
+    head, rest = (split.group(1), split.group(2).strip()) if split else (line, "")
+    if _units(head) > HEADING_ROOM or _RUN_IN_ORDINAL.search(head):
+        return Paragraph(line)
+    return Heading(level, head, rest)
+
+
+def _units(text: str) -> float:
+    """Width in full-width characters (Latin letters and digits count ½)."""
+    return sum(0.5 if unicodedata.east_asian_width(c) in ("Na", "H", "N") else 1.0 for c in text)
+
+
+def nested(text: str) -> str:
+    """Text that sits under a “一、” heading, with its own “一、二、” turned into “（一）（二）”:
+    a list never reuses the ordinals of the level above it (GB/T 9704 §7.3.3)."""
+    return _NESTED_ORDINAL.sub(r"\1（\2）", text.strip())
 
 
 def placeholders(text: str) -> list[str]:

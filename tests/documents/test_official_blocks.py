@@ -10,6 +10,7 @@ from desktop.documents.blocks import (
     Table,
     blocks_from_text,
     heading_level,
+    nested,
     placeholders,
     render_template,
 )
@@ -112,3 +113,20 @@ def test_missing_fonts_accepts_chinese_or_english_names() -> None:
     assert "仿宋_GB2312" in missing_fonts(FontSet.standard(), ["仿宋"])
     assert alternate_name("宋体") == "SimSun" and alternate_name("SimSun") == "宋体"
     assert alternate_name("Noto Serif CJK SC") is None
+
+
+def test_only_the_heading_phrase_is_a_heading_the_rest_stays_body_text() -> None:
+    """Issue 20: “一、会议地点：县人民政府……” sets only “一、会议地点：” in 黑体."""
+    assert blocks_from_text("一、会议地点：县人民政府三楼第一会议室。") == [
+        Heading(1, "一、会议地点：", "县人民政府三楼第一会议室。")
+    ]
+    long_item = "三、各成员单位要于2026年12月31日前完成本部门年度抽查任务的结果录入和公示工作。"
+    assert blocks_from_text(long_item) == [Paragraph(long_item)]  # a numbered sentence
+    run_in = "一、通报情况；二、安排任务。"
+    assert blocks_from_text(run_in) == [Paragraph(run_in)]  # an enumeration, not a heading
+
+
+def test_a_list_under_a_heading_does_not_reuse_its_ordinals() -> None:
+    agenda = nested("一、通报上半年抽查情况；二、安排下半年任务。")
+    assert agenda == "（一）通报上半年抽查情况；（二）安排下半年任务。"
+    assert blocks_from_text(f"三、会议议程：{agenda}") == [Heading(1, "三、会议议程：", agenda)]

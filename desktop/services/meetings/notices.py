@@ -14,7 +14,7 @@ from db.models import AppSetting, Document, Meeting
 from desktop.core import office_settings as settings
 from desktop.core.roles import Permission
 from desktop.core.vocab import Attendance, DocumentStatus, DocumentType, label
-from desktop.documents.blocks import blocks_from_text, placeholders, render_template
+from desktop.documents.blocks import blocks_from_text, nested, placeholders, render_template
 from desktop.documents.official import chinese_date
 from desktop.services.accounts import audit
 from desktop.services.accounts.access import require
@@ -130,7 +130,7 @@ def meeting_notice_draft(database: Database, meeting_id: int) -> NoticeDraft:
                     "现将有关事项通知如下：",
                     f"一、会议时间：{chinese_date(meeting.held_on)}。",
                     f"二、会议地点：{meeting.place or '另行通知'}。",
-                    f"三、会议议程：{meeting.agenda or '另行通知'}",
+                    f"三、会议议程：{nested(meeting.agenda) or '另行通知'}",
                     f"四、参会人员：各成员单位分管负责同志（共{len(invited)}个单位）。",
                     "五、其他事项：请各单位于会前一个工作日将参会人员名单报送联席会议办公室；"
                     "因故不能参会的，请书面请假。",
