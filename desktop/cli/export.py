@@ -1,5 +1,6 @@
 """`shuangsuiji export minutes --meeting ID --out FILE.docx`,
 `shuangsuiji export notice --document ID --out FILE.docx`,
+`shuangsuiji export draw-protocol --draw 抽取编号 [--place 地点] --out FILE.docx`,
 `shuangsuiji export record-form --task CODE [--target USCC | --group N] OUT.docx` and
 `shuangsuiji export notification --task CODE [--target USCC …] [--date D]
 [--contact 姓名 --phone 电话] OUT.docx`,
@@ -23,7 +24,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from desktop.cli.common import add_db_option, open_for_command
+from desktop.cli.common import add_db_option, cli_actor, open_for_command
 
 
 def add_export_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -38,7 +39,16 @@ def add_export_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
     minutes.add_argument("--meeting", type=int, required=True, metavar="ID", help="会议编号")
     notice = kinds.add_parser("notice", help="某份通知、会议通知或实施方案")
     notice.add_argument("--document", type=int, required=True, metavar="ID", help="公文编号")
-    for parser in (minutes, notice):
+    protocol = kinds.add_parser(
+        "draw-protocol",
+        help="某次抽取的抽取记录（已印发的导出存档原文件）",
+        description="导出一次已完成抽取的抽取记录（Word），成文日期为抽取当天。",
+    )
+    protocol.add_argument("--draw", required=True, metavar="抽取编号", help="如 2026-SCJG-01-D1")
+    protocol.add_argument(
+        "--place", default="", metavar="地点", help="抽取地点（草稿中尚未写明时必填）"
+    )
+    for parser in (minutes, notice, protocol):
         parser.add_argument("--out", type=Path, required=True, metavar="FILE.docx")
         add_db_option(parser)
     form = kinds.add_parser(
@@ -135,6 +145,17 @@ def run_export(args: argparse.Namespace) -> int:
     try:
         if args.export_kind == "minutes":
             document_id = documents.minutes_document_id(database, args.meeting)
+        elif args.export_kind == "draw-protocol":
+            from desktop.services.draws.documents import protocol_for_export
+            from desktop.services.storage.work import perform
+
+            document_id = perform(
+                database,
+                protocol_for_export,
+                args.draw,
+                actor=cli_actor("导出抽取记录"),
+                place=args.place,
+            ).value
         else:
             document_id = documents.notice_document_id(database, args.document)
         out = _docx(Path(args.out))

@@ -8,6 +8,7 @@ shuangsuiji import {checklist,targets,inspectors} FILE [--db PATH_OR_URL] [--dry
                    [--only-good] [--department CODE] [--report OUT.json]
 shuangsuiji export minutes --meeting ID --out FILE.docx [--db PATH_OR_URL]
 shuangsuiji export notice --document ID --out FILE.docx [--db PATH_OR_URL]
+shuangsuiji export draw-protocol --draw CODE [--place 地点] --out FILE.docx
 shuangsuiji export record-form --task CODE [--target USCC | --group N] OUT.docx
 shuangsuiji export notification --task CODE [--target USCC …] [--date D] OUT.docx
 shuangsuiji export bulletin --year Y [--from D --to D] OUT.docx

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from db.engine import Database
-from db.models import DrawTarget, MeetingRoleAssignment, Target, Task
+from db.models import Draw, DrawTarget, MeetingRoleAssignment, Target, Task
 from desktop.cli.main import main
 from desktop.services.tasks.common import recorded_draw
 from tests.databases import location
@@ -101,3 +101,25 @@ def test_export_notification_letters_asks_for_a_contact_nobody_registered(
     assert main([*args, *db]) == 0
     text = _text(out)
     assert "联系电话：0871-6543210。" in text and "【" not in text
+
+
+def test_export_draw_protocol_asks_for_the_place_then_writes_it_dated_the_draw_day(
+    demo_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 20: `export draw-protocol --draw CODE --out F.docx`, like the other exports."""
+    with demo_db.session() as session:
+        draw = session.scalars(select(Draw).where(Draw.status == "done").limit(1)).one()
+        code, drawn_at = draw.draw_code, draw.drawn_at
+    assert drawn_at is not None
+    db = ["--db", location(demo_db)]
+    out = tmp_path / "抽取记录.docx"
+    args = ["export", "draw-protocol", "--draw", code, "--out", str(out)]
+    assert main([*args, *db]) == 2
+    assert "--place" in capsys.readouterr().err and not out.exists()
+    assert main([*args, "--place", "县政务服务中心三楼", *db]) == 0
+    text = _text(out)
+    assert "抽取地点：县政务服务中心三楼。" in text and "【" not in text
+    assert f"{drawn_at.year}年{drawn_at.month}月{drawn_at.day}日" in text
+    assert main([*args, *db]) == 0  # the draft now knows its place
+    assert main(["export", "draw-protocol", "--draw", "NO-SUCH", "--out", str(out), *db]) == 2
+    assert "没有抽取编号为“NO-SUCH”" in capsys.readouterr().err

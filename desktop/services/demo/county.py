@@ -71,6 +71,7 @@ def add_roles(session: Session, rng: random.Random, departments: dict[str, Depar
                 role=MeetingRole.OFFICE_DIRECTOR,
                 person_name="王海燕",
                 title="县市场监督管理局副局长",
+                phone="0871-63123456",  # fixed, not drawn: the demo's random stream stays as it was
                 start_date=start,
                 decided_by="联席会议",
             ),

@@ -25,17 +25,26 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
-from db.models import AuditEntry, Department, Document, Draw, Inspector, Target, Task
+from db.models import (
+    AuditEntry,
+    Department,
+    Document,
+    Draw,
+    Inspector,
+    MeetingRoleAssignment,
+    Target,
+    Task,
+)
 from desktop.core.draw import commitment, secret_from_seed_text, sha256_hex
 from desktop.core.roles import Permission
-from desktop.core.vocab import DocumentStatus, DocumentType, DrawStatus
+from desktop.core.vocab import DocumentStatus, DocumentType, DrawStatus, MeetingRole
 from desktop.documents.official import chinese_date
 from desktop.services.accounts.access import require
 from desktop.services.common import Change
@@ -46,6 +55,8 @@ from desktop.services.storage.work import UnitOfWork
 from desktop.services.tasks.scheme import scheme_blocks
 
 FILL_MARK = "【请填写"  # what the office must replace before the document can be issued
+FILL = FILL_MARK + "】"
+PLACE_MARK = "【请填写抽取地点】"
 RECORD_FILE = "抽取记录.json"
 VERIFIER = "verify_draw.py"
 
@@ -122,15 +133,11 @@ def _inputs_table(draw: Draw) -> dict[str, Any]:
         f"（{len(depts)} 个部门）" if len(depts) > 1 else ""
     )
     rows = [
-        ["对象名录（pool）", pool_note, sha256_hex(draw.pool_text)],
-        ["执法人员名录（roster）", roster_note, sha256_hex(draw.roster_text)],
-        [
-            "回避关系（conflicts）",
-            f"{_lines(draw.conflicts_text)} 条",
-            sha256_hex(draw.conflicts_text),
-        ],
-        ["抽取参数（params）", "分层、比例、组数", sha256_hex(draw.params_text)],
-        ["承诺值（commitment）", "办公室密钥的 SHA-256", draw.commitment],
+        ["对象库", pool_note, sha256_hex(draw.pool_text)],
+        ["检查人员名单", roster_note, sha256_hex(draw.roster_text)],
+        ["回避声明", f"{_lines(draw.conflicts_text)} 条", sha256_hex(draw.conflicts_text)],
+        ["抽取参数", "分层、比例、组数", sha256_hex(draw.params_text)],
+        ["承诺值", "办公室密钥的 SHA-256", draw.commitment],
     ]
     return _table(
         ["数据", "SHA-256 摘要"],
@@ -148,7 +155,26 @@ def _task_line(session: Session, task: Task) -> str:
 # ---------------------------------------------------------------- 抽取公告 (notice)
 
 
-def _notice_text(session: Session, draw: Draw, task: Task) -> str:
+def _office_contact(session: Session) -> tuple[str, str]:
+    """The 联席会议办公室主任 now in post and their phone (M1), or empty strings."""
+    director = session.scalars(
+        select(MeetingRoleAssignment)
+        .where(
+            MeetingRoleAssignment.role == MeetingRole.OFFICE_DIRECTOR,
+            MeetingRoleAssignment.end_date.is_(None),
+        )
+        .order_by(MeetingRoleAssignment.start_date.desc())
+    ).first()
+    return (director.person_name, director.phone) if director else ("", "")
+
+
+def _or_mark(value: str, mark: str) -> str:
+    """What the office gave, else a 【请填写…】 mark for it to fill in before issuing."""
+    return value.strip() or mark
+
+
+def _notice_text(session: Session, draw: Draw, task: Task, when: str, place: str) -> str:
+    contact, phone = _office_contact(session)
     pool = _lines(draw.pool_text)
     roster = _lines(draw.roster_text)
     params = dict(line.split(":", 1) for line in draw.params_text.split("\n")[:-1] if ":" in line)
@@ -163,9 +189,11 @@ def _notice_text(session: Session, draw: Draw, task: Task) -> str:
             f"根据“双随机、一公开”监管工作要求，现就{task.title}的公开抽取有关事项公告如下：",
             f"一、抽取任务。{_task_line(session, task)}，抽取编号 {draw.draw_code}。"
             f"本次{'，'.join(what) or '抽取'}。",
-            "二、抽取时间。【请填写抽取的日期和时间，如2026年12月1日上午9时30分】",
-            "三、抽取地点。【请填写抽取地点】",
-            f"四、抽取数据。抽取所用的对象名录、执法人员名录、回避关系和抽取参数已于"
+            "二、抽取时间。"
+            + _or_mark(when, "【请填写抽取的日期和时间，如2026年12月1日上午9时30分】").rstrip("。")
+            + "。",
+            "三、抽取地点。" + _or_mark(place, PLACE_MARK).rstrip("。") + "。",
+            f"四、抽取数据。抽取所用的对象库、检查人员名单、回避声明和抽取参数已于"
             f"{_when(draw.prepared_at)}固定，此后不再改动。各项数据的 SHA-256 摘要"
             "（相当于数据的“数字指纹”，数据改动一个字，摘要就完全不同）如下表，"
             "抽取后随抽取记录一并公布，任何人都可以据此核对抽取所用数据没有被更换。",
@@ -179,13 +207,18 @@ def _notice_text(session: Session, draw: Draw, task: Task) -> str:
             "六、邀请见证。欢迎人大代表、政协委员、新闻媒体记者、市场主体代表和群众到场见证。"
             "每位见证人现场报出一个数字（1至32位，可掷骰子得出），录入后当场宣读。"
             "有意参加见证的，请于抽取日前与联席会议办公室联系。",
-            "联系人：【请填写】，联系电话：【请填写】。",
+            f"联系人：{_or_mark(contact, FILL)}，联系电话：{_or_mark(phone, FILL)}。",
         ]
     )
 
 
-def draft_draw_notice(work: UnitOfWork, draw_id: int, *, actor: str) -> int:
-    """The 抽取公告 of a prepared draw, drafted the first time and returned afterwards."""
+def draft_draw_notice(
+    work: UnitOfWork, draw_id: int, *, actor: str, when: str = "", place: str = ""
+) -> int:
+    """The 抽取公告 of a prepared draw, drafted the first time and returned afterwards.
+    ``when`` and ``place`` are the draw's time and place as the office announces them; the
+    contact is the 联席会议办公室主任 in post. What is not known is marked 【请填写…】 in the
+    draft, which then cannot be issued until the office fills it in."""
     work.changed(Change.DOCUMENTS)
     session = work.session
     require(session, Permission.EDIT_MEETING)
@@ -202,7 +235,7 @@ def draft_draw_notice(work: UnitOfWork, draw_id: int, *, actor: str) -> int:
     assert task is not None
     body = {
         "draw_id": draw.id,
-        "text": _notice_text(session, draw, task),
+        "text": _notice_text(session, draw, task, when, place),
         "tables": {INPUTS_TABLE: _inputs_table(draw)},
     }
     doc = Document(
@@ -241,7 +274,7 @@ def _operator(session: Session, draw: Draw) -> str:
     return actor or draw.prepared_by
 
 
-def _protocol_body(session: Session, draw: Draw, task: Task) -> dict[str, Any]:
+def _protocol_body(session: Session, draw: Draw, task: Task, place: str) -> dict[str, Any]:
     record = json.loads(draw.record_json)
     result = record["result"]
     seed = record["seed_text"]
@@ -317,9 +350,9 @@ def _protocol_body(session: Session, draw: Draw, task: Task) -> dict[str, Any]:
     }
     text = [
         f"一、抽取任务。{_task_line(session, task)}。抽取编号 {draw.draw_code}，"
-        "按公开抽取规程（ssj-draw-1）进行。",
+        "按公开的抽取规程进行。",
         f"二、抽取时间和地点。抽取时间：{_when(draw.drawn_at or draw.prepared_at)}；"
-        "抽取地点：【请填写抽取地点】。",
+        f"抽取地点：{_or_mark(place, PLACE_MARK).rstrip('。')}。",
         f"三、抽取数据。抽取所用数据于{_when(draw.prepared_at)}固定，"
         "其 SHA-256 摘要与抽取公告公布的一致：",
         INPUTS_TABLE,
@@ -376,8 +409,9 @@ def _protocol_body(session: Session, draw: Draw, task: Task) -> dict[str, Any]:
     return {"draw_id": draw.id, "text": "\n".join(text), "tables": tables}
 
 
-def draft_draw_protocol(work: UnitOfWork, draw_id: int, *, actor: str) -> int:
-    """The 抽取记录 of a done draw, drafted the first time and returned afterwards."""
+def draft_draw_protocol(work: UnitOfWork, draw_id: int, *, actor: str, place: str = "") -> int:
+    """The 抽取记录 of a done draw, drafted the first time and returned afterwards; ``place``
+    is where the draw was held (a 【请填写…】 mark in the draft when not given)."""
     work.changed(Change.DOCUMENTS)
     session = work.session
     require(session, Permission.EDIT_MEETING)
@@ -399,7 +433,7 @@ def draft_draw_protocol(work: UnitOfWork, draw_id: int, *, actor: str) -> int:
         task_id=task.id,
         title=f"{task.title}抽取记录",
         status=DocumentStatus.DRAFT.value,
-        body=json.dumps(_protocol_body(session, draw, task), ensure_ascii=False),
+        body=json.dumps(_protocol_body(session, draw, task, place), ensure_ascii=False),
     )
     return add_draft(
         session,
@@ -408,6 +442,32 @@ def draft_draw_protocol(work: UnitOfWork, draw_id: int, *, actor: str) -> int:
         action="document.draft",
         summary=f"起草抽取记录：{draw.draw_code} {doc.title}",
     )
+
+
+def protocol_for_export(work: UnitOfWork, draw_code: str, *, actor: str, place: str = "") -> int:
+    """The 抽取记录 of the draw ``draw_code`` ready to print (the command line's
+    ``export draw-protocol``): drafted if new, its place written in where the draft still
+    asks for it. Refused, saying what to give, while the place is unknown: a printed
+    record never carries a 【请填写】 mark."""
+    session = work.session
+    draw_id = session.scalar(select(Draw.id).where(Draw.draw_code == draw_code.strip()))
+    if draw_id is None:
+        raise DocumentError(f"没有抽取编号为“{draw_code}”的抽取：请核对抽取编号。")
+    document_id = draft_draw_protocol(work, draw_id, actor=actor, place=place)
+    doc = session.get(Document, document_id)
+    assert doc is not None
+    body = body_of(doc)
+    text = str(body.get("text", ""))
+    if PLACE_MARK in text and place.strip() and doc.status == DocumentStatus.DRAFT:
+        body["text"] = text.replace(PLACE_MARK, place.strip().rstrip("。"))
+        doc.body = json.dumps(body, ensure_ascii=False)
+        text = body["text"]
+    if FILL_MARK in text:
+        raise DocumentError(
+            f"抽取 {draw_code} 的抽取记录还缺抽取地点等内容：请用 --place 写明抽取地点，"
+            "或在程序中修改草稿后再导出。"
+        )
+    return document_id
 
 
 # ---------------------------------------------------------------- rendering
@@ -419,4 +479,19 @@ def render_draw_document(session: Session, doc: Document, profile: OfficeProfile
         raise DocumentError(
             f"“{doc.title}”中还有待填写的内容（{FILL_MARK}…】）：请先修改草稿，再印发。"
         )
-    return render_office_document(doc, profile, title=doc.title, body=scheme_blocks(body))
+    return render_office_document(
+        doc,
+        profile,
+        title=doc.title,
+        body=scheme_blocks(body),
+        dated=draw_document_date(session, doc),
+    )
+
+
+def draw_document_date(session: Session, doc: Document) -> date | None:
+    """成文日期 a draft of the 抽取记录 takes: the day of the draw it records (issue 20)."""
+    if doc.doc_type != DocumentType.DRAW_PROTOCOL.value:
+        return None
+    draw = session.get(Draw, body_of(doc).get("draw_id"))
+    moment = draw.drawn_at if draw is not None else None
+    return moment.date() if moment is not None else None

@@ -22,7 +22,7 @@ from desktop.core.roles import Permission
 from desktop.core.vocab import DocumentStatus, DocumentType, label
 from desktop.services.accounts.access import require
 from desktop.services.common import Change
-from desktop.services.draws.documents import render_draw_document
+from desktop.services.draws.documents import draw_document_date, render_draw_document
 from desktop.services.meetings.minutes import render_minutes
 from desktop.services.meetings.notices import render_notice
 from desktop.services.office.profile import OfficeProfile, get_profile
@@ -33,7 +33,7 @@ from desktop.services.office.register import (
     safe_file_name,
 )
 from desktop.services.storage.files import write_file
-from desktop.services.storage.work import UnitOfWork
+from desktop.services.storage.work import UnitOfWork, reading
 from desktop.services.tasks.scheme import render_scheme
 
 RENDERERS: dict[str, Renderer] = {
@@ -51,6 +51,14 @@ def render(session: Session, doc: Document, profile: OfficeProfile) -> bytes:
     if renderer is None:
         raise DocumentError(f"暂不能生成“{label(doc.doc_type, 'DocumentType')}”的 Word 文件。")
     return renderer(session, doc, profile)
+
+
+def usual_issue_date(database: Database, document_id: int) -> date | None:
+    """The 成文日期 to offer when the office issues the document: the day of the draw for
+    an 抽取记录 (issue 20), None (today) for the others."""
+    with reading(database) as session:
+        doc = session.get(Document, document_id)
+        return draw_document_date(session, doc) if doc is not None else None
 
 
 def document_bytes(database: Database, document_id: int) -> tuple[str, bytes]:

@@ -16,11 +16,17 @@ from desktop.services.office.register import body_of
 
 
 def render_office_document(
-    doc: Document, profile: OfficeProfile, *, title: str, body: Sequence[Block]
+    doc: Document,
+    profile: OfficeProfile,
+    *,
+    title: str,
+    body: Sequence[Block],
+    dated: date | None = None,
 ) -> bytes:
     """Any document the office issues in the 通知 format (通知, 会议通知, 实施方案, the draw
-    documents): its red header, number, signature, date, attachments and 版记."""
-    day = doc.issued_on or date.today()
+    documents): its red header, number, signature, date, attachments and 版记. A draft is
+    dated ``dated`` (the day its content speaks of, e.g. a draw's), else today."""
+    day = doc.issued_on or dated or date.today()
     copy_to = [c for c in doc.copy_to.replace("，", "、").split("、") if c.strip()]
     return build_notice(
         NoticeDoc(

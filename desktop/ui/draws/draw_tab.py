@@ -224,13 +224,38 @@ class DrawRecordsPane(ListPane[DrawRow]):
             if found is None:
                 QMessageBox.information(self, "抽取公文", "请先起草（公告/记录（Word）…）。")
             return found
+        particulars = self.ask_particulars(kind)
+        if particulars is None:
+            return None
         make = (
             draw_documents.draft_draw_notice
             if kind == DocumentType.DRAW_NOTICE
             else draw_documents.draft_draw_protocol
         )
-        done = outcome(self, "抽取公文", self.database, make, row.id, actor=actor_of(self.database))
+        done = outcome(
+            self,
+            "抽取公文",
+            self.database,
+            make,
+            row.id,
+            actor=actor_of(self.database),
+            **particulars,
+        )
         return None if done is None else int(done.value)
+
+    def ask_particulars(self, kind: DocumentType) -> dict[str, str] | None:
+        """What the draft cannot know: the draw's place (and, for the 抽取公告, its time),
+        asked before drafting so the document needs no 【请填写】 (issue 20). None: cancelled."""
+        asked: dict[str, str] = {}
+        questions = [("place", "抽取地点（如 县人民政府三楼第一会议室）：")]
+        if kind == DocumentType.DRAW_NOTICE:
+            questions.insert(0, ("when", "抽取时间（如 2026年12月1日上午9时30分）："))
+        for key, question in questions:
+            text, ok = QInputDialog.getText(self, "抽取公文", question)
+            if not ok:
+                return None
+            asked[key] = text.strip()
+        return asked
 
     def draft_document(self) -> bool:
         """抽取公告 before the draw (hashes and commitment), 抽取记录 after it."""

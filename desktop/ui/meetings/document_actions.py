@@ -57,7 +57,8 @@ class DocumentActions:
                 else None
             )
             title = documents.draft_text_of(self.database, document_id).title
-            dialog = IssueDialog(title, signers=signers, today=self.today, parent=self.parent)
+            day = issuing.usual_issue_date(self.database, document_id) or self.today
+            dialog = IssueDialog(title, signers=signers, today=day, parent=self.parent)
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return False
             choice = dialog.choice()

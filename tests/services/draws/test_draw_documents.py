@@ -14,8 +14,9 @@ from docx import Document as WordDocument
 from sqlalchemy import select
 
 from db.engine import Database
-from db.models import Draw, Task
-from desktop.core.vocab import DocumentType, DrawStatus
+from db.models import Draw, MeetingRoleAssignment, Task
+from desktop.core.vocab import DocumentType, DrawStatus, MeetingRole
+from desktop.documents.official import chinese_date
 from desktop.services.draws import documents as draw_documents
 from desktop.services.draws.prepare import prepare_draw
 from desktop.services.meetings import issuing
@@ -172,3 +173,47 @@ def test_draw_protocol_lists_every_drawn_code_the_record_hash_and_signature_rows
     assert rows == [(w["name"], w["role"]) for w in record["witnesses"]]
     staff = _table(word, ["职责", "姓名", "签字"])
     assert [r.cells[0].text for r in staff.rows[1:]] == ["抽取经办人", "监督人"]
+
+
+def test_draw_documents_given_their_time_and_place_need_nothing_filled_in(
+    demo_db: Database,
+) -> None:
+    """Issue 20: no 【请填写】 where the office said the particulars; no English names; the
+    protocol's draft is dated the day of the draw."""
+    notice_id = perform(
+        demo_db,
+        draw_documents.draft_draw_notice,
+        _prepared_draw(demo_db),
+        actor=ACTOR,
+        when="2026年12月1日上午9时30分",
+        place="县人民政府三楼第一会议室",
+    ).value
+    notice = documents.draft_text_of(demo_db, notice_id).text
+    assert "二、抽取时间。2026年12月1日上午9时30分。" in notice
+    assert "三、抽取地点。县人民政府三楼第一会议室。" in notice
+    with demo_db.session() as session:
+        director = session.scalars(
+            select(MeetingRoleAssignment).where(
+                MeetingRoleAssignment.role == MeetingRole.OFFICE_DIRECTOR,
+                MeetingRoleAssignment.end_date.is_(None),
+            )
+        ).first()
+    assert director is not None and director.phone  # the contact is the office director
+    assert f"联系人：{director.person_name}，联系电话：{director.phone}。" in notice
+    assert draw_documents.FILL_MARK not in notice
+
+    draw = _done_draw(demo_db)
+    protocol_id = perform(
+        demo_db, draw_documents.draft_draw_protocol, draw.id, actor=ACTOR, place="县政务服务中心"
+    ).value
+    _name, data = issuing.document_bytes(demo_db, protocol_id)
+    text = _word_text(data)
+    assert "抽取地点：县政务服务中心。" in text and draw_documents.FILL_MARK not in text
+    for english in ("pool", "roster", "conflicts", "params", "commitment", "ssj-draw"):
+        assert english not in text
+    for chinese in ("对象库", "检查人员名单", "回避声明", "抽取参数", "承诺值"):
+        assert chinese in text
+    assert draw.drawn_at is not None
+    assert chinese_date(draw.drawn_at.date()) in text  # 成文日期: the day of the draw
+    assert issuing.usual_issue_date(demo_db, protocol_id) == draw.drawn_at.date()
+    assert issuing.usual_issue_date(demo_db, notice_id) is None

@@ -114,9 +114,7 @@ def test_d7_ranking_takes_the_next_eligible_of_the_same_department(
     out = next(c for g, d, c, _, leader, _ in _members(demo_db, draw_id) if d == "GAJ")
     expected_code, expected_rank = _expected_next(demo_db, draw_id, out)
 
-    outcome = perform(
-        demo_db, replace_inspector, draw_id, out, mode="ranking", at=NOW, **WHO
-    ).value
+    outcome = perform(demo_db, replace_inspector, draw_id, out, mode="ranking", at=NOW, **WHO).value
 
     assert (outcome.out_code, outcome.in_code, outcome.rank) == (out, expected_code, expected_rank)
     assert outcome.mode == "ranking" and not outcome.leader_changed

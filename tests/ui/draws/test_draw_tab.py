@@ -9,7 +9,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import re
 from pathlib import Path
 from types import ModuleType
 
@@ -20,7 +19,7 @@ from sqlalchemy import select
 
 from db.engine import Database
 from db.models import Draw, Task
-from desktop.core.vocab import DrawStatus
+from desktop.core.vocab import DocumentType, DrawStatus
 from desktop.ui.draws.draw_tab import DrawsTab
 from desktop.ui.draws.projector import Phase
 
@@ -157,6 +156,15 @@ def test_d9_draw_notice_before_and_protocol_after_from_the_records_list(
     rows = tab.records.model.rows()  # type: ignore[union-attr]
     prepared = next(n for n, r in enumerate(rows) if r.commitment == commitment)
     tab.records.table.selectRow(prepared)
+    asked: list[DocumentType] = []
+
+    def particulars(kind: DocumentType) -> dict[str, str]:
+        asked.append(kind)
+        return {"place": "县政府三楼会议室"} | (
+            {"when": "2026年12月1日上午9时30分"} if kind == DocumentType.DRAW_NOTICE else {}
+        )
+
+    tab.records.ask_particulars = particulars  # type: ignore[method-assign]
     _accept_next_dialog()  # the office keeps the draft as it is
     assert tab.records.draft_document()
     notice_id = tab.records._document_id(draft=False)
@@ -168,12 +176,12 @@ def test_d9_draw_notice_before_and_protocol_after_from_the_records_list(
     done = next(n for n, r in enumerate(rows) if r.status == "已抽取")
     tab.records.table.selectRow(done)
 
-    def fill_in(dialog: object) -> None:  # the office writes in what the draft leaves open
-        text = dialog.text.toPlainText()  # type: ignore[attr-defined]
-        dialog.text.setPlainText(re.sub(r"【请填写[^】]*】", "县政府三楼会议室", text))  # type: ignore[attr-defined]
+    def nothing_to_fill_in(dialog: object) -> None:  # the place was asked before drafting
+        assert "【" not in dialog.text.toPlainText()  # type: ignore[attr-defined]
 
-    _accept_next_dialog(fill_in)
+    _accept_next_dialog(nothing_to_fill_in)
     assert tab.records.draft_document()
+    assert asked == [DocumentType.DRAW_NOTICE, DocumentType.DRAW_PROTOCOL]
     protocol_id = tab.records._document_id(draft=False)
     assert protocol_id is not None and protocol_id != notice_id
     tab.records.table.selectRow(done)
