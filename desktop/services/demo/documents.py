@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Document, Meeting
 from desktop.core.vocab import DocumentStatus, DocumentType
-from desktop.documents.blocks import render_template
+from desktop.documents.blocks import nested, render_template
 from desktop.services.demo import data
 from desktop.services.meetings.issuing import render
 from desktop.services.meetings.minutes import MEMBERS, draft_text
@@ -51,7 +51,7 @@ def add_plenary_documents(session: Session, plenary: Meeting) -> None:
                 "text": f"经召集人同意，定于2026年3月12日上午9时召开{plenary.title}。"
                 "现将有关事项通知如下：\n"
                 f"一、会议地点：{plenary.place}。\n"
-                f"二、会议议程：{plenary.agenda}\n"
+                f"二、会议议程：{nested(plenary.agenda)}\n"
                 "三、参会人员：各成员单位分管负责同志。\n"
                 "四、其他事项：请于3月10日下班前将参会人员名单报联席会议办公室；"
                 "因故不能参会的，请书面请假。"

@@ -1,0 +1,193 @@
+"""Issue 20: the documents as a clerk receives them. Each kind is exported from the demo
+county through the command line, rendered by LibreOffice, and the PDF read back with
+``pdftotext -bbox-layout``: no placeholder, no Latin word in Chinese prose, titles broken
+between words and never inside a quotation, at most 28 characters a line and 22 lines a
+page of body text, everything inside the 版心.
+
+Needs LibreOffice and poppler (``.ci/run`` installs ``libreoffice-writer-nogui`` and
+``poppler-utils``); where they are missing the test says so and is skipped.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from sqlalchemy import select
+
+from db.models import Draw, Task
+from desktop.cli.main import main
+from desktop.documents.official import text_units
+from desktop.services.storage.database import open_database
+from tests.databases import location
+
+pytestmark = [
+    pytest.mark.skipif(
+        shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+        reason="需要 LibreOffice 和 poppler（apt install libreoffice-writer-nogui poppler-utils）",
+    ),
+    # The pages do not depend on the database server: rendered once, in the SQLite run.
+    pytest.mark.sqlite_only,
+]
+
+MM = 72 / 25.4  # points
+LEFT, RIGHT = 28 * MM, 26 * MM  # the 版心's margins
+TITLE_HEIGHT = (25.0, 31.0)  # a 2号 line's box in points
+BODY_HEIGHT = (19.0, 23.0)  # a 3号 line's box
+# Latin words a clerk accepts in Chinese prose: names of standards, programs and files.
+ALLOWED_LATIN = {
+    "SHA", "Excel", "Word", "PDF", "ID", "Windows", "Python", "certutil", "hashfile",
+    "python", "verify", "draw", "json", "py",
+}  # fmt: skip
+HANGING = set("，。、；：？！”’）》")
+LATIN_WORD = re.compile(r"(?<![\w.-])[A-Za-z]{2,}(?![\w-])")
+
+
+@dataclass(frozen=True)
+class Line:
+    page: int
+    text: str
+    x_min: float
+    x_max: float
+    height: float
+
+
+@dataclass(frozen=True)
+class Rendered:
+    name: str
+    lines: list[Line]
+    pages: int
+    page_width: float
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+def _read(pdf: Path) -> Rendered:
+    layout = subprocess.run(
+        ["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, check=True
+    ).stdout
+    root = etree.fromstring(layout, etree.XMLParser(recover=True))
+    ns = {"h": "http://www.w3.org/1999/xhtml"}
+    lines: list[Line] = []
+    pages = root.findall(".//h:page", ns)
+    for number, page in enumerate(pages, 1):
+        for line in page.iterfind(".//h:line", ns):
+            words = [w.text or "" for w in line.iterfind("h:word", ns)]
+            y_min, y_max = float(line.get("yMin")), float(line.get("yMax"))
+            lines.append(
+                Line(
+                    number,
+                    "".join(words),
+                    float(line.get("xMin")),
+                    float(line.get("xMax")),
+                    y_max - y_min,
+                )
+            )
+    return Rendered(pdf.stem, lines, len(pages), float(pages[0].get("width")))
+
+
+@pytest.fixture(scope="module")
+def rendered(demo_file: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Rendered]:
+    folder = tmp_path_factory.mktemp("rendered")
+    copy = folder / "demo.sqlite"
+    shutil.copyfile(demo_file, copy)
+    database = open_database(copy).database
+    with database.session() as session:
+        draw = session.scalars(select(Draw).where(Draw.status == "done").limit(1)).one()
+        task = session.get(Task, draw.task_id)
+        assert task is not None
+        draw_code, task_code = draw.draw_code, task.code
+    db = ["--db", location(database)]
+    commands = {
+        "会议通知": ["export", "notice", "--document", "1", "--out"],
+        "通知": ["export", "notice", "--document", "3", "--out"],
+        "纪要": ["export", "minutes", "--meeting", "1", "--out"],
+        "抽取记录": ["export", "draw-protocol", "--draw", draw_code, "--place", "县政务服务中心",
+                     "--out"],
+        "告知书": ["export", "notification", "--task", task_code, "--date", "2026-11-20", "--out"],
+        "记录表": ["export", "record-form", "--task", task_code, "--out"],
+        "通报": ["export", "bulletin", "--year", "2026", "--today", "2026-11-20", "--out"],
+    }  # fmt: skip
+    for name, args in commands.items():
+        assert main([*args, str(folder / f"{name}.docx"), *db]) == 0, name
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(folder)]
+        + [str(folder / f"{name}.docx") for name in commands],
+        capture_output=True,
+        check=True,
+        timeout=300,
+    )
+    database.dispose()
+    return {name: _read(folder / f"{name}.pdf") for name in commands}
+
+
+KINDS = ["会议通知", "通知", "纪要", "抽取记录", "告知书", "记录表", "通报"]
+PROSE = ["会议通知", "通知", "纪要", "告知书"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_no_placeholder_is_left_for_a_clerk_to_fill_in(
+    rendered: dict[str, Rendered], kind: str
+) -> None:
+    text = rendered[kind].text
+    for mark in ("【", "请填写", "{", "}", "待填"):
+        assert mark not in text, f"{kind}: {mark}"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_no_latin_word_in_chinese_prose(rendered: dict[str, Rendered], kind: str) -> None:
+    words = {w for w in LATIN_WORD.findall(rendered[kind].text) if w not in ALLOWED_LATIN}
+    assert not words, f"{kind}: {sorted(words)}"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_everything_stays_inside_the_type_area(rendered: dict[str, Rendered], kind: str) -> None:
+    doc = rendered[kind]
+    for line in doc.lines:
+        # LibreOffice hangs a closing punctuation mark in the margin (标点悬挂), as a
+        # typesetter may; a character of text never goes there.
+        hanging = 16 if line.text[-1:] in HANGING else 0
+        assert line.x_min >= LEFT - 3, f"{kind} p{line.page}: {line.text}"
+        assert line.x_max <= doc.page_width - RIGHT + 3 + hanging, (
+            f"{kind} p{line.page}: {line.text}"
+        )
+
+
+@pytest.mark.parametrize("kind", ["会议通知", "通知", "纪要", "抽取记录"])
+def test_the_title_is_broken_between_words_as_a_trapezoid_or_diamond(
+    rendered: dict[str, Rendered], kind: str
+) -> None:
+    title = [
+        line
+        for line in rendered[kind].lines
+        if line.page == 1 and TITLE_HEIGHT[0] < line.height < TITLE_HEIGHT[1]
+    ]
+    assert title, kind
+    for line in title:
+        assert text_units(line.text) > 2, f"{kind}: a widow “{line.text}”"
+        assert line.text.count("“") == line.text.count("”"), f"{kind}: {line.text}"
+        assert line.text.count("《") == line.text.count("》") or len(title) > 1
+    widths = [line.x_max - line.x_min for line in title]
+    peak = widths.index(max(widths))
+    assert widths[: peak + 1] == sorted(widths[: peak + 1]), kind
+    assert widths[peak:] == sorted(widths[peak:], reverse=True), kind
+
+
+@pytest.mark.parametrize("kind", PROSE)
+def test_body_text_keeps_the_grid_of_22_lines_of_28_characters(
+    rendered: dict[str, Rendered], kind: str
+) -> None:
+    body = [line for line in rendered[kind].lines if BODY_HEIGHT[0] < line.height < BODY_HEIGHT[1]]
+    assert body, kind
+    assert max(text_units(line.text) for line in body) <= 28.5, kind
+    for page in range(1, rendered[kind].pages + 1):
+        assert sum(1 for line in body if line.page == page) <= 22, f"{kind} p{page}"
+    full = [line for line in body if text_units(line.text) >= 27]
+    assert full, f"{kind}: no full line"
