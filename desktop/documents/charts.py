@@ -16,14 +16,19 @@ WenQuanYi), with matplotlib's own font after it for digits and Latin letters.
 
 from __future__ import annotations
 
+import functools
+import os
 from collections.abc import Sequence
 from datetime import date
 from io import BytesIO
+from pathlib import Path
 from typing import Protocol
 
 from matplotlib import font_manager, rcParams
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ft2font import FT2Font
+from matplotlib.text import Text
 
 from desktop.documents.chart_kinds import CHARTS as CHARTS  # the names live without matplotlib
 
@@ -115,9 +120,113 @@ class MonthBars(Protocol):
     def published_late(self) -> int: ...
 
 
+# Where the CJK fonts of CJK_FONTS live, by file: registered by path, so a matplotlib
+# font cache written before they were installed (common after an OS update) cannot hide
+# them. The program's own folder comes first (an installer may bundle a font there).
+CJK_FONT_FILES = (
+    "msyh.ttc",  # Microsoft YaHei
+    "simhei.ttf",  # SimHei
+    "NotoSansCJK-Regular.ttc",
+    "NotoSansCJKsc-Regular.otf",
+    "SourceHanSansSC-Regular.otf",
+    "wqy-microhei.ttc",
+    "wqy-zenhei.ttc",
+)
+FONT_FOLDERS = (
+    Path(__file__).resolve().parent.parent / "resources" / "fonts",
+    Path(os.environ.get("WINDIR", "C:/Windows")) / "Fonts",
+    Path.home() / "AppData/Local/Microsoft/Windows/Fonts",
+    Path("/usr/share/fonts"),
+    Path("/usr/local/share/fonts"),
+    Path.home() / ".local/share/fonts",
+    Path("/System/Library/Fonts"),
+    Path("/Library/Fonts"),
+)
+
+
+class ChartFontError(ValueError):
+    """No installed font can draw the chart's Chinese text: it would print as boxes."""
+
+
+def register_cjk_font_files(folders: Sequence[Path] = FONT_FOLDERS) -> list[str]:
+    """Add the CJK font files found in ``folders`` to matplotlib's font list (once each);
+    the family names they bring (a .ttc gives its first face's: Noto Sans CJK JP)."""
+    manager = font_manager.fontManager
+    known = {Path(f.fname).name for f in manager.ttflist}
+    families: list[str] = []
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for name in CJK_FONT_FILES:
+            if name in known:
+                continue
+            for path in _found(folder, name):
+                before = len(manager.ttflist)
+                manager.addfont(str(path))
+                families += [f.name for f in manager.ttflist[before:] if f.name not in families]
+                known.add(name)
+                break
+    return families
+
+
+def _found(folder: Path, name: str) -> list[Path]:
+    direct = folder / name
+    if direct.is_file():
+        return [direct]
+    try:  # Linux keeps fonts a level or two down (/usr/share/fonts/opentype/noto/…)
+        return (
+            sorted(p for p in folder.glob(f"*/*/{name}") if p.is_file())[:1]
+            or sorted(p for p in folder.glob(f"*/{name}") if p.is_file())[:1]
+        )
+    except OSError:
+        return []
+
+
 def installed_cjk_fonts() -> list[str]:
+    """The CJK families matplotlib can use, best first. When its font list (a stale cache)
+    knows none of :data:`CJK_FONTS`, the font files are registered by path and whatever
+    family they bring is used (a .ttc gives its first face's: Noto Sans CJK JP)."""
     installed = {f.name for f in font_manager.fontManager.ttflist}
-    return [name for name in CJK_FONTS if name in installed]
+    chosen = [name for name in CJK_FONTS if name in installed]
+    if chosen:
+        return chosen
+    register_cjk_font_files()
+    by_file = [
+        f.name for f in font_manager.fontManager.ttflist if Path(f.fname).name in CJK_FONT_FILES
+    ]
+    return list(dict.fromkeys(by_file))
+
+
+def verify_glyphs(fig: Figure) -> None:
+    """Refuse, in Chinese, a figure whose text the fonts chosen for it cannot draw: a chart
+    of boxes must not be shown or exported as if it were fine (issue 20)."""
+    missing: set[str] = set()
+    for artist in fig.findobj(Text):
+        text = artist.get_text()
+        if not text or text.isascii():
+            continue
+        props = artist.get_fontproperties()
+        # the whole fallback list where matplotlib has one (3.6+), else the first font
+        finder = getattr(font_manager.fontManager, "_find_fonts_by_props", None)
+        paths = finder(props) if finder else [font_manager.findfont(props)]
+        covered: set[int] = set()
+        for path in paths:
+            covered |= _charmap(str(path))
+        missing |= {c for c in text if not c.isspace() and ord(c) not in covered}
+    if missing:
+        sample = "".join(sorted(missing))[:12]
+        raise ChartFontError(
+            f"没有找到能显示图表中文的字体（“{sample}”等字会显示成方框），图表没有生成。"
+            "请安装微软雅黑或黑体（Windows 自带），或 Noto Sans CJK SC，然后重试。"
+        )
+
+
+@functools.cache
+def _charmap(path: str) -> frozenset[int]:
+    try:
+        return frozenset(FT2Font(path).get_charmap())
+    except (OSError, RuntimeError):
+        return frozenset()
 
 
 def use_cjk_fonts() -> None:
@@ -131,7 +240,9 @@ def use_cjk_fonts() -> None:
 
 
 def figure_png(fig: Figure, dpi: int = 150) -> bytes:
-    """The figure as PNG, without the software name or any time: same figure, same bytes."""
+    """The figure as PNG, without the software name or any time: same figure, same bytes.
+    Refused (:class:`ChartFontError`) when its Chinese would print as boxes."""
+    verify_glyphs(fig)
     out = BytesIO()
     fig.savefig(out, format="png", dpi=dpi, metadata={"Software": None}, facecolor="white")
     return out.getvalue()

@@ -222,5 +222,25 @@ def attendance(doc: OfficialDocument, label: str, names: Sequence[str], first: b
     # unit and name.
     fmt = ParaFormat(style="Normal", before=lines(1) if first else None, indent=indent, jc="left")
     doc.paragraph(
-        fmt, [Run(label, doc.run("heiti", BODY_PT)), Run("，".join(names), doc.run("body"))]
+        fmt,
+        [
+            Run(label, doc.run("heiti", BODY_PT)),
+            Run(packed(names, CHARS_PER_LINE - start), doc.run("body")),
+        ],
     )
+
+
+def packed(entries: Sequence[str], room: float) -> str:
+    """``entries`` joined by “，”, with a line break before any entry that would not fit
+    whole on the line: a unit and its people never split across lines (“县应|急管理局”).
+    Half a character is kept spare for what the renderer adds between glyphs."""
+    lines: list[str] = []
+    line = ""
+    for index, entry in enumerate(entries):
+        piece = entry + ("，" if index < len(entries) - 1 else "")
+        if line and text_units(line + piece) > room - 0.5:
+            lines.append(line)
+            line = ""
+        line += piece
+    lines.append(line)
+    return "\n".join(lines)

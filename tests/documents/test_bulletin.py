@@ -80,13 +80,13 @@ def test_figures_workbook_reads_back(demo_db: Database, tmp_path: Path) -> None:
     assert book.sheetnames == list(SHEETS)
     sheet = book["各部门完成情况"]
     header = [c.value for c in sheet[1]]
-    assert header[0] == "部门" and "按期完成率（通报口径）" in header
+    assert header[0] == "部门" and "按期完成率" in header
     rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
     fig = compute_figures(demo_db, f, today=TODAY)
     yjj = next(r for r in fig.departments if r.department_code == "YJJ")
     row = rows["县应急管理局"]
     assert row[header.index("应录入")] == yjj.required
-    assert row[header.index("按期完成率（通报口径）")] == pytest.approx(yjj.on_time_rate)
+    assert row[header.index("按期完成率")] == pytest.approx(yjj.on_time_rate)
     assert rows["合计"][header.index("应录入")] == fig.totals.required
     assert book["覆盖率"]["A1"].value == "乡镇（街道）"
     assert figures_xlsx_bytes(fig) == figures_xlsx_bytes(fig)
@@ -104,3 +104,21 @@ def test_cli_exports_bulletin_and_figures(demo_db: Database, tmp_path: Path) -> 
     assert openpyxl.load_workbook(sheet).sheetnames == list(SHEETS)
     bad = ["export", "figures", "--year", "2026", "--from", "2026-09-01", "--to", "2026-01-01"]
     assert main([*bad, *db, str(sheet)]) == 2
+
+
+def test_the_bulletin_and_the_workbook_name_the_on_time_rate_alike_and_agree(
+    demo_db: Database, bulletin: bytes, tmp_path: Path
+) -> None:
+    """Issue 20: the bulletin's rate column is the on-time rate, and says so, as the .xlsx."""
+    f = StatisticsFilter(year=2026)
+    out = export_figures_xlsx(demo_db, f, tmp_path / "统计.xlsx", today=TODAY)
+    sheet = openpyxl.load_workbook(out)["各部门完成情况"]
+    header = [c.value for c in sheet[1]]
+    assert "完成率" not in TABLE_HEADER and "按期完成率" in TABLE_HEADER
+    column = TABLE_HEADER.index("按期完成率")
+    table = next(t for t in open_docx(bulletin).tables if t.rows[0].cells[0].text == "部门")
+    printed = {r.cells[0].text: r.cells[column].text for r in table.rows[1:]}
+    stored = {
+        r[0]: r[header.index("按期完成率")] for r in sheet.iter_rows(min_row=2, values_only=True)
+    }
+    assert printed["县应急管理局"] == f"{stored['县应急管理局'] * 100:.0f}%"

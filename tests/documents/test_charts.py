@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
+import pytest
+from matplotlib import font_manager, rcParams
 from matplotlib.figure import Figure
 
 from db.engine import Database
@@ -60,3 +63,36 @@ def test_a_chinese_font_is_used_when_one_is_installed() -> None:
         from matplotlib import rcParams
 
         assert rcParams["font.sans-serif"][0] == installed[0]
+
+
+def test_a_stale_font_cache_does_not_lose_the_chinese_glyphs(
+    demo_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 20: a matplotlib cache written before the CJK fonts were installed knows none
+    of them; the charts register the font files by path and still draw Chinese."""
+    manager = font_manager.fontManager
+    stale = [f for f in manager.ttflist if Path(f.fname).name not in charts.CJK_FONT_FILES]
+    assert len(stale) < len(manager.ttflist)  # this machine has a CJK font to lose
+    monkeypatch.setattr(manager, "ttflist", stale)
+    fig = compute_figures(demo_db, StatisticsFilter(year=2026), today=date(2026, 11, 20))
+    figure = charts.department_chart(fig.departments)
+    assert charts.installed_cjk_fonts()  # found again, by file
+    assert charts.figure_png(figure, 60).startswith(PNG)
+
+
+def test_a_chart_whose_chinese_no_font_can_draw_is_refused_in_chinese(
+    demo_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    manager = font_manager.fontManager
+    monkeypatch.setattr(manager, "ttflist", [f for f in manager.ttflist if f.name == "DejaVu Sans"])
+    monkeypatch.setattr(charts, "FONT_FOLDERS", ())
+    monkeypatch.setattr(charts, "register_cjk_font_files", lambda folders=(): [])
+    saved = list(rcParams["font.sans-serif"])
+    try:
+        rcParams["font.sans-serif"] = ["DejaVu Sans"]
+        fig = compute_figures(demo_db, StatisticsFilter(year=2026), today=date(2026, 11, 20))
+        figure = charts.department_chart(fig.departments)
+        with pytest.raises(charts.ChartFontError, match=r"显示成方框.*微软雅黑"):
+            charts.figure_png(figure, 60)
+    finally:
+        rcParams["font.sans-serif"] = saved

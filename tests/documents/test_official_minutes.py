@@ -67,7 +67,9 @@ def test_m4_attendance_labels_heiti_names_fangsong_hanging(minutes: bytes) -> No
         indent = para.ppr("w:ind")
         # “出席” two characters in, wrapped lines aligned after the colon
         assert attr(indent, "w:leftChars") == "500" and attr(indent, "w:hangingChars") == "300"
-    assert lists["出席："].text == "出席：县人民政府副县长 王明华，县市场监督管理局 张建军"
+    # 23 characters after the label: the second unit moves whole to the next line rather
+    # than split at the line's end (issue 20)
+    assert lists["出席："].text == "出席：县人民政府副县长 王明华，\n县市场监督管理局 张建军"
     # one blank line between the body and the first list only
     assert attr(lists["出席："].ppr("w:spacing"), "w:before") == "579"
     assert lists["请假："].ppr("w:spacing") is None

@@ -20,7 +20,7 @@ import pytest
 from lxml import etree
 from sqlalchemy import select
 
-from db.models import Draw, Task
+from db.models import Department, Draw, Task
 from desktop.cli.main import main
 from desktop.documents.official import text_units
 from desktop.services.storage.database import open_database
@@ -191,3 +191,29 @@ def test_body_text_keeps_the_grid_of_22_lines_of_28_characters(
         assert sum(1 for line in body if line.page == page) <= 22, f"{kind} p{page}"
     full = [line for line in body if text_units(line.text) >= 27]
     assert full, f"{kind}: no full line"
+
+
+def test_minutes_keep_each_unit_with_its_people_and_name_the_chair_with_post(
+    rendered: dict[str, Rendered], demo_file: Path
+) -> None:
+    text = rendered["纪要"].text
+    assert "副县长刘建国在" in text  # the presiding official with post
+    lines = rendered["纪要"].lines
+    start = next(i for i, line in enumerate(lines) if line.text.startswith("出席："))
+    listed = []
+    for line in lines[start:]:
+        if line.text.startswith(("分送", "抄送")):
+            break  # the 版记
+        if line.text.startswith("—"):
+            continue  # a page number
+        body = line.text.removeprefix("出席：").removeprefix("请假：").removeprefix("列席：")
+        for entry in filter(None, body.rstrip("，").split("，")):
+            listed.append(entry)
+    database = open_database(shutil.copy(demo_file, demo_file.with_name("minutes.sqlite")))
+    with database.database.session() as session:
+        expected = {d.name for d in session.scalars(select(Department))}
+    database.database.dispose()
+    units = [e for e in listed if any(e.startswith(name) for name in expected)]
+    assert len(units) >= 10  # every entry is a whole unit name and its people on one line
+    broken = [e for e in listed if not any(e.startswith(name) for name in expected)]
+    assert not broken, broken

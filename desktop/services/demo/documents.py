@@ -13,7 +13,7 @@ from desktop.core.vocab import DocumentStatus, DocumentType
 from desktop.documents.blocks import nested, render_template
 from desktop.services.demo import data
 from desktop.services.meetings.issuing import render
-from desktop.services.meetings.minutes import MEMBERS, draft_text
+from desktop.services.meetings.minutes import MEMBERS, chair_with_post, draft_text
 from desktop.services.meetings.notices import DEFAULT_TEMPLATE
 from desktop.services.office.profile import OfficeProfile
 from desktop.services.office.register import issue_in_session
@@ -67,7 +67,9 @@ def add_plenary_documents(session: Session, plenary: Meeting) -> None:
         year=2026,
         title=f"{plenary.title}纪要",
         status=DocumentStatus.DRAFT.value,
-        body=json.dumps({"text": draft_text(plenary)}, ensure_ascii=False),
+        body=json.dumps(
+            {"text": draft_text(plenary, chair_with_post(session, plenary))}, ensure_ascii=False
+        ),
         recipients=MEMBERS,
         meeting_id=plenary.id,
     )

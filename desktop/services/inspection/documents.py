@@ -484,11 +484,11 @@ def notification_letters_bytes(
                 f"任务 {task.code} 没有需要告知的检查对象"
                 + ("：所选对象的记录都注明不事先告知。" if left_out else "。")
             )
-        lead = task.department.name
+        lead = profile.full_name(task.department.name)
         letter = NotificationLetter(
             addressee="",
             task_title=task.title,
-            departments=[d.name for d in context.departments],
+            departments=[profile.full_name(d.name) for d in context.departments],
             lead_department=lead,
             starts_on=task.starts_on,
             ends_on=task.ends_on,

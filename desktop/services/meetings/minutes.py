@@ -61,14 +61,33 @@ def chinese_ordinal(n: int) -> str:
     return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
 
 
-def draft_text(meeting: Meeting) -> str:
+def chair_with_post(session: Session, meeting: Meeting) -> str:
+    """The presiding official as minutes name them, post first (副县长刘建国): the post of
+    the joint-meeting role the chair held on the day (M1), else the name alone."""
+    name = meeting.chair.strip()
+    roles = session.scalars(
+        select(MeetingRoleAssignment).where(
+            MeetingRoleAssignment.person_name == name,
+            MeetingRoleAssignment.start_date <= meeting.held_on,
+        )
+    )
+    posts = [
+        r.title.strip()
+        for r in roles
+        if r.title.strip() and (r.end_date is None or r.end_date >= meeting.held_on)
+    ]
+    return f"{posts[0]}{name}" if posts and not name.startswith(posts[0]) else name
+
+
+def draft_text(meeting: Meeting, chair: str = "") -> str:
     """A first draft the office edits: who met, what about, and each decision as a heading
-    with its responsible unit and due date (M4)."""
+    with its responsible unit and due date (M4). ``chair``: the presiding official with
+    post (:func:`chair_with_post`)."""
     present = sum(1 for a in meeting.attendance if a.status == Attendance.PRESENT)
     agenda = meeting.agenda.strip().rstrip("。")
     opening = (
-        f"{chinese_date(meeting.held_on)}，{meeting.chair}在{meeting.place or '会议室'}主持召开"
-        f"{meeting.title}，{present}个单位出席会议。"
+        f"{chinese_date(meeting.held_on)}，{chair or meeting.chair}在"
+        f"{meeting.place or '会议室'}主持召开{meeting.title}，{present}个单位出席会议。"
     )
     if agenda:
         opening += f"会议的议题是：{agenda}。"
@@ -99,7 +118,9 @@ def draft_minutes(work: UnitOfWork, meeting_id: int, *, actor: str) -> int:
         year=meeting.held_on.year,
         title=f"{meeting.title}纪要",
         status=DocumentStatus.DRAFT.value,
-        body=json.dumps({"text": draft_text(meeting)}, ensure_ascii=False),
+        body=json.dumps(
+            {"text": draft_text(meeting, chair_with_post(session, meeting))}, ensure_ascii=False
+        ),
         recipients=MEMBERS,
         meeting_id=meeting_id,
     )

@@ -30,6 +30,14 @@ class OfficeProfile:
     doc_prefix: str  # 发文字号的机关代字, e.g. 某双随机办 → 某双随机办〔2026〕3号
     font_set: str  # a key of FONT_SETS
 
+    def full_name(self, department: str) -> str:
+        """A department's name as it signs a letter to the public: the county in front of a
+        name kept short in the office's lists (县教育局 → 演示县教育局)."""
+        county = self.county.strip()
+        if county and department.startswith(("县", "区", "市")) and county[-1] == department[0]:
+            return county + department[1:]
+        return department
+
     @property
     def meeting_name(self) -> str:
         """The joint meeting itself, e.g. for the minutes' heading."""

@@ -32,7 +32,7 @@ from desktop.services.storage.files import write_file
 
 CHART_DPI = 200
 ADDRESSEE = "联席会议各成员单位"
-TABLE_HEADER = ("部门", "任务", "应录入", "按期公示", "逾期", "完成率", "年度职责")
+TABLE_HEADER = ("部门", "任务", "应录入", "按期公示", "逾期", "按期完成率", "年度职责")
 
 
 def period_words(f: StatisticsFilter, today: date) -> str:
@@ -115,7 +115,8 @@ def bulletin_body(fig: Figures, period: str) -> list[Block | Picture]:
         Heading(2, "（一）各部门完成情况"),
         Paragraph(
             "检查结果应于检查结束之日起20个工作日内录入并公示；逾期录入公示的，视为未完成。"
-            "完成率＝按期公示（含依法不予公示）条数÷应录入条数，各部门情况见下表和下图。"
+            "按期完成率＝按期公示（含依法不予公示）条数÷应录入条数，与统计数据表的“按期完成率”一致，"
+            "各部门情况见下表和下图。"
         ),
         department_table(fig.departments, fig),
         Picture(charts.figure_png(charts.department_chart(fig.departments), CHART_DPI)),

@@ -47,7 +47,7 @@ COLUMNS: list[Column[DepartmentProgress]] = [
     Column("按期完成", lambda r: r.on_time, width=64),
     Column("逾期", lambda r: r.late, width=44),
     Column("未到期", lambda r: r.pending, width=56),
-    Column("完成率", lambda r: percent(r.completion_rate), width=60),
+    Column("完成率（含逾期）", lambda r: percent(r.completion_rate), width=60),
     Column("按时率", lambda r: percent(r.timeliness), width=60),
     Column("按期完成率", lambda r: percent(r.on_time_rate), width=76),
     Column("年度职责", lambda r: r.duty_text, width=70),
@@ -82,13 +82,13 @@ def _detail(row: DepartmentProgress) -> Detail:
             ("检查结果（每户每项一条）", str(row.slots)),
             ("应录入（期限已到或已完成）", str(row.required)),
             ("按期完成（20个工作日内）", str(row.on_time)),
-            ("逾期完成（视为未完成，S1）", str(row.late_done)),
+            ("逾期完成（视为未完成）", str(row.late_done)),
             ("逾期未完成", str(row.overdue)),
             ("未到期", str(row.pending)),
-            ("完成率（已完成÷应录入，X6）", percent(row.completion_rate)),
-            ("按时率（按期÷已完成，X2）", percent(row.timeliness)),
-            ("按期完成率（通报口径）", percent(row.on_time_rate)),
-            ("年度职责（P7）", row.duty or "—"),
+            ("完成率（含逾期完成，已完成÷应录入）", percent(row.completion_rate)),
+            ("按时率（按期÷已完成）", percent(row.timeliness)),
+            ("按期完成率（按期完成÷应录入，即工作通报的口径）", percent(row.on_time_rate)),
+            ("年度职责", row.duty or "—"),
             ("发起 / 参与联合抽查", f"{row.initiated} / {row.participated}"),
             ("职责完成情况", row.duty_text),
         ],
@@ -292,6 +292,13 @@ class StatisticsTab(Tab):
     def _show_chart(self, figure: Figure) -> None:
         from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 
+        from desktop.documents.charts import ChartFontError, verify_glyphs
+
+        try:
+            verify_glyphs(figure)  # a chart of boxes is not shown as if it were fine
+        except ChartFontError as error:
+            self.summary.setText(str(error))
+            return
         old = self.canvas
         self.canvas = FigureCanvasQTAgg(figure)
         self.canvas.setMinimumHeight(200)
