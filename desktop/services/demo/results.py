@@ -105,7 +105,8 @@ def add_results(
                 else "负责人拒绝在记录表上签字，检查人员已注明并签名",
                 refusal_witness="" if signed or not reached else "社区网格员",
                 officers=officers.get(drawn.group_no, ""),
-                recorded_by=f"第{drawn.group_no}组",
+                # a person, not a group: the leader, who signs the form first
+                recorded_by=officers.get(drawn.group_no, "").split("、")[0] or "检查组组长",
             )
             record.items = [
                 RecordItem(
@@ -134,7 +135,7 @@ def add_results(
                     department_id=department_id,
                     checklist_item_id=item_id,
                     category=category,
-                    detail="" if category == R.NO_PROBLEM else "详见检查情况记录表",
+                    detail=DETAILS.get(category, ""),
                     evidence="现场照片及邻居证言" if category == R.UNREACHABLE else "",
                     entered_at=_at(entered, 10),
                     entered_by=f"{dept_code}录入员",
@@ -149,6 +150,21 @@ def add_results(
                 if published and not corrected_one and category == R.NOT_PUBLICISED:
                     _correct(session, result, published, calendar)
                     corrected_one = True
+
+
+# What the demo's results say they found, in the words of a record, never "详见记录表":
+# a filled form must not point at itself (issue 20).
+DETAILS = {
+    R.NOT_PUBLICISED: "未按规定公示年度报告",
+    R.FALSE_PUBLICITY: "公示的从业人数与社会保险缴纳记录不符",
+    R.UNREACHABLE: "通过登记的住所或经营场所无法联系",
+    R.CORRECTED: "消防通道堆放杂物，已当场责令改正，现场整改完毕",
+    R.OBSTRUCTED: "负责人拒绝提供进货查验台账",
+    R.NO_ACTIVITY: "登记的经营场所无经营活动",
+    R.PENDING_FOLLOW_UP: "发现涉嫌无证经营的线索，已移交处置",
+    R.QUALIFIED: "抽检样品经检验合格",
+    R.UNQUALIFIED: "抽检样品经检验不合格",
+}
 
 
 def _group_officers(session: Session, draw: Draw) -> dict[int, str]:
