@@ -14,7 +14,7 @@ from db.engine import Database
 from db.models import Department, Document, Meeting, MeetingAttendance, MeetingRoleAssignment
 from desktop.core.roles import Permission
 from desktop.core.vocab import Attendance, DocumentStatus, DocumentType, MeetingRole
-from desktop.documents.blocks import blocks_from_text
+from desktop.documents.blocks import blocks_from_text, nested
 from desktop.documents.fonts import FontSet
 from desktop.documents.minutes import MinutesDoc, build_minutes
 from desktop.documents.official import chinese_date
@@ -84,7 +84,7 @@ def draft_text(meeting: Meeting, chair: str = "") -> str:
     with its responsible unit and due date (M4). ``chair``: the presiding official with
     post (:func:`chair_with_post`)."""
     present = sum(1 for a in meeting.attendance if a.status == Attendance.PRESENT)
-    agenda = meeting.agenda.strip().rstrip("。")
+    agenda = nested(meeting.agenda).rstrip("。")  # its items are not the decisions' 一、二、
     opening = (
         f"{chinese_date(meeting.held_on)}，{chair or meeting.chair}在"
         f"{meeting.place or '会议室'}主持召开{meeting.title}，{present}个单位出席会议。"
