@@ -43,6 +43,7 @@ class NotificationLetter:
     items: Sequence[LetterItem]
     materials: Sequence[str]
     date: date  # 成文日期
+    number: str = ""  # 文书编号, e.g. 2026-JYJ-01-003
     contact: str = ""  # 联系人: the lead department's liaison, or asked at export
     phone: str = ""  # 联系电话
     fonts: FontSet = field(default_factory=FontSet.standard)
@@ -108,6 +109,11 @@ def build_notification_letters(letters: Sequence[NotificationLetter]) -> bytes:
         if index:
             doc.new_section()
         elements.title(doc, TITLE, before=0)
+        if letter.number:
+            doc.paragraph(
+                ParaFormat(style="Normal", jc="right"),
+                [Run(f"编号：{letter.number}", doc.run("body", 14.0))],
+            )
         elements.addressee(doc, letter.addressee)
         elements.blocks(doc, letter_blocks(letter))
         # The last line goes with the 署名, which must never stand alone on a page.

@@ -420,3 +420,19 @@ def test_form_rows_must_fill_the_width_and_keep_their_edges_apart() -> None:
     )
     with pytest.raises(ValueError, match="竖线相距太近"):
         form_table(doc, close)
+
+
+def test_i2_each_letter_carries_a_number_it_keeps_whichever_letters_are_printed(
+    demo_db: Database,
+) -> None:
+    """Issue 20: a letter to the public carries a 文书编号."""
+    task = _task(demo_db, DRAWN_TASK)
+    drawn = _drawn(demo_db, DRAWN_TASK)
+    day = date(2026, 11, 20)
+    text = all_text(rd.notification_letters_bytes(demo_db, task.id, dated=day).data)
+    numbers = [f"编号：{task.code}-{n:03d}" for n in range(1, len(drawn) + 1)]
+    assert all(number in text for number in numbers)
+    ids = {t.name: t.id for t, _group in drawn}
+    last_name = next(name for name in ids if f"{name}：" in text.split(numbers[-1])[1])
+    alone = rd.notification_letters_bytes(demo_db, task.id, [ids[last_name]], dated=day)
+    assert numbers[-1] in all_text(alone.data) and numbers[0] not in all_text(alone.data)

@@ -499,7 +499,13 @@ def notification_letters_bytes(
             phone=phone,
             fonts=fonts,
         )
-        letters = [replace(letter, addressee=t.name) for t in chosen]
+        # 文书编号: the task's code and the target's place in the drawn list, so a letter
+        # keeps its number whichever letters are printed together.
+        place = {t.id: n for n, t in enumerate(context.targets, 1)}
+        letters = [
+            replace(letter, addressee=t.name, number=f"{task.code}-{place[t.id]:03d}")
+            for t in chosen
+        ]
     return LettersResult(build_notification_letters(letters), len(letters), left_out)
 
 
