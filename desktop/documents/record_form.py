@@ -169,6 +169,11 @@ def _target_rows(form: RecordFormDoc) -> list[FormRow]:
     return rows
 
 
+# Millimetres the item rows of a blank form share: with the task and target rows above
+# and the 现场处置措施 row below, a blank form's first page is then full (issue 20).
+BLANK_ITEMS_HEIGHT = 64.0
+
+
 def _item_rows(form: RecordFormDoc) -> list[FormRow]:
     blank = form.facts is None
     rows = [
@@ -202,8 +207,9 @@ def _item_rows(form: RecordFormDoc) -> list[FormRow]:
                     FormCell(item.findings, FINDINGS),
                     FormCell(item.result, RESULT),
                 ],
-                # Room to write the findings by hand: three lines of 小四.
-                20.0 if blank else 0.0,
+                # Room to write the findings by hand: the items share what the first page
+                # leaves (measured on rendered forms), never less than three lines of 小四.
+                max(20.0, BLANK_ITEMS_HEIGHT / len(form.items)) if blank else 0.0,
             )
         )
     return rows

@@ -104,6 +104,9 @@ def rendered(demo_file: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[
         task = session.get(Task, draw.task_id)
         assert task is not None
         draw_code, task_code = draw.draw_code, task.code
+        visiting = session.scalars(
+            select(Task.code).where(Task.status == "inspecting").order_by(Task.code).limit(1)
+        ).one()
     db = ["--db", location(database)]
     commands = {
         "会议通知": ["export", "notice", "--document", "1", "--out"],
@@ -113,6 +116,7 @@ def rendered(demo_file: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[
                      "--out"],
         "告知书": ["export", "notification", "--task", task_code, "--date", "2026-11-20", "--out"],
         "记录表": ["export", "record-form", "--task", task_code, "--out"],
+        "现场记录表": ["export", "record-form", "--task", visiting, "--out"],
         "通报": ["export", "bulletin", "--year", "2026", "--today", "2026-11-20", "--out"],
     }  # fmt: skip
     for name, args in commands.items():
@@ -217,3 +221,16 @@ def test_minutes_keep_each_unit_with_its_people_and_name_the_chair_with_post(
     assert len(units) >= 10  # every entry is a whole unit name and its people on one line
     broken = [e for e in listed if not any(e.startswith(name) for name in expected)]
     assert not broken, broken
+
+
+def test_a_blank_form_leaves_its_first_page_to_write_on_by_hand(
+    rendered: dict[str, Rendered],
+) -> None:
+    """Issue 20: the 检查情况 and 检查结果 cells of a blank form share the first page's
+    room, and the 现场处置措施 row still ends that page."""
+    doc = rendered["现场记录表"]
+    blank_pages = {line.page for line in doc.lines if "□实地核查" in line.text}
+    assert blank_pages, "the task has blank forms"
+    for page in blank_pages:
+        on_page = [line.text for line in doc.lines if line.page == page]
+        assert any(text.startswith("现场处置") for text in on_page), page
