@@ -68,6 +68,7 @@ class Table:
     rows: Sequence[Sequence[str]]
     widths: Sequence[float] | None = None
     size_pt: float = 14.0
+    landscape: bool = False  # on landscape pages of its own, for a table too wide
 
     def __post_init__(self) -> None:
         columns = len(self.header)

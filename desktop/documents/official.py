@@ -51,6 +51,8 @@ MARGIN_LEFT = mm(28)
 MARGIN_RIGHT = mm(26)
 TEXT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT  # 8845 twips, 156 mm
 TEXT_HEIGHT = PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM  # 12756 twips, 225 mm
+# A landscape page turns the 版心 with it: 225 mm wide, 156 mm high.
+LANDSCAPE_TEXT_WIDTH = TEXT_HEIGHT
 LINES_PER_PAGE = 22
 CHARS_PER_LINE = 28
 LINE_PITCH = 579  # twips; 22 × 579 = 12738 ≤ 12756 < 23 × 579
@@ -161,6 +163,38 @@ class OfficialDocument:
             props = el("w:pPr")
             last.insert(0, props)
         props.append(deepcopy(final))
+
+    def end_section(self, *, landscape: bool = False) -> None:
+        """End the part written so far as a section of its own, page numbers running on:
+        portrait, or ``landscape`` (the page and its 版心 turned, for a table too wide to
+        read in portrait). What follows is portrait again, on a new page."""
+        final = self.body.find(qn("w:sectPr"))
+        assert final is not None
+        last = final.getprevious()
+        if last is None or last.tag != qn("w:p"):
+            tiny = self.run("body", 1)
+            last = self.paragraph(ParaFormat(snap_to_grid=False, line=pt(1), mark=tiny))
+        props = last.find(qn("w:pPr"))
+        if props is None:
+            props = el("w:pPr")
+            last.insert(0, props)
+        ended = deepcopy(final)
+        if landscape:
+            size = ended.find(qn("w:pgSz"))
+            margins = ended.find(qn("w:pgMar"))
+            assert size is not None and margins is not None
+            size.set(qn("w:w"), str(PAGE_HEIGHT))
+            size.set(qn("w:h"), str(PAGE_WIDTH))
+            size.set(qn("w:orient"), "landscape")
+            # the binding edge (left in portrait) is the top of the turned page
+            for side, value in (
+                ("top", MARGIN_LEFT),
+                ("bottom", MARGIN_RIGHT),
+                ("left", MARGIN_TOP),
+                ("right", MARGIN_BOTTOM),
+            ):
+                margins.set(qn(f"w:{side}"), str(value))
+        props.append(ended)
 
     def to_bytes(self) -> bytes:
         """The .docx; the same document gives the same bytes (fixed zip entry times)."""

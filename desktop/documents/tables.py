@@ -16,6 +16,7 @@ from datetime import date
 
 from desktop.documents.blocks import Table
 from desktop.documents.official import (
+    LANDSCAPE_TEXT_WIDTH,
     LINE_PITCH,
     MARGIN_LEFT,
     SMALL_PT,
@@ -76,19 +77,23 @@ def _cell(width: int, v_align: str = "center") -> E:
     )
 
 
-def _column_widths(spec: Table) -> list[int]:
+def _column_widths(spec: Table, room: int = TEXT_WIDTH) -> list[int]:
     weights = list(spec.widths) if spec.widths else [1.0] * len(spec.header)
     total = sum(weights)
-    widths = [int(TEXT_WIDTH * w / total) for w in weights]
-    widths[-1] += TEXT_WIDTH - sum(widths)  # rounding goes to the last column
+    widths = [int(room * w / total) for w in weights]
+    widths[-1] += room - sum(widths)  # rounding goes to the last column
     return widths
 
 
 def body_table(doc: OfficialDocument, spec: Table) -> None:
     """A bordered table across the 版心: header row in 黑体 repeated on every page, cells in
     仿宋 at ``spec.size_pt``; a cell whose text fits one line is centred, longer text is set
-    flush left."""
-    widths = _column_widths(spec)
+    flush left. A ``landscape`` table has pages of its own, turned, and the width of the
+    turned 版心."""
+    room = LANDSCAPE_TEXT_WIDTH if spec.landscape else TEXT_WIDTH
+    if spec.landscape:
+        doc.end_section()
+    widths = _column_widths(spec, room)
     line = pt(spec.size_pt * 1.5)
     rule = Border(4)  # 0.5 pt
     table = el(
@@ -97,7 +102,7 @@ def body_table(doc: OfficialDocument, spec: Table) -> None:
         el(
             "w:tblPr",
             {},
-            el("w:tblW", {"w": TEXT_WIDTH, "type": "dxa"}),
+            el("w:tblW", {"w": room, "type": "dxa"}),
             el("w:jc", {"val": "center"}),
             _borders("w:tblBorders", dict.fromkeys(_SIDES, rule)),
             el("w:tblLayout", {"type": "fixed"}),
@@ -119,6 +124,8 @@ def body_table(doc: OfficialDocument, spec: Table) -> None:
             row.append(cell)
         table.append(row)
     add_block(doc.body, table)
+    if spec.landscape:
+        doc.end_section(landscape=True)
 
 
 def imprint_table(doc: OfficialDocument, imprint: Imprint) -> None:

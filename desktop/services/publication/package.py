@@ -31,7 +31,7 @@ from db.models import Document, Publication, Result, Task
 from desktop.core.roles import Permission
 from desktop.core.vocab import DocumentStatus, DocumentType, PublicationKind, label
 from desktop.documents.blocks import Block, Paragraph, Table
-from desktop.documents.official import TEXT_WIDTH
+from desktop.documents.official import LANDSCAPE_TEXT_WIDTH, TEXT_WIDTH
 from desktop.documents.publication_page import (
     PublishedTable,
     html_page,
@@ -101,13 +101,17 @@ def _table(
     )
 
 
-def _widths(p: PublicationPreview, size_pt: float) -> list[float]:
+# Columns a portrait 版心 holds readably in 小四.
+WIDEST_PORTRAIT = 6
+
+
+def _widths(p: PublicationPreview, size_pt: float, width: int = TEXT_WIDTH) -> list[float]:
     """Column widths (twips) for the notice's table across the 版心. Columns of codes,
     dates and numbers (no Chinese) get their full width, so they never break inside a
     code; the others share what is left by the length of their text, at least two
     characters each."""
     char = size_pt * 20  # twips per Chinese character
-    room = TEXT_WIDTH - 2 * CELL_MARGIN * len(p.columns)
+    room = width - 2 * CELL_MARGIN * len(p.columns)
     need = [
         max([text_width(row[col]) for row in p.rows] + [text_width(header) / 2, 1.0])
         for col, header in enumerate(p.columns)
@@ -135,11 +139,15 @@ def notice_bytes(
     body: list[Block] = [Paragraph(p.intro)]
     body += [Paragraph(f"{k}：{v}") for k, v in p.facts]
     body.append(Paragraph(f"公示渠道：{channel}。公示内容如下表（共 {len(p.rows)} 条）。"))
-    # 四号 for a few columns, 小四 up to six, 五号 up to seven, 小五 beyond (a wide list).
-    size = {4: 14.0, 5: 12.0, 6: 12.0, 7: 10.5}.get(
-        len(p.columns), 14.0 if len(p.columns) < 4 else 9.0
+    # 四号 for a few columns, 小四 up to six; a wider list (the results: seven to nine
+    # columns) goes on landscape pages of its own in 小四 rather than squeezed to 小五 with
+    # columns one character wide (issue 20).
+    landscape = len(p.columns) > WIDEST_PORTRAIT
+    size = 12.0 if landscape or len(p.columns) > 4 else 14.0
+    width = LANDSCAPE_TEXT_WIDTH if landscape else TEXT_WIDTH
+    body.append(
+        Table(p.columns, p.rows, widths=_widths(p, size, width), size_pt=size, landscape=landscape)
     )
-    body.append(Table(p.columns, p.rows, widths=_widths(p, size), size_pt=size))
     body += [Paragraph(n) for n in _notes(p)]
     doc = Document(
         doc_type=DocumentType.NOTICE.value,

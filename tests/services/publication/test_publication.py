@@ -160,6 +160,30 @@ def test_results_package_of_a_completed_task(demo_db: Database, tmp_path: Path) 
         assert session.scalar(select(AuditEntry).where(AuditEntry.action == "publication.package"))
 
 
+def test_a_wide_results_table_is_set_on_landscape_pages_of_its_own(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    """Issue 20: the results notice's 8–9 columns go on turned pages in 小四 instead of
+    portrait columns one character wide; the intro before and the notes after stay upright."""
+    task_id = _task(demo_db, TaskStatus.COMPLETED)
+    p = publication.preview_results(demo_db, task_id)
+    assert len(p.columns) > 6
+    result = _build(
+        demo_db, "results", task_id, tmp_path, actor="测试", channel=p.default_channel, now=NOW
+    )
+    notice = next(result.folder.glob("*.docx"))
+    with zipfile.ZipFile(notice) as docx:
+        body = docx.read("word/document.xml").decode("utf-8")
+    sections = re.findall(r"<w:sectPr.*?</w:sectPr>", body, flags=re.S)
+    orientation = ["landscape" if 'w:orient="landscape"' in s else "portrait" for s in sections]
+    assert orientation == ["portrait", "landscape", "portrait"]
+    landscape = body.index(sections[1])
+    table = body.index("<w:tbl>", body.index(sections[0]))
+    assert table < landscape  # the table is the landscape section's content
+    assert 'w:tblW w:w="12756"' in body  # as wide as the turned 版心 (225 mm)
+    assert body.count('w:sz w:val="24"') > len(p.rows)  # 小四 cells, not 小五
+
+
 def test_building_twice_adds_no_second_entry(demo_db: Database, tmp_path: Path) -> None:
     task_id = _task(demo_db, TaskStatus.COMPLETED)
 
