@@ -13,7 +13,12 @@ from db.engine import Database
 from desktop.cli.main import main
 from desktop.services.statistics import StatisticsFilter, compute_figures
 from desktop.services.statistics.bulletin import TABLE_HEADER, bulletin_bytes, period_words
-from desktop.services.statistics.workbook import SHEETS, export_figures_xlsx, figures_xlsx_bytes
+from desktop.services.statistics.workbook import (
+    HEADER_ROW,
+    SHEETS,
+    export_figures_xlsx,
+    figures_xlsx_bytes,
+)
 from tests.databases import location
 from tests.documents.docx_reading import open_docx, part, part_names, q
 
@@ -79,18 +84,29 @@ def test_figures_workbook_reads_back(demo_db: Database, tmp_path: Path) -> None:
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == list(SHEETS)
     sheet = book["各部门完成情况"]
-    header = [c.value for c in sheet[1]]
+    assert sheet["A1"].value == "抽查工作统计数据：各部门完成情况"
+    assert "统计截至2026年11月20日" in sheet["A2"].value
+    header = [c.value for c in sheet[HEADER_ROW + 1]]
     assert header[0] == "部门" and "按期完成率" in header
-    rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=HEADER_ROW + 2, values_only=True)}
     fig = compute_figures(demo_db, f, today=TODAY)
     yjj = next(r for r in fig.departments if r.department_code == "YJJ")
     row = rows["县应急管理局"]
     assert row[header.index("应录入")] == yjj.required
     assert row[header.index("按期完成率")] == pytest.approx(yjj.on_time_rate)
     assert rows["合计"][header.index("应录入")] == fig.totals.required
-    assert book["覆盖率"]["A1"].value == "乡镇（街道）"
+    assert book["覆盖率"].cell(HEADER_ROW + 1, 1).value == "乡镇（街道）"
+    # as it prints: landscape, one page wide, the headers on every page, names not cut
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage  # one page wide (Excel's default 1)
+    assert sheet.page_setup.fitToHeight == 0 and sheet.page_setup.fitToWidth in (None, 1)
+    assert sheet.print_title_rows == f"${HEADER_ROW + 1}:${HEADER_ROW + 1}"
+    longest = max(len(name) for name in rows if name)
+    assert sheet.column_dimensions["A"].width >= 2 * longest
+    assert isinstance(book["说明"].cell(HEADER_ROW + 9, 2).value, int)  # numbers as numbers
     assert figures_xlsx_bytes(fig) == figures_xlsx_bytes(fig)
-    assert openpyxl.load_workbook(BytesIO(figures_xlsx_bytes(fig)))["按月趋势"].max_row == 12
+    months = openpyxl.load_workbook(BytesIO(figures_xlsx_bytes(fig)))["按月趋势"]
+    assert months.max_row == HEADER_ROW + 1 + 11
 
 
 def test_cli_exports_bulletin_and_figures(demo_db: Database, tmp_path: Path) -> None:
@@ -113,12 +129,13 @@ def test_the_bulletin_and_the_workbook_name_the_on_time_rate_alike_and_agree(
     f = StatisticsFilter(year=2026)
     out = export_figures_xlsx(demo_db, f, tmp_path / "统计.xlsx", today=TODAY)
     sheet = openpyxl.load_workbook(out)["各部门完成情况"]
-    header = [c.value for c in sheet[1]]
+    header = [c.value for c in sheet[HEADER_ROW + 1]]
     assert "完成率" not in TABLE_HEADER and "按期完成率" in TABLE_HEADER
     column = TABLE_HEADER.index("按期完成率")
     table = next(t for t in open_docx(bulletin).tables if t.rows[0].cells[0].text == "部门")
     printed = {r.cells[0].text: r.cells[column].text for r in table.rows[1:]}
     stored = {
-        r[0]: r[header.index("按期完成率")] for r in sheet.iter_rows(min_row=2, values_only=True)
+        r[0]: r[header.index("按期完成率")]
+        for r in sheet.iter_rows(min_row=HEADER_ROW + 2, values_only=True)
     }
     assert printed["县应急管理局"] == f"{stored['县应急管理局'] * 100:.0f}%"
