@@ -20,6 +20,9 @@ from desktop.ui.hub import hub
 from desktop.ui.loading_page import LoadingPage
 from desktop.ui.settings import UiSettings
 
+# Width and height a window manager's frame adds around the window (title bar, borders).
+FRAME_ALLOWANCE = (16, 48)
+
 if TYPE_CHECKING:  # the rest is imported by attach(), after the window is up
     from PySide6.QtGui import QCloseEvent
     from PySide6.QtWidgets import QTabWidget
@@ -60,10 +63,34 @@ class MainWindow(QMainWindow):
         self.database_label = QLabel("正在启动…")
         self.statusBar().addWidget(self.database_label, 1)
         geometry = self.settings.window_geometry
-        if geometry is None or not self.restoreGeometry(geometry):
+        restored = geometry is not None and self.restoreGeometry(geometry)
+        if not restored:
             self.resize(1360, 820)
+        self.fit_screen(centre=not restored)
         if database is not None:
             self.attach(database, principal)
+
+    def fit_screen(self, *, centre: bool = False) -> None:
+        """Keep the window within its screen's available area (a 1366×768 laptop, a
+        1024×768 PC, a taskbar): the default or remembered size shrinks to fit and the
+        window moves back onto the screen, so the status bar is never out of sight."""
+        screen = self.screen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        # The frame (title bar, borders) is not known before the window is shown.
+        frame_w, frame_h = FRAME_ALLOWANCE
+        width = min(self.width(), area.width() - frame_w)
+        height = min(self.height(), area.height() - frame_h)
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        if centre:
+            x = area.x() + (area.width() - width - frame_w) // 2
+            y = area.y() + (area.height() - height - frame_h) // 2
+        else:
+            x = min(max(self.x(), area.x()), area.x() + area.width() - width - frame_w)
+            y = min(max(self.y(), area.y()), area.y() + area.height() - height - frame_h)
+        self.move(x, y)
 
     @property
     def database(self) -> Database:

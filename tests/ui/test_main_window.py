@@ -107,3 +107,20 @@ def test_tables_sort_by_clicking_a_header(qtbot: QtBot, demo_db: Database) -> No
     table.sortByColumn(2, Qt.SortOrder.AscendingOrder)
     titles = [table.model().index(r, 2).data() for r in range(table.model().rowCount())]
     assert titles == sorted(titles)
+
+
+def test_the_window_opens_within_the_screen_whatever_size_was_remembered(qtbot: QtBot) -> None:
+    """Issue 24: a 1366×768 laptop or a 1024×768 PC sees the whole window, status bar
+    included; the offscreen screen here is smaller still (800×600)."""
+    first = MainWindow()
+    qtbot.addWidget(first)
+    area = first.screen().availableGeometry()
+    assert area.width() < 1360 or area.height() < 820  # the default would not fit here
+    assert first.width() <= area.width() and first.height() <= area.height()
+    assert area.contains(first.pos())
+    first.setGeometry(area.x() + 600, area.y() + 500, 1900, 1000)  # a big monitor's size
+    first.close()  # remembers it
+    second = MainWindow()
+    qtbot.addWidget(second)
+    assert second.width() <= area.width() and second.height() <= area.height()
+    assert area.contains(second.geometry())
