@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from db.engine import Database
 from desktop.services.accounts.access import AccessDenied
+from desktop.services.common import Change
 from desktop.services.storage.work import Done, perform
 from desktop.ui.hub import hub
 from desktop.ui.worker import Job, run_with_progress
@@ -77,6 +78,26 @@ def outcome(
     if done.changes:
         hub.data_changed.emit(done.changes)
     return done
+
+
+class Performed:
+    """Runs the operations a dialog saves through its ``save`` callback (the dialog shows
+    their refusals itself) and keeps what they changed, broadcast once the dialog closes:
+    a form saved several times, or saved and then cancelled, refreshes the tabs once."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.changes = Change.NONE
+
+    def __call__(self, operation: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        done = perform(self.database, operation, *args, **kwargs)
+        self.changes |= done.changes
+        return done.value
+
+    def broadcast(self) -> None:
+        if self.changes:
+            hub.data_changed.emit(self.changes)
+        self.changes = Change.NONE
 
 
 def attempt(

@@ -223,7 +223,7 @@ def save_record(
     today: date,
 ) -> int:
     """Create or replace the target's record form; returns the record's id."""
-    work.changed(Change.RECORDS)
+    work.changed(Change.RECORDS | Change.TASKS)  # the first record starts the task's checks
     session = work.session
     task = task_for_records(session, task_id)
     require_in_task(session, task)

@@ -11,19 +11,18 @@ from PySide6.QtWidgets import QCheckBox, QMessageBox, QVBoxLayout, QWidget
 
 from db.engine import Database
 from desktop.services import inspection
-from desktop.services.common import Change, Detail, Option, Section, fmt_date
+from desktop.services.common import Detail, Option, Section, fmt_date
 from desktop.services.inspection.follow_ups import FollowUpRow
 from desktop.services.inspection.slots import ResultSlot
 from desktop.services.meetings.listing import list_departments
-from desktop.services.storage.work import perform
 from desktop.ui.accounts.actor import actor_of
-from desktop.ui.hub import hub
 from desktop.ui.inspection.result_dialogs import (
     CloseFollowUpDialog,
     CorrectionDialog,
     FollowUpDialog,
 )
 from desktop.ui.list_pane import ListPane
+from desktop.ui.operations import Performed
 from desktop.ui.tab_base import Today
 from desktop.ui.table_models import Column, RowTableModel
 
@@ -138,25 +137,22 @@ class ResultsPane(RecordPane):
             )
             return False
         result_id = row.result_id
+        ran = Performed(self.database)
         dialog = CorrectionDialog(
             row,
-            save=lambda draft, reason, signer: (
-                perform(
-                    self.database,
-                    inspection.correct_result,
-                    result_id,
-                    draft,
-                    reason=reason,
-                    signed_off_by=signer,
-                    actor=actor_of(self.database),
-                    now=self.now(),
-                ).value
+            save=lambda draft, reason, signer: ran(
+                inspection.correct_result,
+                result_id,
+                draft,
+                reason=reason,
+                signed_off_by=signer,
+                actor=actor_of(self.database),
+                now=self.now(),
             ),
             parent=self,
         )
         accepted = bool(dialog.exec())
-        if accepted:
-            hub.data_changed.emit(Change.RECORDS | Change.PUBLICATIONS)
+        ran.broadcast()
         return accepted
 
     def add_follow_up(self) -> bool:
@@ -167,27 +163,24 @@ class ResultsPane(RecordPane):
         departments = [
             Option(d.code, d.name) for d in list_departments(self.database) if d.is_member
         ]
+        ran = Performed(self.database)
         dialog = FollowUpDialog(
             row,
             departments,
             transfer_due=inspection.transfer_due(self.database, row.entered_at.date()),
-            save=lambda kind, to, note, due: (
-                perform(
-                    self.database,
-                    inspection.add_follow_up,
-                    result_id,
-                    kind,
-                    to_department_code=to,
-                    note=note,
-                    actor=actor_of(self.database),
-                    due_on=due,
-                ).value
+            save=lambda kind, to, note, due: ran(
+                inspection.add_follow_up,
+                result_id,
+                kind,
+                to_department_code=to,
+                note=note,
+                actor=actor_of(self.database),
+                due_on=due,
             ),
             parent=self,
         )
         accepted = bool(dialog.exec())
-        if accepted:
-            hub.data_changed.emit(Change.RECORDS)
+        ran.broadcast()
         return accepted
 
 
@@ -233,22 +226,19 @@ class FollowUpsPane(RecordPane):
         row = self.pane.chosen("办结", "一项办理中的后续处置", lambda r: r.is_open)
         if row is None:
             return False
+        ran = Performed(self.database)
         dialog = CloseFollowUpDialog(
             f"{row.kind}：{row.target_name}",
             today=self.today,
-            save=lambda day, note: (
-                perform(
-                    self.database,
-                    inspection.close_follow_up,
-                    row.id,
-                    closed_on=day,
-                    closing_note=note,
-                    actor=actor_of(self.database),
-                ).value
+            save=lambda day, note: ran(
+                inspection.close_follow_up,
+                row.id,
+                closed_on=day,
+                closing_note=note,
+                actor=actor_of(self.database),
             ),
             parent=self,
         )
         accepted = bool(dialog.exec())
-        if accepted:
-            hub.data_changed.emit(Change.RECORDS)
+        ran.broadcast()
         return accepted

@@ -9,21 +9,20 @@ from pathlib import Path
 from PySide6.QtWidgets import QDialog, QMessageBox, QVBoxLayout, QWidget
 
 from db.engine import Database
-from desktop.services.common import Change, Detail
+from desktop.services.common import Detail
 from desktop.services.meetings import notices
 from desktop.services.office import profile as office
 from desktop.services.office import register as documents
 from desktop.services.office.register import DocumentRow
 from desktop.services.storage.work import perform
 from desktop.ui.accounts.actor import actor_of
-from desktop.ui.hub import hub
 from desktop.ui.list_pane import ListPane
 from desktop.ui.meetings.document_actions import DocumentActions
 from desktop.ui.meetings.document_dialogs import (
     OfficeSettingsDialog,
     TemplateDialog,
 )
-from desktop.ui.operations import attempt
+from desktop.ui.operations import attempt, outcome
 from desktop.ui.table_models import Column, RowTableModel
 
 COLUMNS: list[Column[DocumentRow]] = [
@@ -74,12 +73,18 @@ class DocumentsPane(QWidget):
     def new_notice(self) -> int | None:
         values = {"年度": str(self.today.year), **BLANKS}
         draft = notices.draft_from_template(self.database, values)
-        document_id = perform(
-            self.database, notices.create_notice, draft, actor=actor_of(self.database)
-        ).value
-        hub.data_changed.emit(Change.DOCUMENTS)
-        self.edit(document_id)
-        return document_id
+        done = outcome(
+            self,
+            "新建通知",
+            self.database,
+            notices.create_notice,
+            draft,
+            actor=actor_of(self.database),
+        )
+        if done is None:
+            return None
+        self.edit(done.value)
+        return int(done.value)
 
     def edit_selected(self) -> bool:
         row = self._selected()

@@ -18,12 +18,11 @@ from desktop.services.office import register as documents
 from desktop.services.storage.work import perform
 from desktop.ui.accounts.actor import actor_of
 from desktop.ui.accounts.role_dialog import DecisionDoneDialog, RoleChangeDialog
-from desktop.ui.hub import hub
 from desktop.ui.list_pane import ListPane
 from desktop.ui.meetings.document_dialogs import AgreementDialog
 from desktop.ui.meetings.documents_pane import DocumentsPane
 from desktop.ui.meetings.meeting_dialog import MeetingDialog
-from desktop.ui.operations import attempt
+from desktop.ui.operations import attempt, outcome
 from desktop.ui.tab_base import Tab, sub_tabs
 from desktop.ui.table_models import Column, RowTableModel
 
@@ -254,22 +253,35 @@ class MeetingTab(Tab):
         if row is None:
             return None
         draft = notices.meeting_notice_draft(self.database, row.id)
-        document_id = perform(
-            self.database, notices.create_notice, draft, actor=actor_of(self.database)
-        ).value
-        hub.data_changed.emit(Change.DOCUMENTS)
-        self.documents.edit(document_id)
-        return document_id
+        done = outcome(
+            self,
+            "会议通知",
+            self.database,
+            notices.create_notice,
+            draft,
+            actor=actor_of(self.database),
+        )
+        if done is None:
+            return None
+        self.documents.edit(done.value)
+        return int(done.value)
 
     def draft_minutes(self, *, edit: bool = True) -> int | None:
         """M4: the meeting's minutes, drafted from the meeting the first time, then edited."""
         row = self._selected_meeting("起草纪要")
         if row is None:
             return None
-        document_id = perform(
-            self.database, minutes.draft_minutes, row.id, actor=actor_of(self.database)
-        ).value
-        hub.data_changed.emit(Change.DOCUMENTS)
+        done = outcome(
+            self,
+            "起草纪要",
+            self.database,
+            minutes.draft_minutes,
+            row.id,
+            actor=actor_of(self.database),
+        )
+        if done is None:
+            return None
+        document_id = int(done.value)
         if not edit:
             return document_id
         issued = {d.id for d in documents.list_documents(self.database) if d.issued}

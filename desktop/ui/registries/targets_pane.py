@@ -11,10 +11,9 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 from db.engine import Database
 from desktop.paths import documents_dir
 from desktop.services import inspection
-from desktop.services.common import Change, Detail, Section, fmt_date
+from desktop.services.common import Detail, Section, fmt_date
 from desktop.services.inspection import documents as record_documents
 from desktop.services.inspection.worklist import WorkRow
-from desktop.services.storage.work import perform
 from desktop.ui import file_dialogs
 from desktop.ui.accounts.actor import actor_of
 from desktop.ui.hub import hub
@@ -23,6 +22,7 @@ from desktop.ui.inspection.record_dialog import RecordDialog
 from desktop.ui.inspection.record_panes import RecordPane
 from desktop.ui.inspection.result_dialogs import ResultsDialog
 from desktop.ui.list_pane import ListPane
+from desktop.ui.operations import Performed
 from desktop.ui.table_models import Column, RowTableModel
 
 WORK_COLUMNS: list[Column[WorkRow]] = [
@@ -107,26 +107,23 @@ class TargetsPane(RecordPane):
             self._warn("检查记录表", error)
             return False
         attachments = AttachmentsPane(self.database, "record", form.record_id)
+        ran = Performed(self.database)
         dialog = RecordDialog(
             form,
             today=self.today,
-            save=lambda draft: (
-                perform(
-                    self.database,
-                    inspection.save_record,
-                    task_id,
-                    row.target_id,
-                    draft,
-                    actor=actor_of(self.database),
-                    today=self.today,
-                ).value
+            save=lambda draft: ran(
+                inspection.save_record,
+                task_id,
+                row.target_id,
+                draft,
+                actor=actor_of(self.database),
+                today=self.today,
             ),
             attachments=attachments,
             parent=self,
         )
         accepted = bool(dialog.exec())
-        # The first record moves the task to 检查中.
-        hub.data_changed.emit(Change.RECORDS | (Change.TASKS if accepted else Change.NONE))
+        ran.broadcast()
         return accepted
 
     def enter_results(self) -> bool:
@@ -151,26 +148,24 @@ class TargetsPane(RecordPane):
             for s in slots
             if s.result_id is not None and s.published_at is None
         }
+        ran = Performed(self.database)
         dialog = ResultsDialog(
             slots,
             drafts,
             today=self.today,
-            save=lambda slot, draft: (
-                perform(
-                    self.database,
-                    inspection.enter_result,
-                    slot.record_id,
-                    slot.department_code,
-                    slot.item_code or None,
-                    draft,
-                    actor=actor_of(self.database),
-                    now=self.now(),
-                ).value
+            save=lambda slot, draft: ran(
+                inspection.enter_result,
+                slot.record_id,
+                slot.department_code,
+                slot.item_code or None,
+                draft,
+                actor=actor_of(self.database),
+                now=self.now(),
             ),
             parent=self,
         )
         accepted = bool(dialog.exec())
-        hub.data_changed.emit(Change.RECORDS)
+        ran.broadcast()
         return accepted
 
     # --- Word documents (I2 告知书, I3/I4 记录表) ---------------------------------------------
