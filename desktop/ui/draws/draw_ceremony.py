@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -50,6 +50,7 @@ from desktop.ui.operations import outcome, run_operation
 from desktop.ui.worker import Job
 
 DEFAULT_WITNESSES = [("", "人大代表"), ("", "政协委员"), ("", "新闻媒体记者")]
+INVALID_ENTRY = "#ffcdd2"  # a witness entry that is not 1–32 digits: marked, not projected
 NAME, ROLE, DIGITS = range(3)
 
 
@@ -421,14 +422,35 @@ class CeremonyPanel(QWidget):
             self.projector.set_view(self._view())
 
     def _witness_changed(self, item: QTableWidgetItem) -> None:
-        if self.projector is None:
-            return
         if item.column() == DIGITS:
+            shown = self._checked_digits(item)
+            if self.projector is None:
+                return
             if self.projector.phase == Phase.WAITING:
                 self.projector.show_digits()
-            self.projector.set_digits(item.row(), item.text())
-        else:
+            self.projector.set_digits(item.row(), shown)
+        elif self.projector is not None:
             self.projector.set_view(self._view())
+
+    def _checked_digits(self, item: QTableWidgetItem) -> str:
+        """What the wall may show for a witness's entry: the digits once they are valid,
+        else nothing (still pending). A typo ("12a") is marked here, in the operator's
+        table, and never projected (issue 21)."""
+        text = item.text().strip()
+        self.witnesses.blockSignals(True)  # colouring the cell is not an edit
+        try:
+            try:
+                if text:
+                    check_witness_digits(text)
+            except SeedInputError as error:
+                item.setBackground(QColor(INVALID_ENTRY))
+                item.setToolTip(str(error))
+                return ""
+            item.setBackground(QBrush())
+            item.setToolTip("")
+            return text
+        finally:
+            self.witnesses.blockSignals(False)
 
     def _set_inputs_locked(self, locked: bool) -> None:
         triggers = (

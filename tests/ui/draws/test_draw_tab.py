@@ -188,3 +188,28 @@ def test_d9_draw_notice_before_and_protocol_after_from_the_records_list(
     assert tab.records.issue_document(("刘建国", date(2026, 11, 24)))
     name, data = issuing.document_bytes(demo_db, protocol_id)
     assert "抽取记录" in name and len(data) > 5_000
+
+
+def test_a_witness_typo_is_marked_for_the_operator_and_never_projected(
+    qtbot: QtBot, demo_db: Database
+) -> None:
+    """Issue 21: "12a" stays in the operator's table, marked; the wall shows nothing until
+    the entry is 1–32 digits."""
+    tab = DrawsTab(demo_db)
+    qtbot.addWidget(tab)
+    tab.show()
+    tab.refresh()
+    _prepare(tab, qtbot, _task_id(demo_db))
+    tab.prepare.continue_button.click()
+    panel = tab.ceremony
+    projector = panel.open_projector()
+    assert projector is not None
+    panel.set_witness(0, "张三", "人大代表", "12a")
+    shown = [w.text() for w in projector.findChildren(QLabel)]
+    assert not any("12a" in text for text in shown)
+    cell = panel.witnesses.item(0, 2)
+    assert cell is not None and "阿拉伯数字" in cell.toolTip()
+    panel.set_witness(0, "张三", "人大代表", "123")
+    shown = [w.text() for w in projector.findChildren(QLabel)]
+    assert any("123" in text for text in shown) and cell.toolTip() == ""
+    panel.close_projector()
