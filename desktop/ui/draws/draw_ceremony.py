@@ -54,6 +54,14 @@ INVALID_ENTRY = "#ffcdd2"  # a witness entry that is not 1–32 digits: marked, 
 NAME, ROLE, DIGITS = range(3)
 
 
+def projectable(digits: str) -> str:
+    """A witness's entry as the wall may show it: valid digits, else nothing yet."""
+    try:
+        return check_witness_digits(digits) if digits.strip() else ""
+    except SeedInputError:
+        return ""
+
+
 @dataclass(frozen=True)
 class LiveDraw:
     """The prepared draw the ceremony is for."""
@@ -228,7 +236,7 @@ class CeremonyPanel(QWidget):
             draw_code=data.draw_code,
             commitment=data.commitment,
             witnesses=tuple(
-                WitnessView(name or f"见证人{i + 1}", role, digits)
+                WitnessView(name or f"见证人{i + 1}", role, projectable(digits))
                 for i, (name, role, digits) in enumerate(self.witness_list())
             ),
         )
