@@ -154,15 +154,7 @@ class OfficialDocument:
             cols = final.find(qn("w:cols"))
             assert cols is not None
             cols.addprevious(el("w:pgNumType", {"start": 1}))
-        last = final.getprevious()
-        if last is None or last.tag != qn("w:p"):
-            tiny = self.run("body", 1)
-            last = self.paragraph(ParaFormat(snap_to_grid=False, line=pt(1), mark=tiny))
-        props = last.find(qn("w:pPr"))
-        if props is None:
-            props = el("w:pPr")
-            last.insert(0, props)
-        props.append(deepcopy(final))
+        self.end_section()
 
     def end_section(self, *, landscape: bool = False) -> None:
         """End the part written so far as a section of its own, page numbers running on:
