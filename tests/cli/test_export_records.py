@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from db.engine import Database
-from db.models import Draw, DrawTarget, MeetingRoleAssignment, Target, Task
+from db.models import AuditEntry, Draw, DrawTarget, MeetingRoleAssignment, Target, Task
 from desktop.cli.main import main
 from desktop.services.tasks.common import recorded_draw
 from tests.databases import location
@@ -123,3 +123,27 @@ def test_export_draw_protocol_asks_for_the_place_then_writes_it_dated_the_draw_d
     assert main([*args, *db]) == 0  # the draft now knows its place
     assert main(["export", "draw-protocol", "--draw", "NO-SUCH", "--out", str(out), *db]) == 2
     assert "没有抽取编号为“NO-SUCH”" in capsys.readouterr().err
+
+
+def test_export_draw_protocol_writes_the_place_into_a_draft_made_without_one(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    """The place given at export fills the draft's mark as an audited edit of the draft."""
+    from desktop.services.draws import documents as draw_documents
+    from desktop.services.storage.work import perform
+
+    with demo_db.session() as session:
+        draw = session.scalars(select(Draw).where(Draw.status == "done").limit(1)).one()
+        draw_id, code = draw.id, draw.draw_code
+    document_id = perform(demo_db, draw_documents.draft_draw_protocol, draw_id, actor="测试").value
+    out = tmp_path / "抽取记录.docx"
+    args = ["export", "draw-protocol", "--draw", code, "--place", "县会议中心", "--out", str(out)]
+    assert main([*args, "--db", location(demo_db)]) == 0
+    assert "抽取地点：县会议中心。" in _text(out) and "【" not in _text(out)
+    with demo_db.session() as session:
+        edits = session.scalars(
+            select(AuditEntry).where(
+                AuditEntry.action == "document.edit", AuditEntry.entity_id == str(document_id)
+            )
+        ).all()
+    assert len(edits) == 1

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -50,7 +51,13 @@ from desktop.services.accounts.access import require
 from desktop.services.common import Change
 from desktop.services.office.letterhead import render_office_document
 from desktop.services.office.profile import OfficeProfile
-from desktop.services.office.register import DocumentError, add_draft, body_of
+from desktop.services.office.register import (
+    DocumentError,
+    add_draft,
+    body_of,
+    draft_text_of,
+    save_draft,
+)
 from desktop.services.storage.work import UnitOfWork
 from desktop.services.tasks.scheme import scheme_blocks
 
@@ -454,14 +461,12 @@ def protocol_for_export(work: UnitOfWork, draw_code: str, *, actor: str, place: 
     if draw_id is None:
         raise DocumentError(f"没有抽取编号为“{draw_code}”的抽取：请核对抽取编号。")
     document_id = draft_draw_protocol(work, draw_id, actor=actor, place=place)
-    doc = session.get(Document, document_id)
-    assert doc is not None
-    body = body_of(doc)
-    text = str(body.get("text", ""))
-    if PLACE_MARK in text and place.strip() and doc.status == DocumentStatus.DRAFT:
-        body["text"] = text.replace(PLACE_MARK, place.strip().rstrip("。"))
-        doc.body = json.dumps(body, ensure_ascii=False)
-        text = body["text"]
+    draft = draft_text_of(session, document_id)
+    text = draft.text
+    if PLACE_MARK in text and place.strip():
+        # an edit of the draft like any other: refused once issued, and audited (A2)
+        text = text.replace(PLACE_MARK, place.strip().rstrip("。"))
+        save_draft(work, document_id, replace(draft, text=text), actor=actor)
     if FILL_MARK in text:
         raise DocumentError(
             f"抽取 {draw_code} 的抽取记录还缺抽取地点等内容：请用 --place 写明抽取地点，"

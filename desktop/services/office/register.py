@@ -33,7 +33,7 @@ from desktop.services.accounts import audit
 from desktop.services.accounts.access import require
 from desktop.services.common import Change, Detail, fmt_date
 from desktop.services.office.profile import OfficeProfile
-from desktop.services.storage.work import UnitOfWork
+from desktop.services.storage.work import UnitOfWork, reading
 
 # How a type renders (Session, Document, profile) -> .docx bytes: each issuing use case
 # passes its own (desktop.services.meetings.issuing knows them all).
@@ -122,8 +122,8 @@ class DraftText:
     copy_to: str = ""
 
 
-def draft_text_of(database: Database, document_id: int) -> DraftText:
-    with database.session(readonly=True) as session:
+def draft_text_of(source: Session | Database, document_id: int) -> DraftText:
+    with reading(source) as session:
         doc = _get(session, document_id)
         body = body_of(doc)
         return DraftText(
