@@ -8,9 +8,10 @@ A body is headings (levels 1–4: “一、” “（一）” “1.” “（1�
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+from desktop.documents.official import text_units
 
 _CN_NUM = "〇零一二三四五六七八九十百"
 # Level of a line by its leading ordinal. "1.5万户" is a number, not a heading: a digit may
@@ -117,14 +118,9 @@ def _block(line: str) -> Block:
         return Paragraph(line)
     split = _HEADING_END.match(line)
     head, rest = (split.group(1), split.group(2).strip()) if split else (line, "")
-    if _units(head) > HEADING_ROOM or _RUN_IN_ORDINAL.search(head):
+    if text_units(head) > HEADING_ROOM or _RUN_IN_ORDINAL.search(head):
         return Paragraph(line)
     return Heading(level, head, rest)
-
-
-def _units(text: str) -> float:
-    """Width in full-width characters (Latin letters and digits count ½)."""
-    return sum(0.5 if unicodedata.east_asian_width(c) in ("Na", "H", "N") else 1.0 for c in text)
 
 
 def nested(text: str) -> str:

@@ -148,12 +148,10 @@ class ChartFontError(ValueError):
     """No installed font can draw the chart's Chinese text: it would print as boxes."""
 
 
-def register_cjk_font_files(folders: Sequence[Path] = FONT_FOLDERS) -> list[str]:
-    """Add the CJK font files found in ``folders`` to matplotlib's font list (once each);
-    the family names they bring (a .ttc gives its first face's: Noto Sans CJK JP)."""
+def register_cjk_font_files(folders: Sequence[Path] = FONT_FOLDERS) -> None:
+    """Add the CJK font files found in ``folders`` to matplotlib's font list (once each)."""
     manager = font_manager.fontManager
     known = {Path(f.fname).name for f in manager.ttflist}
-    families: list[str] = []
     for folder in folders:
         if not folder.is_dir():
             continue
@@ -161,12 +159,9 @@ def register_cjk_font_files(folders: Sequence[Path] = FONT_FOLDERS) -> list[str]
             if name in known:
                 continue
             for path in _found(folder, name):
-                before = len(manager.ttflist)
                 manager.addfont(str(path))
-                families += [f.name for f in manager.ttflist[before:] if f.name not in families]
                 known.add(name)
                 break
-    return families
 
 
 def _found(folder: Path, name: str) -> list[Path]:

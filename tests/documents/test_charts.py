@@ -86,7 +86,7 @@ def test_a_chart_whose_chinese_no_font_can_draw_is_refused_in_chinese(
     manager = font_manager.fontManager
     monkeypatch.setattr(manager, "ttflist", [f for f in manager.ttflist if f.name == "DejaVu Sans"])
     monkeypatch.setattr(charts, "FONT_FOLDERS", ())
-    monkeypatch.setattr(charts, "register_cjk_font_files", lambda folders=(): [])
+    monkeypatch.setattr(charts, "register_cjk_font_files", lambda folders=(): None)
     saved = list(rcParams["font.sans-serif"])
     try:
         rcParams["font.sans-serif"] = ["DejaVu Sans"]

@@ -39,7 +39,6 @@ from db.models import (
     Document,
     Draw,
     Inspector,
-    MeetingRoleAssignment,
     Target,
     Task,
 )
@@ -58,6 +57,7 @@ from desktop.services.office.register import (
     draft_text_of,
     save_draft,
 )
+from desktop.services.office.roles import current_holder
 from desktop.services.storage.work import UnitOfWork
 from desktop.services.tasks.scheme import scheme_blocks
 
@@ -164,14 +164,7 @@ def _task_line(session: Session, task: Task) -> str:
 
 def _office_contact(session: Session) -> tuple[str, str]:
     """The 联席会议办公室主任 now in post and their phone (M1), or empty strings."""
-    director = session.scalars(
-        select(MeetingRoleAssignment)
-        .where(
-            MeetingRoleAssignment.role == MeetingRole.OFFICE_DIRECTOR,
-            MeetingRoleAssignment.end_date.is_(None),
-        )
-        .order_by(MeetingRoleAssignment.start_date.desc())
-    ).first()
+    director = current_holder(session, MeetingRole.OFFICE_DIRECTOR)
     return (director.person_name, director.phone) if director else ("", "")
 
 

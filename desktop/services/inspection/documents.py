@@ -29,7 +29,6 @@ from db.models import (
     Department,
     DrawTarget,
     InspectionRecord,
-    MeetingRoleAssignment,
     Result,
     Target,
     Task,
@@ -54,6 +53,7 @@ from desktop.documents.record_form import (
 from desktop.services.inspection.common import current_results, record_of, serving_officers
 from desktop.services.office.profile import get_profile
 from desktop.services.office.register import DocumentError
+from desktop.services.office.roles import current_holder
 from desktop.services.storage.files import write_file
 from desktop.services.storage.work import reading
 from desktop.services.tasks.common import recorded_draw
@@ -401,15 +401,7 @@ def letter_contact(source: Session | Database, task_id: int) -> LetterContact:
         task = session.get(Task, task_id)
         if task is None:
             raise RecordDocumentError("找不到该任务：请刷新后重试。")
-        liaison = session.scalars(
-            select(MeetingRoleAssignment)
-            .where(
-                MeetingRoleAssignment.department_id == task.department_id,
-                MeetingRoleAssignment.role == MeetingRole.LIAISON,
-                MeetingRoleAssignment.end_date.is_(None),
-            )
-            .order_by(MeetingRoleAssignment.start_date.desc())
-        ).first()
+        liaison = current_holder(session, MeetingRole.LIAISON, department_id=task.department_id)
         return LetterContact(
             department=task.department.name,
             person=liaison.person_name.strip() if liaison else "",

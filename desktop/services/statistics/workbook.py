@@ -16,7 +16,7 @@ from typing import Any
 import xlsxwriter
 
 from db.engine import Database
-from desktop.documents.publication_page import chinese_day, text_width
+from desktop.documents.official import chinese_date, text_units
 from desktop.services.statistics.figures import Figures, compute_figures
 from desktop.services.statistics.filters import StatisticsFilter
 from desktop.services.storage.files import write_file
@@ -64,8 +64,8 @@ def _write(
     head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
     pct = book.add_format({"num_format": "0.0%"})
     sheet.write_string(0, 0, f"抽查工作统计数据：{name}", title)
-    sheet.write_string(1, 0, f"{fig.scope}；统计截至{chinese_day(fig.today)}")
-    first = max([text_width(str(row[0])) for row in rows if row] + [text_width(headers[0])])
+    sheet.write_string(1, 0, f"{fig.scope}；统计截至{chinese_date(fig.today)}")
+    first = max([text_units(str(row[0])) for row in rows if row] + [text_units(headers[0])])
     for col, header in enumerate(headers):
         width = 2.2 * first + 2 if col == 0 else max(10, 2 * len(header) + 2)
         sheet.set_column(col, col, width)

@@ -292,11 +292,10 @@ class StatisticsTab(Tab):
     def _show_chart(self, figure: Figure) -> None:
         from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 
-        from desktop.documents.charts import ChartFontError, verify_glyphs
-
+        charts = _charts()
         try:
-            verify_glyphs(figure)  # a chart of boxes is not shown as if it were fine
-        except ChartFontError as error:
+            charts.verify_glyphs(figure)  # a chart of boxes is not shown as if it were fine
+        except charts.ChartFontError as error:
             self.summary.setText(str(error))
             return
         old = self.canvas
