@@ -159,7 +159,10 @@ def register_cjk_font_files(folders: Sequence[Path] = FONT_FOLDERS) -> None:
             if name in known:
                 continue
             for path in _found(folder, name):
-                manager.addfont(str(path))
+                try:
+                    manager.addfont(str(path))
+                except (OSError, RuntimeError, ValueError):
+                    continue  # a damaged or foreign file under a font's name: not a font
                 known.add(name)
                 break
 

@@ -96,3 +96,12 @@ def test_a_chart_whose_chinese_no_font_can_draw_is_refused_in_chinese(
             charts.figure_png(figure, 60)
     finally:
         rcParams["font.sans-serif"] = saved
+
+
+def test_a_damaged_font_file_under_a_cjk_name_is_passed_over(tmp_path: Path) -> None:
+    """A file named like a CJK font that is not one (truncated, forged) is not registered
+    and does not stop the charts: the search goes on."""
+    (tmp_path / "msyh.ttc").write_bytes(b"\x00\x01\x00\x00" + b"not a font" * 100)
+    before = len(font_manager.fontManager.ttflist)
+    charts.register_cjk_font_files([tmp_path])
+    assert len(font_manager.fontManager.ttflist) == before
