@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
+from docx.oxml.ns import qn
+
 from desktop.documents.blocks import Block, Heading, Paragraph, Table
 from desktop.documents.official import (
     BODY_PT,
@@ -24,7 +26,7 @@ from desktop.documents.official import (
     chinese_date,
     text_units,
 )
-from desktop.documents.ooxml import Border, Indent, ParaFormat, Run, mm, pt
+from desktop.documents.ooxml import Border, Indent, ParaFormat, Run, el, mm, pt
 from desktop.documents.tables import body_table
 from desktop.documents.titles import break_title
 
@@ -35,6 +37,9 @@ RULE_GAP = 11  # pt, ≈ 4 mm between the 发文字号 and the red rule (§7.2.7
 RED_RULE = Border(8, RED, RULE_GAP)  # 1 pt, across the 版心
 # One character in from both edges. Tabs, not indents, place text on a line that carries a
 # rule: a paragraph border follows the indents, and the rule must span the whole 版心.
+# The widest line of a sealed 署名: centred over a 7-character date it keeps 右空二字 with the
+# date four to seven characters in, and a seal (about 10 characters across) covers it.
+SEALED_NAME_ROOM = 18
 EDGE_TABS = (("left", chars(1)), ("right", TEXT_WIDTH - chars(1)))
 
 
@@ -174,31 +179,67 @@ def signature(doc: OfficialDocument, name: str, day: date, *, sealed: bool) -> N
     """发文机关署名 and 成文日期 (§7.3.5).
 
     Sealed: the date four characters from the right, the name centred over the date, two
-    blank lines above for the seal. Unsealed: the name two characters from the right after
-    one blank line, the date under it starting two characters further right; where that
-    would bring the date closer than two characters to the edge, the date keeps 右空二字 and
-    the name moves left instead. A name too long to centre over the date is set flush with
-    the right edge.
+    blank lines above for the seal. Name and date are both centred on one axis, so the
+    centring holds whatever width the reader's font gives the digits. A name too long to
+    centre over the date (a 联席会议办公室 runs to 27 characters) is broken between words
+    into lines of at most :data:`SEALED_NAME_ROOM` characters; where even those would come
+    closer than two characters to the right edge, the axis moves left as far as needed
+    (GB/T 9704 says the date is “一般” 右空四字). Unsealed: the name two characters from the
+    right after one blank line, the date under it starting two characters further right;
+    where that would bring the date closer than two characters to the edge, the date keeps
+    右空二字 and the name moves left instead.
     """
+    _keep_with_what_follows(doc)
     date_text = chinese_date(day)
-    name_w, date_w = text_units(name), text_units(date_text)
-    if sealed:
-        date_right = 4.0
-        name_right = max(0.0, date_right + (date_w - name_w) / 2)
-    else:
-        name_right = 2.0
-        date_right = name_right + name_w - 2 - date_w
-        if date_right < 2:
-            date_right = 2.0
-            name_right = date_right + date_w + 2 - name_w
+    date_w = text_units(date_text)
     body = doc.run("body")
-    for text, right, gap in (
-        (name, name_right, lines(2 if sealed else 1)),
-        (date_text, date_right, None),
-    ):
-        indent = Indent(right=chars(right), right_chars=round(right * 100))
-        fmt = ParaFormat(style="Normal", keep_next=gap is not None, before=gap, indent=indent)
-        doc.paragraph(replace(fmt, jc="right"), [Run(text, body)])
+    if sealed:
+        names = break_title(name, SEALED_NAME_ROOM)
+        widest = max(text_units(line) for line in names)
+        axis = min(CHARS_PER_LINE - 4 - date_w / 2, CHARS_PER_LINE - 2 - widest / 2)
+        left = max(0.0, 2 * axis - CHARS_PER_LINE)  # a box from here to the edge
+        indent = Indent(left=chars(left), left_chars=round(left * 100))
+        for index, text in enumerate([*names, date_text]):
+            fmt = ParaFormat(
+                style="Normal",
+                keep_next=index < len(names),
+                before=lines(2) if index == 0 else None,
+                indent=indent,
+                jc="center",
+            )
+            doc.paragraph(fmt, [Run(text, body)])
+        return
+    names = break_title(name, CHARS_PER_LINE - 2)
+    widest = max(text_units(line) for line in names)
+    date_right = max(2.0, widest - date_w)
+    name_right = date_right + date_w + 2 - widest
+    placed = [*((line, name_right) for line in names), (date_text, date_right)]
+    for index, (text, right) in enumerate(placed):
+        fmt = ParaFormat(
+            style="Normal",
+            keep_next=index < len(names),
+            before=lines(1) if index == 0 else None,
+            indent=Indent(right=chars(right), right_chars=round(right * 100)),
+            jc="right",
+        )
+        doc.paragraph(fmt, [Run(text, body)])
+
+
+def _keep_with_what_follows(doc: OfficialDocument) -> None:
+    """The paragraph written last keeps with the next, so that a 署名 never stands alone
+    on a page (§7.3.5: 不得出现空白印章; a page of nothing but 署名 and date is the same
+    fault)."""
+    final = doc.body.find(qn("w:sectPr"))
+    last = final.getprevious() if final is not None else None
+    if last is None or last.tag != qn("w:p"):
+        return
+    props = last.find(qn("w:pPr"))
+    if props is None:
+        props = el("w:pPr")
+        last.insert(0, props)
+    if props.find(qn("w:keepNext")) is None:
+        style = props.find(qn("w:pStyle"))
+        props.insert(0 if style is None else 1, el("w:keepNext"))
 
 
 def note(doc: OfficialDocument, text: str) -> None:

@@ -188,6 +188,32 @@ class OfficialDocument:
                 margins.set(qn(f"w:{side}"), str(value))
         props.append(ended)
 
+    @property
+    def styles_root(self) -> E:
+        """The ``w:styles`` element, for what measures the document
+        (:mod:`desktop.documents.pagination`)."""
+        return self._doc.styles.element
+
+    def imprint_page(self) -> None:
+        """End the body here and go on on the next even page, without page numbers: the page
+        of a 版记 that cannot share the body's last page. Word, WPS and LibreOffice insert a
+        blank page before it when the body ends on an even page (GB/T 9704-2012 §7.5: the
+        blank page and the 版记 page carry no page number; a 版记 page with no body text
+        carries none either, its number would tell the reader nothing)."""
+        self.end_section()
+        final = self.body.find(qn("w:sectPr"))
+        assert final is not None
+        for reference in final.findall(qn("w:footerReference")):
+            final.remove(reference)
+        size = final.find(qn("w:pgSz"))
+        assert size is not None
+        size.addprevious(el("w:type", {"val": "evenPage"}))
+        section = self._doc.sections[-1]
+        for footer in (section.footer, section.even_page_footer):
+            footer.is_linked_to_previous = False  # a new, empty footer
+        # LibreOffice starts no page for a section that opens with a floating table
+        self.paragraph(ParaFormat(snap_to_grid=False, line=pt(1), mark=self.run("body", 1)))
+
     def to_bytes(self) -> bytes:
         """The .docx; the same document gives the same bytes (fixed zip entry times)."""
         raw = BytesIO()

@@ -10,6 +10,7 @@ page whatever the length of the body.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -37,6 +38,7 @@ from desktop.documents.ooxml import (
     mm,
     pt,
 )
+from desktop.documents.pagination import estimate
 
 THICK = 8  # eighths of a point: 1 pt ≈ 0.35 mm
 THIN = 6  # 0.75 pt ≈ 0.25 mm
@@ -129,7 +131,24 @@ def body_table(doc: OfficialDocument, spec: Table) -> None:
 
 
 def imprint_table(doc: OfficialDocument, imprint: Imprint) -> None:
-    """The 版记 in 4号仿宋, floating at the foot of the last page (GB/T 9704-2012 §7.4)."""
+    """The 版记 in 4号仿宋, floating at the foot of the last page, which is even (GB/T
+    9704-2012 §7.4, §7.5).
+
+    Where the body surely ends on an even page with room to spare, the 版记 shares that
+    page. Otherwise it gets an even page of its own (:meth:`OfficialDocument.imprint_page`):
+    Word, WPS and LibreOffice then insert the blank page themselves when the body ends on
+    an even page. "Surely" keeps the margin the estimate gives for what it may miss
+    (:mod:`desktop.documents.pagination`).
+    """
+    flow = estimate(doc.body, doc.styles_root)
+    lines = 1 + imprint_lines(imprint)  # a blank line between the body and the 版记
+    shares = (
+        flow.pages % 2 == 0
+        and flow.used > flow.slack
+        and flow.used + lines * LINE_PITCH + flow.slack <= flow.height
+    )
+    if not shares:
+        doc.imprint_page()
     one = pt(SMALL_PT)  # 左右各空一字 in 4号
     text = doc.run("body", SMALL_PT)
     rows: list[E] = []
@@ -200,6 +219,18 @@ def imprint_table(doc: OfficialDocument, imprint: Imprint) -> None:
     # pushes a page of its own.
     tiny = doc.run("body", 1)
     doc.paragraph(ParaFormat(snap_to_grid=False, line=pt(1), mark=tiny))
+
+
+def imprint_lines(imprint: Imprint) -> int:
+    """How many 4号 lines (at the body's pitch) the 版记 takes."""
+    room = (TEXT_WIDTH - 2 * pt(SMALL_PT)) / pt(SMALL_PT)
+    count = 0
+    if imprint.copy_to:
+        names = "，".join(imprint.copy_to) + "。"
+        count += math.ceil((text_units(imprint.copy_label) + 1 + text_units(names)) / room)
+    printed = text_units(chinese_date(imprint.printed_on)) + 2
+    count += 1 if text_units(imprint.printer) + 1 + printed <= room else 2
+    return count
 
 
 def _imprint_row(fmt: ParaFormat, runs: list[Run]) -> E:

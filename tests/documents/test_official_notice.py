@@ -115,12 +115,17 @@ def test_attachment_signature_date_and_note(notice: bytes) -> None:
     attachment = find(notice, "附件：")
     assert attachment.text == "附件：演示县2027年度部门联合抽查工作计划"
     assert attr(attachment.ppr("w:ind"), "w:hangingChars") == "300"  # wraps under the name
-    signature = paras[texts.index(samples.OFFICE)]
-    date = paras[texts.index("2026年11月24日")]
-    assert attr(signature.ppr("w:jc"), "w:val") == attr(date.ppr("w:jc"), "w:val") == "right"
-    assert attr(date.ppr("w:ind"), "w:rightChars") == "400"  # sealed: 右空四字
-    assert texts.index("2026年11月24日") == texts.index(samples.OFFICE) + 1
-    assert texts[texts.index("2026年11月24日") + 1] == "（此件公开发布）"
+    # the 27-character office name is broken between words into two lines (§7.3.5)
+    at = texts.index("2026年11月24日")
+    assert texts[at - 2 : at] == ["演示县部门联合“双随机、一公开”", "监管工作联席会议办公室"]
+    assert texts[at + 1] == "（此件公开发布）"
+    for para in paras[at - 2 : at + 1]:
+        assert attr(para.ppr("w:jc"), "w:val") == "center"
+        # one axis for name and date: the widest line (16) keeps 右空二字, so the axis is
+        # 28 − 2 − 8 = 18 characters in and the box runs from 8 to the edge
+        assert attr(para.ppr("w:ind"), "w:leftChars") == "800"
+    # the line before the 署名 keeps with it: a 署名 never stands alone on a page
+    assert paras[at - 3].ppr("w:keepNext") is not None
 
 
 def test_unsealed_date_starts_two_characters_right_of_the_signature() -> None:
@@ -139,9 +144,11 @@ def test_unsealed_date_starts_two_characters_right_of_the_signature() -> None:
 
 def test_sealed_signature_is_centred_over_the_date() -> None:
     data = build_notice(samples.notice(signature="演示县双随机办公室"))
-    # date 7 wide at 右空四字 → centre 7.5 from the right; the 9-wide name centred on it
-    assert attr(find(data, "演示县双随机办公室").ppr("w:ind"), "w:rightChars") == "300"
-    assert attr(find(data, "2026年11月24日").ppr("w:ind"), "w:rightChars") == "400"
+    # date 7 wide at 右空四字 → its centre 7.5 from the right, 20.5 in; name and date are
+    # centred in one box from 13 characters in to the edge, whose middle that is
+    for text in ("演示县双随机办公室", "2026年11月24日"):
+        assert attr(find(data, text).ppr("w:jc"), "w:val") == "center"
+        assert attr(find(data, text).ppr("w:ind"), "w:leftChars") == "1300"
     before = find(data, "演示县双随机办公室").ppr("w:spacing")
     assert attr(before, "w:before") == str(2 * 579)  # room for the seal
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -23,12 +23,15 @@ from sqlalchemy import select
 
 from db.models import Department, Draw, Task
 from desktop.cli.main import main
+from desktop.documents.blocks import Paragraph
+from desktop.documents.notice import build_notice
 from desktop.documents.official import text_units
 from desktop.services.office.profile import get_profile
 from desktop.services.publication.package import notice_bytes
 from desktop.services.publication.previews import preview_results
 from desktop.services.storage.database import open_database
 from tests.databases import location
+from tests.documents import official_samples as samples
 
 pytestmark = [
     pytest.mark.skipif(
@@ -60,6 +63,7 @@ class Line:
     x_max: float
     height: float
     page_width: float  # a landscape page is wider
+    y_max: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,7 @@ def _read(pdf: Path) -> Rendered:
                     float(line.get("xMax")),
                     y_max - y_min,
                     width,
+                    y_max,
                 )
             )
     return Rendered(pdf.stem, lines, len(pages), float(pages[0].get("width")))
@@ -137,19 +142,53 @@ def rendered(demo_file: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[
         preview, get_profile(database), preview.default_channel, datetime(2026, 11, 20, 10)
     )
     (folder / "公示.docx").write_bytes(notice)
+    database.dispose()
+    return _render(folder, [*commands, "公示"])
+
+
+# Keep the blank pages Word and LibreOffice insert before a section that starts on an even
+# page: a duplex printer prints them, and the 版记's page number depends on them.
+TO_PDF = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
+
+
+def _render(folder: Path, names: list[str]) -> dict[str, Rendered]:
     subprocess.run(
-        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(folder)]
-        + [str(folder / f"{name}.docx") for name in [*commands, "公示"]],
+        ["soffice", "--headless", "--convert-to", TO_PDF, "--outdir", str(folder)]
+        + [str(folder / f"{name}.docx") for name in names],
         capture_output=True,
         check=True,
         timeout=300,
     )
-    database.dispose()
-    return {name: _read(folder / f"{name}.pdf") for name in [*commands, "公示"]}
+    return {name: _read(folder / f"{name}.pdf") for name in names}
 
 
 KINDS = ["会议通知", "通知", "纪要", "抽取记录", "告知书", "记录表", "通报", "公示"]
 PROSE = ["会议通知", "通知", "纪要", "告知书"]
+WITH_IMPRINT = ["会议通知", "通知", "纪要", "抽取记录", "通报"]
+PAGE_NUMBER = re.compile(r"^—\s*\d+\s*—$")
+
+
+def _imprint_pages(doc: Rendered) -> set[int]:
+    return {
+        line.page
+        for line in doc.lines
+        if line.text.startswith(("抄送：", "分送：")) or line.text.endswith("日印发")
+    }
+
+
+def _check_imprint_placement(doc: Rendered) -> None:
+    """版记 on the last page, that page even; a page with no body text (the blank page
+    before a 版记 page of its own, and that page) carries no page number (GB/T 9704 §7.4,
+    §7.5)."""
+    assert _imprint_pages(doc) == {doc.pages}, f"{doc.name}: 版记 on {_imprint_pages(doc)}"
+    assert doc.pages % 2 == 0, f"{doc.name}: the 版记 is on page {doc.pages}, an odd page"
+    for page in range(1, doc.pages + 1):
+        texts = [line.text for line in doc.lines if line.page == page]
+        body = [t for t in texts if not PAGE_NUMBER.match(t)]
+        numbered = any(PAGE_NUMBER.match(t) for t in texts)
+        if not body:
+            assert not numbered, f"{doc.name}: the blank page {page} has a page number"
+        assert body or page == doc.pages - 1, f"{doc.name}: page {page} is empty"
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -249,3 +288,84 @@ def test_a_blank_form_leaves_its_first_page_to_write_on_by_hand(
     for page in blank_pages:
         on_page = [line.text for line in doc.lines if line.page == page]
         assert any(text.startswith("现场处置") for text in on_page), page
+
+
+@pytest.mark.parametrize("kind", WITH_IMPRINT)
+def test_the_imprint_is_on_the_last_page_and_that_page_is_even(
+    rendered: dict[str, Rendered], kind: str
+) -> None:
+    _check_imprint_placement(rendered[kind])
+
+
+@pytest.mark.parametrize("kind", ["会议通知", "通知", "抽取记录", "告知书", "通报"])
+def test_a_signature_never_stands_alone_on_a_page_and_is_centred_over_the_date(
+    rendered: dict[str, Rendered], kind: str
+) -> None:
+    """§7.3.5: the 成文日期 four characters (or a little more) in from the right, the
+    署名 centred over it, with body text on the same page."""
+    doc = rendered[kind]
+    dates = [
+        i
+        for i, line in enumerate(doc.lines)
+        if re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", line.text) and line.x_min > LEFT + 8 * 15.5
+    ]
+    assert dates, kind
+    for at in dates:
+        date_line = doc.lines[at]
+        names = []
+        for line in reversed(doc.lines[:at]):
+            if line.page != date_line.page or date_line.y_max - line.y_max > 3 * 29:
+                break
+            names.append(line)
+            date_line_above = line
+            if len(names) == 2 or line.x_min < doc.page_width / 3:
+                break
+        assert names, f"{kind}: no 署名 over the date"
+        centre = (date_line.x_min + date_line.x_max) / 2
+        for name in names:
+            assert abs((name.x_min + name.x_max) / 2 - centre) < 4, f"{kind}: {name.text}"
+        # four characters, less what this machine's fonts add to the digits' half width
+        right_gap = date_line.page_width - RIGHT - date_line.x_max
+        assert right_gap >= 3 * 15.5, f"{kind}: the date is {right_gap:.0f} pt from the edge"
+        above = [
+            line
+            for line in doc.lines
+            if line.page == date_line.page
+            and line.y_max < date_line_above.y_max - 40
+            and not PAGE_NUMBER.match(line.text)
+        ]
+        assert above, f"{kind}: the 署名 on page {date_line.page} stands alone"
+
+
+def test_the_imprint_lands_on_an_even_page_however_long_the_body(
+    tmp_path: Path,
+) -> None:
+    """Notices whose bodies end at every part of pages one to five: the 版记 shares the
+    body's last page only when that page is even, and a blank page comes before it when
+    the body ends on an even page without room."""
+    names = []
+    base = samples.notice()
+    filler = Paragraph("这是为检验版记位置而加入的一段正文，长约两行。它没有别的意思，只占位置。")
+    for extra in range(0, 66, 5):
+        notice = replace(base, body=[*base.body, *[filler] * extra])
+        name = f"通知{extra:02d}"
+        (tmp_path / f"{name}.docx").write_bytes(build_notice(notice))
+        names.append(name)
+    rendered = _render(tmp_path, names)
+    ways = set()
+    for name in names:
+        doc = rendered[name]
+        _check_imprint_placement(doc)
+        printer = base.imprint.printer if base.imprint else ""
+        last_body = max(
+            line.page
+            for line in doc.lines
+            if not PAGE_NUMBER.match(line.text)
+            and not line.text.startswith(("抄送：", "分送："))
+            and not line.text.endswith("日印发")
+            and line.text != printer
+        )
+        way = {0: "shares", 1: "after an odd page", 2: "after a blank page"}
+        ways.add(way[doc.pages - last_body])
+    # every way the 版记 can be placed has been tried
+    assert ways == {"shares", "after an odd page", "after a blank page"}
