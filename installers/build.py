@@ -11,9 +11,13 @@ Works the same on Windows (the real thing) and Linux (CI). The steps:
 
 1. PyInstaller with installers/shuangsuiji.spec (one folder, windowed, plus a console
    ``shuangsuiji-cli`` for the command line) into ``dist/shuangsuiji``;
-2. the bundle is checked: both executables there, the only PySide6 modules are QtCore,
+2. an open CJK font goes into the bundle's resources/fonts (``--chart-font`` or
+   ``SHUANGSUIJI_CHART_FONT``, else the first of :data:`OPEN_CJK_FONTS` found in the build
+   machine's font folders), so charts print on a PC without a Chinese font of its own
+   (issue 20); the build fails when there is none;
+   the bundle is checked: both executables there, the only PySide6 modules are QtCore,
    QtGui, QtWidgets and QtSvg (matplotlib's Qt canvas imports it), Qt's translations are
-   the zh_CN ones and include qtbase_zh_CN;
+   the zh_CN ones and include qtbase_zh_CN, the chart font is there;
 3. smoke test: the frozen program runs ``--smoke-test`` with ``QT_QPA_PLATFORM=offscreen``
    (a small demo county in a temporary folder, all migrations, sign-in in single-user mode,
    the main window shown and closed); it must exit 0 and report ``smoke-test: ok``;
@@ -56,8 +60,73 @@ SMOKE_TIMEOUT = 300  # seconds: a cold first start on a slow CI disk, with margi
 EXE_SUFFIX = ".exe" if sys.platform == "win32" else ""
 
 
+# Chinese fonts whose licences let the installer carry them, best first (a font the charts
+# know by file name: desktop/documents/charts.py CJK_FONT_FILES). Never Microsoft's.
+OPEN_CJK_FONTS = {
+    "NotoSansCJKsc-Regular.otf": "SIL Open Font License 1.1",
+    "SourceHanSansSC-Regular.otf": "SIL Open Font License 1.1",
+    "wqy-microhei.ttc": "Apache License 2.0 / GPLv3 with font embedding exception",
+    "DroidSansFallbackFull.ttf": "Apache License 2.0",
+    "NotoSansCJK-Regular.ttc": "SIL Open Font License 1.1",
+}
+FONT_SEARCH = (
+    Path("/usr/share/fonts"),
+    Path("/usr/local/share/fonts"),
+    Path.home() / ".local/share/fonts",
+)
+
+
 class BuildError(RuntimeError):
     pass
+
+
+def find_chart_font(explicit: Path | None, search: tuple[Path, ...] = FONT_SEARCH) -> Path:
+    """The open CJK font to bundle: ``explicit`` (or ``SHUANGSUIJI_CHART_FONT``), else the
+    first of :data:`OPEN_CJK_FONTS` in the font folders of the build machine."""
+    chosen = explicit or (Path(p) if (p := os.environ.get("SHUANGSUIJI_CHART_FONT")) else None)
+    if chosen is not None:
+        if chosen.name not in OPEN_CJK_FONTS:
+            raise BuildError(
+                f"{chosen.name} is not one of the open fonts the installer may carry: "
+                f"{', '.join(OPEN_CJK_FONTS)}"
+            )
+        if not chosen.is_file():
+            raise BuildError(f"the chart font {chosen} does not exist")
+        return chosen
+    for name in OPEN_CJK_FONTS:
+        for folder in search:
+            found = sorted(folder.rglob(name)) if folder.is_dir() else []
+            if found:
+                return found[0]
+    raise BuildError(
+        "no open CJK font to bundle for the charts: install fonts-noto-cjk (Debian) or pass "
+        f"--chart-font with one of {', '.join(OPEN_CJK_FONTS)}"
+    )
+
+
+def bundle_chart_font(bundle: Path, font: Path) -> Path:
+    """Copy ``font`` and a note of its licence into the bundle's resources/fonts, the first
+    folder the charts look in (desktop/documents/charts.py FONT_FOLDERS)."""
+    resources = _bundled_resources(bundle)
+    folder = resources / "fonts"
+    folder.mkdir(exist_ok=True)
+    for old in folder.iterdir():
+        old.unlink()
+    target = folder / font.name
+    shutil.copyfile(font, target)
+    (folder / "README.txt").write_text(
+        f"{font.name}: 图表所用的开源中文字体（{OPEN_CJK_FONTS[font.name]}），"
+        "电脑上没有中文字体时使用。\n",
+        encoding="utf-8",
+    )
+    return target
+
+
+def _bundled_resources(bundle: Path) -> Path:
+    marker = next(bundle.rglob("resources/verify_draw.py"), None)
+    if marker is None:
+        raise BuildError("the bundle has no resources/ folder")
+    return marker.parent
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,6 +141,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--makensis", default="makensis", help="the makensis to run")
     parser.add_argument("--portable-zip", action="store_true", help="also the portable .zip")
+    parser.add_argument(
+        "--chart-font", type=Path, help="the open CJK font to bundle (else one is looked for)"
+    )
     args = parser.parse_args(argv)
     for stream in (sys.stdout, sys.stderr):  # a cp1252 pipe on a Windows runner
         if hasattr(stream, "reconfigure"):
@@ -81,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
         if not args.skip_build:
             seconds = build(args.dist, args.work)
             print(f"build: PyInstaller took {seconds:.0f} s")
+            font = bundle_chart_font(bundle, find_chart_font(args.chart_font))
+            print(f"build: chart font {font.name} ({font.stat().st_size / 2**20:.0f} MiB)")
         check_bundle(bundle)
         files, size = bundle_size(bundle)
         print(f"bundle: {bundle} — {files:,} files, {size / 2**20:.0f} MiB")
@@ -157,7 +231,15 @@ def check_bundle(bundle: Path) -> None:
     others = [name for name in translations if not name.endswith("_zh_CN.qm")]
     if others:
         raise BuildError(f"translations other than zh_CN were bundled: {others[:5]} …")
-    print(f"bundle: Qt modules {', '.join(sorted(modules))}; translations {translations}")
+    fonts = [
+        p.name for p in (_bundled_resources(bundle) / "fonts").glob("*") if p.name in OPEN_CJK_FONTS
+    ]
+    if not fonts:
+        raise BuildError("no chart font in resources/fonts (build it without --skip-build)")
+    print(
+        f"bundle: Qt modules {', '.join(sorted(modules))}; translations {translations}; "
+        f"chart font {fonts[0]}"
+    )
 
 
 def bundle_size(bundle: Path) -> tuple[int, int]:

@@ -31,6 +31,7 @@ from matplotlib.ft2font import FT2Font
 from matplotlib.text import Text
 
 from desktop.documents.chart_kinds import CHARTS as CHARTS  # the names live without matplotlib
+from desktop.paths import resource_path
 
 CJK_FONTS = (
     "Microsoft YaHei",
@@ -39,6 +40,7 @@ CJK_FONTS = (
     "Source Han Sans SC",
     "WenQuanYi Micro Hei",
     "WenQuanYi Zen Hei",
+    "Droid Sans Fallback",
     "PingFang SC",
     "Heiti SC",
 )
@@ -131,9 +133,10 @@ CJK_FONT_FILES = (
     "SourceHanSansSC-Regular.otf",
     "wqy-microhei.ttc",
     "wqy-zenhei.ttc",
+    "DroidSansFallbackFull.ttf",
 )
 FONT_FOLDERS = (
-    Path(__file__).resolve().parent.parent / "resources" / "fonts",
+    resource_path("fonts"),  # the open font the installer carries (installers/build.py)
     Path(os.environ.get("WINDIR", "C:/Windows")) / "Fonts",
     Path.home() / "AppData/Local/Microsoft/Windows/Fonts",
     Path("/usr/share/fonts"),

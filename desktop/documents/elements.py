@@ -119,10 +119,12 @@ def title(doc: OfficialDocument, text: str, before: int) -> None:
     )
 
 
-def addressee(doc: OfficialDocument, text: str) -> None:
-    """主送机关 one line under the title, flush left, ending with a full-width colon."""
+def addressee(doc: OfficialDocument, text: str, *, spaced: bool = True) -> None:
+    """主送机关 one line under the title (``spaced``) or right under what fills that line,
+    flush left, ending with a full-width colon."""
     text = text.strip().rstrip(":：") + "："
-    doc.paragraph(ParaFormat(style="Normal", before=lines(1)), [Run(text, doc.run("body"))])
+    fmt = ParaFormat(style="Normal", before=lines(1) if spaced else None)
+    doc.paragraph(fmt, [Run(text, doc.run("body"))])
 
 
 _HEADING_ROLES = {1: "heiti", 2: "kaiti", 3: "body", 4: "body"}

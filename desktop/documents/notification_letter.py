@@ -59,8 +59,10 @@ def _period(letter: NotificationLetter) -> str:
 
 
 def letter_blocks(letter: NotificationLetter) -> list[Block]:
-    """The body: what happened, then four short numbered paragraphs and the contact line,
-    short enough that a letter with a few items fits on one page."""
+    """The body: what happened, then four short numbered paragraphs, the last ending with
+    the contact, short enough that a letter with three items fits on one page."""
+    if not letter.items:
+        raise ValueError("告知书须写明检查事项：这项任务还没有抽查事项。")
     departments = "、".join(letter.departments)
     items = "；".join(
         f"{n}.{item.name}（{item.department}）" for n, item in enumerate(letter.items, 1)
@@ -71,12 +73,12 @@ def letter_blocks(letter: NotificationLetter) -> list[Block]:
             "检查部门和时间。",
             f"{departments}将于{_period(letter)}期间到你单位联合检查，具体时间另行联系。",
         ),
-        ("检查事项。", f"{items}。" if items else "【请填写检查事项】"),
+        ("检查事项。", f"{items}。"),
         ("需准备的材料。", f"{materials}。"),
         (
             "配合检查。",
             "检查人员将出示行政执法证件。请你单位负责人或其委托的人员在场配合，"
-            "如实提供情况，并在检查记录上签字（盖章）。",
+            f"如实提供情况，并在检查记录上签字（盖章）。{contact_line(letter)}",
         ),
     ]
     blocks: list[Block] = [
@@ -114,10 +116,9 @@ def build_notification_letters(letters: Sequence[NotificationLetter]) -> bytes:
                 ParaFormat(style="Normal", jc="right"),
                 [Run(f"编号：{letter.number}", doc.run("body", 14.0))],
             )
-        elements.addressee(doc, letter.addressee)
+        # The 编号 fills the line left blank under the title (§7.3.2 主送机关), so the
+        # addressee follows it directly: a letter with three items keeps to one page.
+        elements.addressee(doc, letter.addressee, spaced=not letter.number)
         elements.blocks(doc, letter_blocks(letter))
-        # The last line goes with the 署名, which must never stand alone on a page.
-        fmt = ParaFormat(style="GwBody", keep_next=True)
-        doc.paragraph(fmt, [Run(contact_line(letter), doc.run("body"))])
         elements.signature(doc, letter.lead_department, letter.date, sealed=True)
     return doc.to_bytes()

@@ -369,3 +369,34 @@ def test_the_imprint_lands_on_an_even_page_however_long_the_body(
         ways.add(way[doc.pages - last_body])
     # every way the 版记 can be placed has been tried
     assert ways == {"shares", "after an odd page", "after a blank page"}
+
+
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+CHINESE_DAY = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_one_document_writes_its_dates_one_way(rendered: dict[str, Rendered], kind: str) -> None:
+    """A 成文日期 is 2026年4月13日, so every date of the document is (the 公示's table too)."""
+    text = rendered[kind].text
+    assert CHINESE_DAY.search(text) or not ISO_DAY.search(text), kind
+    assert not (CHINESE_DAY.search(text) and ISO_DAY.search(text)), (
+        f"{kind}: {ISO_DAY.findall(text)[:3]} beside {CHINESE_DAY.findall(text)[:3]}"
+    )
+
+
+def test_a_letter_with_three_items_keeps_to_one_page(rendered: dict[str, Rendered]) -> None:
+    """Issue 20: the 告知书 for a task of three items is one sheet, 署名 and date with it.
+
+    LibreOffice puts a blank page before each letter after the first: each restarts its
+    page numbers at 1, an odd number, which LibreOffice (unlike Word and WPS) will only
+    print on a right-hand page. The letters are counted by the pages that hold text."""
+    doc = rendered["告知书"]
+    starts = [line.page for line in doc.lines if line.text == "部门联合抽查检查告知书"]
+    written = sorted({line.page for line in doc.lines})
+    assert len(starts) >= 2
+    assert starts == written, f"letters start on {starts}, text is on {written}"
+    for page in starts:
+        texts = [line.text for line in doc.lines if line.page == page]
+        assert any(t.startswith("三、") for t in texts)
+        assert any(CHINESE_DAY.fullmatch(t) for t in texts), f"no date on page {page}"

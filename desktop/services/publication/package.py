@@ -21,7 +21,7 @@ import json
 import re
 import shutil
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -135,7 +135,16 @@ def _widths(p: PublicationPreview, size_pt: float, width: int = TEXT_WIDTH) -> l
 def notice_bytes(
     p: PublicationPreview, profile: OfficeProfile, channel: str, day: datetime
 ) -> bytes:
-    """The 公示 notice in the office format: the intro, the facts, the table, the notes."""
+    """The 公示 notice in the office format: the intro, the facts, the table, the notes.
+
+    Its dates read 2026年4月13日 throughout, as its 成文日期 and 版记 must (issue 20); the
+    spreadsheet and web page of the same package keep 2026-04-13, which sorts."""
+    p = replace(
+        p,
+        intro=_chinese_dates(p.intro),
+        facts=tuple((k, _chinese_dates(v)) for k, v in p.facts),
+        rows=tuple(tuple(_chinese_dates(cell) for cell in row) for row in p.rows),
+    )
     body: list[Block] = [Paragraph(p.intro)]
     body += [Paragraph(f"{k}：{v}") for k, v in p.facts]
     body.append(Paragraph(f"公示渠道：{channel}。公示内容如下表（共 {len(p.rows)} 条）。"))
@@ -162,6 +171,14 @@ def notice_bytes(
         issued_on=day.date(),
     )
     return render_office_document(doc, profile, title=f"{p.title}公示", body=body)
+
+
+_ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def _chinese_dates(text: str) -> str:
+    """2026-04-13 → 2026年4月13日 wherever a date stands in ``text``."""
+    return _ISO_DAY.sub(lambda m: f"{m[1]}年{int(m[2])}月{int(m[3])}日", text)
 
 
 def _manifest(
