@@ -400,3 +400,12 @@ def test_a_letter_with_three_items_keeps_to_one_page(rendered: dict[str, Rendere
         texts = [line.text for line in doc.lines if line.page == page]
         assert any(t.startswith("三、") for t in texts)
         assert any(CHINESE_DAY.fullmatch(t) for t in texts), f"no date on page {page}"
+
+
+def test_the_publication_table_never_breaks_a_date(rendered: dict[str, Rendered]) -> None:
+    doc = rendered["公示"]
+    whole = [line for line in doc.lines if CHINESE_DAY.search(line.text)]
+    # one whole date on a line of its own in each row of the table (landscape pages)
+    assert len([line for line in whole if line.page_width > 700]) >= 12
+    broken = [line.text for line in doc.lines if re.fullmatch(r"\d{4}年(\d{1,2}月)?", line.text)]
+    assert not broken, broken

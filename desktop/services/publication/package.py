@@ -117,11 +117,12 @@ def _widths(p: PublicationPreview, size_pt: float, width: int = TEXT_WIDTH) -> l
         for col, header in enumerate(p.columns)
     ]
     atomic = [
-        all(ord(ch) < 0x2E80 for row in p.rows for ch in row[col]) and need[col] <= 11
+        all(_unbreakable(row[col]) for row in p.rows) and need[col] <= 11
         for col in range(len(p.columns))
     ]
-    # Latin letters and digits of 仿宋 run a little wider than half a character.
-    need = [n * 0.66 / 0.55 if a else n for n, a in zip(need, atomic, strict=True)]
+    # Latin letters and digits of 仿宋 run a little wider than half a character, and
+    # another font's wider still: a character to spare keeps a date's 日 on its line.
+    need = [n * 0.66 / 0.55 + 1 if a else n for n, a in zip(need, atomic, strict=True)]
     fixed = sum(n * char for n, a in zip(need, atomic, strict=True) if a)
     flexible = [min(n, 16.0) for n, a in zip(need, atomic, strict=True) if not a]
     left = max(room - fixed, 2 * char * len(flexible))
@@ -173,6 +174,12 @@ def notice_bytes(
     return render_office_document(doc, profile, title=f"{p.title}公示", body=body)
 
 
+def _unbreakable(cell: str) -> bool:
+    """A code, number or date: broken across lines it would be misread."""
+    return all(ord(ch) < 0x2E80 for ch in cell) or _CHINESE_DAY.fullmatch(cell) is not None
+
+
+_CHINESE_DAY = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
 _ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 
