@@ -45,5 +45,14 @@ class UiSettings:
     def last_tab(self, value: int) -> None:
         self._qs.setValue("window/last_tab", value)
 
+    @property
+    def projection_mode(self) -> str:
+        """现场抽取: "two" screens or "one" (desktop.ui.draws.projector.keys)."""
+        return str(self._qs.value("draw/projection_mode", "") or "")
+
+    @projection_mode.setter
+    def projection_mode(self, value: str) -> None:
+        self._qs.setValue("draw/projection_mode", value)
+
     def sync(self) -> None:
         self._qs.sync()

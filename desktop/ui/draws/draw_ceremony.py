@@ -2,8 +2,14 @@
 
 The operator types the witnesses' numbers (each keystroke mirrored on the projector), the
 public value, reveals the office secret against its commitment, then runs the draw off the
-GUI thread and reveals the stored record's result on the projector. The projector never
-takes the keyboard: this panel keeps control."""
+GUI thread and reveals the stored record's result on the projector.
+
+Two set-ups (issue 21), picked here and remembered: two screens, where the projector is
+full screen on the room's screen and never takes the keyboard, and one screen (a laptop
+cloned to the projector), where the projected view is the operator's screen and takes
+every key: witnesses' digits are typed on it, NEXT steps on, Esc comes back here. The keys
+and what they do are in ``ceremony_keys``; a presenter's PageDown/PageUp/B/F5 work in
+both."""
 
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
@@ -36,6 +43,7 @@ from desktop.services.draws.prepare import DrawServiceError
 from desktop.services.draws.run import DrawOutcome
 from desktop.ui import file_dialogs
 from desktop.ui.accounts.actor import actor_of
+from desktop.ui.draws import ceremony_keys
 from desktop.ui.draws.projector import (
     CeremonyView,
     Phase,
@@ -45,13 +53,32 @@ from desktop.ui.draws.projector import (
     choose_screen,
     has_second_screen,
 )
+from desktop.ui.draws.projector.keys import KeyPress, ProjectionMode
 from desktop.ui.hub import hub
 from desktop.ui.operations import outcome, run_operation
+from desktop.ui.settings import UiSettings
 from desktop.ui.worker import Job
 
 DEFAULT_WITNESSES = [("", "人大代表"), ("", "政协委员"), ("", "新闻媒体记者")]
 INVALID_ENTRY = "#ffcdd2"  # a witness entry that is not 1–32 digits: marked, not projected
 NAME, ROLE, DIGITS = range(3)
+
+
+def _remembered_mode() -> ProjectionMode:
+    """The set-up chosen last time; the first time, two screens where there are two."""
+    saved = UiSettings().projection_mode
+    if saved in {m.value for m in ProjectionMode}:
+        return ProjectionMode(saved)
+    app = QGuiApplication.instance()
+    two = isinstance(app, QGuiApplication) and has_second_screen(app)
+    return ProjectionMode.TWO_SCREENS if two else ProjectionMode.ONE_SCREEN
+
+
+def _projectable_public(text: str) -> str:
+    try:
+        return check_public_value(text)
+    except SeedInputError:
+        return ""  # marked in the form, never projected
 
 
 def projectable(digits: str) -> str:
@@ -92,6 +119,8 @@ class CeremonyPanel(QWidget):
         self.outcome: DrawOutcome | None = None
         self.job: Job | None = None
         self._secret: tuple[str, bool] | None = None
+        self._shortcuts = ceremony_keys.install_panel_shortcuts(self)
+        self.typing_row = -1  # one screen: the witness whose digits the keys type
 
         self.heading = QLabel(
             "尚未选择抽取：请先在“备抽”中冻结输入，或在“抽取记录”中选择已备抽的抽取。"
@@ -108,6 +137,14 @@ class CeremonyPanel(QWidget):
         self.close_button = QPushButton("关闭投影")
         self.open_button.clicked.connect(self.open_projector)
         self.close_button.clicked.connect(self.close_projector)
+        self.mode_box = QComboBox()
+        for mode in ProjectionMode:
+            self.mode_box.addItem(mode.label, mode)
+        self.mode_box.setCurrentIndex(self.mode_box.findData(_remembered_mode()))
+        self.mode_box.currentIndexChanged.connect(self._mode_changed)
+        mode_row = QHBoxLayout()
+        mode_row.addWidget(QLabel("投影方式："))
+        mode_row.addWidget(self.mode_box, 1)
         screen_row = QHBoxLayout()
         screen_row.addWidget(QLabel("投影屏幕："))
         screen_row.addWidget(self.screens, 1)
@@ -146,6 +183,23 @@ class CeremonyPanel(QWidget):
         self.skip_button = QPushButton("跳过动画")
         self.replay_button = QPushButton("重播")
         self.export_button = QPushButton("导出抽取记录…")
+        self.previous_button = QPushButton("上一页（PgUp）")
+        self.next_button = QPushButton("下一步（PgDn）")
+        self.black_button = QPushButton("黑屏（B）")
+        self.black_button.setCheckable(True)
+        self.auto_pages = QCheckBox("揭示时自动翻页")
+        self.auto_pages.setChecked(True)
+        self.auto_pages.setToolTip("不勾选时，每页揭示完后停住，按“下一步”或翻页笔翻到下一页")
+        self.auto_pages.toggled.connect(self._auto_pages_toggled)
+        self.previous_button.clicked.connect(
+            lambda: ceremony_keys.handle(self, KeyPress(ceremony_keys.Action.PREVIOUS))
+        )
+        self.next_button.clicked.connect(
+            lambda: ceremony_keys.handle(self, KeyPress(ceremony_keys.Action.NEXT))
+        )
+        self.black_button.clicked.connect(
+            lambda: ceremony_keys.handle(self, KeyPress(ceremony_keys.Action.BLACK))
+        )
         self.reveal_button.clicked.connect(self.reveal)
         self.run_button.clicked.connect(self.run)
         self.skip_button.clicked.connect(self._skip)
@@ -161,6 +215,11 @@ class CeremonyPanel(QWidget):
         ):
             actions.addWidget(button)
         actions.addStretch(1)
+        paging = QHBoxLayout()
+        for widget in (self.previous_button, self.next_button, self.black_button):
+            paging.addWidget(widget)
+        paging.addWidget(self.auto_pages)
+        paging.addStretch(1)
         self.secret_label = _mono(QLabel(""))
         self.result_label = QLabel("")
         self.result_label.setWordWrap(True)
@@ -175,6 +234,7 @@ class CeremonyPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.commitment)
+        layout.addLayout(mode_row)
         layout.addLayout(screen_row)
         steps = QLabel(
             "步骤：① 打开投影　② 逐位录入见证人报出的数字和公开数（投影同步显示）"
@@ -185,11 +245,17 @@ class CeremonyPanel(QWidget):
         layout.addWidget(steps)
         layout.addWidget(live)
         layout.addLayout(actions)
+        layout.addLayout(paging)
         layout.addWidget(self.secret_label)
         layout.addWidget(self.result_label)
         layout.addStretch(1)
+        self.public_value.textChanged.connect(lambda _t: self._witnesses_reshaped())
         self.refresh_screens()
         self._update_buttons()
+
+    @property
+    def mode(self) -> ProjectionMode:
+        return ProjectionMode(self.mode_box.currentData())
 
     # ----- the draw --------------------------------------------------------------------
 
@@ -239,6 +305,7 @@ class CeremonyPanel(QWidget):
                 WitnessView(name or f"见证人{i + 1}", role, projectable(digits))
                 for i, (name, role, digits) in enumerate(self.witness_list())
             ),
+            public_value=_projectable_public(self.public_value.text()),
         )
 
     def _check_inputs(self) -> str | None:
@@ -374,24 +441,48 @@ class CeremonyPanel(QWidget):
                 self.screens.setCurrentIndex(self.screens.count() - 1)
 
     def open_projector(self) -> ProjectorWindow | None:
+        """Show the projection: full screen on the room's screen (two screens), or as the
+        operator's own screen, taking the keys (one screen). Shown again after Esc."""
         if self.draw is None:
             return None
+        one_screen = self.mode == ProjectionMode.ONE_SCREEN
+        if self.projector is not None and self.projector.interactive != one_screen:
+            self.close_projector()  # the set-up changed: a projector made for it
         if self.projector is None:
-            self.projector = ProjectorWindow(self._view(), self)
-            self.projector.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
-            self.projector.setWindowFlag(Qt.WindowType.WindowDoesNotAcceptFocus, True)
-            self.projector.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            self.projector = ProjectorWindow(self._view(), self, interactive=one_screen)
+            self.projector.auto_pages = self.auto_pages.isChecked()
+            if one_screen:
+                self.projector.key_pressed.connect(lambda press: ceremony_keys.handle(self, press))
+            else:
+                self.projector.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
+                self.projector.setWindowFlag(Qt.WindowType.WindowDoesNotAcceptFocus, True)
+                self.projector.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         app = QGuiApplication.instance()
         assert isinstance(app, QGuiApplication)
-        screen = self.screens.currentData() or choose_screen(app, self.window())
-        self.projector.show_on(screen, full_screen=has_second_screen(app))
-        if self._secret is not None:
-            self.projector.show_secret(self._secret[1], self._secret[0])
+        if one_screen:
+            self.projector.show_on(self.window().screen() or app.primaryScreen())
         else:
+            screen = self.screens.currentData() or choose_screen(app, self.window())
+            self.projector.show_on(screen, full_screen=has_second_screen(app))
+        if self._secret is not None and self.projector.phase in (Phase.WAITING, Phase.DIGITS):
+            self.projector.show_secret(self._secret[1], self._secret[0])
+        elif self.projector.phase == Phase.WAITING and not one_screen:
             self.projector.show_digits()
-        self.window().activateWindow()  # the operator keeps the keyboard
+        if one_screen:
+            self.projector.activateWindow()
+            self.projector.setFocus()
+            self.projector.show_hint()
+        else:
+            self.window().activateWindow()  # the operator keeps the keyboard
         self._update_buttons()
         return self.projector
+
+    def leave_projection(self) -> None:
+        """One screen: back to these controls; the projection waits (F5 or the button)."""
+        if self.projector is not None:
+            self.projector.hide()
+        self.window().activateWindow()
+        self._update_buttons()
 
     def close_projector(self) -> None:
         if self.projector is not None:
@@ -407,6 +498,44 @@ class CeremonyPanel(QWidget):
     def _replay(self) -> None:
         if self.projector is not None:
             self.projector.replay()
+
+    # ----- what the ceremony keys use (ceremony_keys) -----------------------------------
+
+    def can_type(self) -> bool:
+        return self.draw is not None and self._secret is None
+
+    def entry_count(self) -> int:
+        return self.witnesses.rowCount()
+
+    def entry(self, row: int) -> str:
+        return self._cell(row, DIGITS)
+
+    def set_entry(self, row: int, text: str) -> None:
+        item = self.witnesses.item(row, DIGITS)
+        if item is not None:
+            item.setText(text)
+
+    def entry_problem(self, row: int, text: str) -> str | None:
+        try:
+            check_witness_digits(text)
+        except SeedInputError as error:
+            return f"第 {row + 1} 位见证人：{error}"
+        return None
+
+    def input_problem(self) -> str | None:
+        return self._check_inputs()
+
+    def type_into(self, row: int) -> None:
+        """One screen: the keys type witness ``row``'s digits (−1: none)."""
+        self.typing_row = row if self.can_type() else -1
+        if self.projector is not None:
+            self.projector.set_active_row(self.typing_row)
+            self.projector.show_hint()
+        if self.typing_row >= 0:
+            self.witnesses.setCurrentCell(self.typing_row, DIGITS)
+
+    def sync_controls(self) -> None:
+        self._update_buttons()
 
     # ----- the witnesses table ---------------------------------------------------------
 
@@ -460,6 +589,19 @@ class CeremonyPanel(QWidget):
         finally:
             self.witnesses.blockSignals(False)
 
+    def _mode_changed(self) -> None:
+        settings = UiSettings()
+        settings.projection_mode = str(self.mode)
+        settings.sync()
+        if self.projector is not None:
+            self.close_projector()
+
+    def _auto_pages_toggled(self, on: bool) -> None:
+        if self.projector is not None:
+            self.projector.auto_pages = on
+            if on and self.projector.is_held():
+                self.projector.advance_page()
+
     def _set_inputs_locked(self, locked: bool) -> None:
         triggers = (
             QAbstractItemView.EditTrigger.NoEditTriggers
@@ -485,3 +627,14 @@ class CeremonyPanel(QWidget):
         self.skip_button.setEnabled(done and showing)
         self.replay_button.setEnabled(done and showing)
         self.export_button.setEnabled(done)
+        hidden = showing and self.projector is not None and not self.projector.isVisible()
+        self.open_button.setText("回到投影（F5）" if hidden else "打开投影")
+        self.open_button.setEnabled(ready and (not showing or hidden))
+        self.mode_box.setEnabled(not showing)
+        self.screens.setEnabled(not showing and self.mode == ProjectionMode.TWO_SCREENS)
+        for button in (self.previous_button, self.next_button, self.black_button):
+            button.setEnabled(showing)
+        self.black_button.setChecked(self.projector is not None and self.projector.is_black())
+        two_screens = self.mode == ProjectionMode.TWO_SCREENS
+        for shortcut in self._shortcuts:  # one screen: the projected view takes the keys
+            shortcut.setEnabled(two_screens or shortcut.key().toString() == "F5")

@@ -22,6 +22,7 @@ from db.models import Draw, Task
 from desktop.core.vocab import DocumentType, DrawStatus
 from desktop.ui.draws.draw_tab import DrawsTab
 from desktop.ui.draws.projector import Phase
+from desktop.ui.draws.projector.keys import ProjectionMode
 from desktop.ui.draws.projector.phases import DIGITS_PENDING
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -85,11 +86,12 @@ def test_prepare_run_reveal_export_void_and_prepare_again(
     assert tab.prepare.exclusions.rowCount() == len(prepared.exclusions)
     tab.grab().save(str(shots / "1-prepare.png"))
 
-    # 2. 现场抽取: the projector in a window (offscreen has one screen)
+    # 2. 现场抽取: the projector in a window (set up for two screens; offscreen has one)
     tab.prepare.continue_button.click()
     panel = tab.ceremony
     assert tab.tabs.currentWidget() is panel
     assert panel.screens.count() >= 1
+    panel.mode_box.setCurrentIndex(panel.mode_box.findData(ProjectionMode.TWO_SCREENS))
     projector = panel.open_projector()
     assert projector is not None and not projector.isFullScreen()
     projector.step_ms = projector.group_step_ms = projector.page_hold_ms = projector.fade_ms = 5

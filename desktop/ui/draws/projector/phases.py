@@ -23,6 +23,7 @@ from desktop.ui.draws.projector.style import (
 )
 
 DIGITS_PENDING = "待录入"
+DIGITS_TYPING = "正在录入…"
 MATCHED = "承诺值核对一致 ✓"
 MISMATCHED = "承诺值核对不一致 ✗"
 
@@ -101,13 +102,15 @@ def digits_page(view: CeremonyView, digits: list[str], unit: float) -> tuple[QWi
     return widget, shown
 
 
-def set_digits_text(widget: QLabel, digits: str, unit: float) -> None:
-    """A witness's digits as typed, or a muted placeholder while still blank."""
+def set_digits_text(widget: QLabel, digits: str, unit: float, *, active: bool = False) -> None:
+    """A witness's digits as typed, or a muted placeholder while still blank; ``active``
+    underlines the entry the operator is typing (one-screen mode)."""
     role, color = (Role.DIGITS, ACCENT) if digits else (Role.BODY, MUTED)
-    widget.setText(digits or DIGITS_PENDING)
+    widget.setText(digits or (DIGITS_TYPING if active else DIGITS_PENDING))
     widget.setProperty("role", str(role))
     widget.setProperty("shrink", 1.0)
-    widget.setStyleSheet(f"color: {color}; background: transparent;")
+    line = f" border-bottom: {max(3, round(unit * 0.006))}px solid {ACCENT};" if active else ""
+    widget.setStyleSheet(f"color: {color}; background: transparent;{line}")
     widget.setFont(role_font(role, unit))
 
 

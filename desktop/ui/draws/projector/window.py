@@ -2,9 +2,15 @@
 
 The operator's screen drives it phase by phase (``show_waiting``, ``show_digits``,
 ``set_digits``, ``show_secret``, ``reveal_result``) and alone may close it
-(``close_ceremony``): Esc and Alt+F4 on the projector do nothing. The result it reveals is
-the real computed result of the ``CeremonyView`` it was given, entry by entry, with no
+(``close_ceremony``): Alt+F4 on the projector does nothing. The result it reveals is the
+real computed result of the ``CeremonyView`` it was given, entry by entry, with no
 spinning or invented codes; ``skip_animation`` shows it all at once, ``replay`` again.
+
+With two screens it takes no keys: the operator's window keeps the keyboard. With one
+screen (``interactive``) it is the operator's screen too: every key it gets is handed to
+the operator's panel as a :class:`KeyPress` (``key_pressed``), and a small hint bar, set
+apart from the content in the operator's own grey, says which keys do what; it fades after
+a few seconds and comes back with the next key. ``set_black`` covers everything in black.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.draws.projector.ceremony import CeremonyView
+from desktop.ui.draws.projector.keys import HINT, TYPING_HINT, key_action
 from desktop.ui.draws.projector.phases import (
     digits_page,
     secret_page,
@@ -57,9 +64,14 @@ RESULT_SCALES = (1.0, 0.9, 0.8)
 PAGE_INDEX = {Phase.WAITING: 0, Phase.DIGITS: 1, Phase.SECRET: 2, Phase.RESULT: 3}
 
 
+HINT_MS = 6000  # the operator's hint bar stays this long after a key
+
+
 class ProjectorWindow(QWidget):
     phase_changed = Signal(str)
     animation_finished = Signal()
+    key_pressed = Signal(object)  # KeyPress, one-screen mode only
+    page_held = Signal()  # manual paging: a page is complete and waits for the operator
 
     # Timings of the reveal, in milliseconds (tests make them short).
     step_ms = 1100  # between two drawn targets
@@ -67,8 +79,14 @@ class ProjectorWindow(QWidget):
     page_hold_ms = 5000  # a full page stays this long before the next one
     fade_ms = 500
 
-    def __init__(self, view: CeremonyView, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, view: CeremonyView, parent: QWidget | None = None, *, interactive: bool = False
+    ) -> None:
         super().__init__(parent, Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint)
+        self.interactive = interactive
+        self.auto_pages = True  # False: a complete page waits for the operator's NEXT
+        self._held = False
+        self._active_row = -1  # the witness whose digits are being typed (one screen)
         self.setWindowTitle("双随机公开抽取（投影）")
         self.setObjectName("projector")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -113,6 +131,19 @@ class ProjectorWindow(QWidget):
         footer.addStretch(1)
         footer.addWidget(self._page_label)
         self._box.addLayout(footer)
+
+        # On top of the content, never part of it: the black screen and the operator's hint.
+        self._black = QWidget(self)
+        self._black.setStyleSheet("background: #000000;")
+        self._black.hide()
+        self._hint = QLabel(self)
+        self._hint.setObjectName("operator-hint")
+        self._hint.hide()
+        self._hint_timer = QTimer(self)
+        self._hint_timer.setSingleShot(True)
+        self._hint_timer.timeout.connect(self._hint.hide)
+        if interactive:
+            self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._rebuild()
 
     # ----- what the operator's screen calls ------------------------------------------
@@ -155,7 +186,8 @@ class ProjectorWindow(QWidget):
     def set_digits(self, index: int, text: str) -> None:
         """Witness ``index``'s digits as the operator types them (blank: still pending)."""
         self._digits[index] = text.strip()
-        set_digits_text(self._digit_labels[index], self._digits[index], self._unit)
+        active = index == self._active_row
+        set_digits_text(self._digit_labels[index], self._digits[index], self._unit, active=active)
         self._fit()
 
     def show_secret(self, matched: bool, secret_hex: str = "") -> None:
@@ -192,6 +224,57 @@ class ProjectorWindow(QWidget):
         self._apply_reveal()
         self.show_page(0)
         self._timer.start(self.step_ms)
+
+    def set_black(self, black: bool) -> None:
+        """Black screen (B on a presenter): the audience sees nothing; the reveal goes on."""
+        self._black.setGeometry(self.rect())
+        self._black.setVisible(black)
+        if black:
+            self._black.raise_()
+        self._hint.raise_()
+
+    def is_black(self) -> bool:
+        return self._black.isVisible()
+
+    def show_hint(self, text: str = "", *, error: bool = False) -> None:
+        """The operator's hint bar (one-screen mode): ``text``, or which keys do what."""
+        if not self.interactive:
+            return
+        typing = self._phase == Phase.DIGITS and self._active_row >= 0
+        self._hint.setText(text or (TYPING_HINT if typing else HINT))
+        size = max(16, round(self._unit * 0.026))
+        color = "#ffb4a8" if error else "#d0d0d0"
+        self._hint.setStyleSheet(
+            f"QLabel#operator-hint {{ background: #282828; color: {color};"
+            f" border: 1px solid #707070; border-radius: 6px; padding: 4px 10px;"
+            f" font-size: {size}px; }}"
+        )
+        self._hint.adjustSize()
+        self._place_hint()
+        self._hint.show()
+        self._hint.raise_()
+        self._hint_timer.start(HINT_MS * (2 if error else 1))
+
+    def hint_text(self) -> str:
+        return self._hint.text() if self._hint.isVisible() else ""
+
+    def set_active_row(self, row: int) -> None:
+        """Mark the witness whose digits the operator is typing (−1: none)."""
+        self._active_row = row
+        for index, widget in enumerate(self._digit_labels):
+            digits = self._digits[index] if index < len(self._digits) else ""
+            set_digits_text(widget, digits, self._unit, active=index == row)
+
+    def advance_page(self) -> None:
+        """NEXT during the result: go on from a held page, else the next page."""
+        if self._held:
+            self._held = False
+            self._timer.start(0)
+        elif not self.is_animating():
+            self.next_page()
+
+    def is_held(self) -> bool:
+        return self._held
 
     def close_ceremony(self) -> None:
         self._stop_animation()
@@ -234,7 +317,18 @@ class ProjectorWindow(QWidget):
     # ----- Qt events -------------------------------------------------------------------
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        event.accept()  # Esc and every other key: the operator's screen keeps control
+        event.accept()  # never Qt's own handling: Esc does not close the ceremony
+        if not self.interactive:
+            return  # two screens: the operator's window keeps the keyboard
+        typing = self._phase == Phase.DIGITS and self._active_row >= 0
+        press = key_action(event.key(), event.text(), typing=typing)
+        if press is None:
+            self.show_hint()
+            return
+        self.key_pressed.emit(press)
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        return False  # Tab is a key for the ceremony (the next witness), not focus
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._allow_close:
@@ -247,6 +341,12 @@ class ProjectorWindow(QWidget):
         super().resizeEvent(event)
         if event.size() != self._built_for:
             self._rebuild()
+        self._black.setGeometry(self.rect())
+        self._place_hint()
+
+    def _place_hint(self) -> None:
+        margin = max(8, round(self._unit * 0.012))
+        self._hint.move(margin, self.height() - self._hint.height() - margin)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -287,8 +387,7 @@ class ProjectorWindow(QWidget):
         self._result = ResultPages([], [], [])
         apply_fonts(self, unit)
         self._apply_header()
-        for i, text in enumerate(self._digits):
-            set_digits_text(self._digit_labels[i], text, unit)
+        self.set_active_row(self._active_row)
         if self._phase == Phase.RESULT:
             self._build_result()
         self._stack.setCurrentIndex(PAGE_INDEX[self._phase])
@@ -334,7 +433,10 @@ class ProjectorWindow(QWidget):
         view, compact = self._view, self._phase == Phase.RESULT
         self._county.setVisible(not compact)
         role = Role.HEADING if compact else Role.TITLE
-        self._title.setText(f"{view.county}　{view.task_title}" if compact else view.task_title)
+        title = view.task_title
+        if compact and not title.startswith(view.county):
+            title = f"{view.county}　{title}"  # never “演示县　演示县价格收费…”
+        self._title.setText(title)
         self._title.setProperty("role", str(role))
         self._title.setProperty("shrink", 1.0)
         self._title.setFont(role_font(role, self._unit))
@@ -376,7 +478,10 @@ class ProjectorWindow(QWidget):
                 self.animation_finished.emit()
             return
         next_page = units[self._revealed][0]
-        if next_page != page:
+        if next_page != page and not self.auto_pages:
+            self._held = True  # the operator turns the page (NEXT)
+            self.page_held.emit()
+        elif next_page != page:
             self._timer.start(self.page_hold_ms)
         elif page >= self._result.group_pages:
             self._timer.start(self.group_step_ms)
@@ -405,6 +510,7 @@ class ProjectorWindow(QWidget):
         self._fades.clear()
 
     def _stop_animation(self) -> None:
+        self._held = False
         self._timer.stop()
         self._stop_fades()
         self._apply_reveal()
