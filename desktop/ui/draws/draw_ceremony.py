@@ -501,6 +501,10 @@ class CeremonyPanel(QWidget):
 
     # ----- what the ceremony keys use (ceremony_keys) -----------------------------------
 
+    def started(self) -> bool:
+        """Whether this draw's ceremony is under way (a digit typed, the secret revealed)."""
+        return self._secret is not None or any(d for _n, _r, d in self.witness_list())
+
     def can_type(self) -> bool:
         return self.draw is not None and self._secret is None
 

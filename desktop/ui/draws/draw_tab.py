@@ -18,8 +18,10 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -60,6 +62,13 @@ EXCLUSION_COLUMNS: list[Column[Exclusion]] = [
     Column("排除原因", lambda e: e.reason),
 ]
 PREPARED = label(DrawStatus.PREPARED, "DrawStatus")
+# The protocol's inputs by the names the draw notice and the Word record give them.
+INPUT_NAMES = {
+    "pool": "对象库",
+    "roster": "检查人员名单",
+    "conflicts": "回避声明",
+    "params": "抽取参数",
+}
 
 
 def _table(model: RowTableModel[Any]) -> QTableView:
@@ -102,9 +111,20 @@ class PreparePanel(QWidget):
         self.summary.setWordWrap(True)
         self.commitment = _mono(QLabel(""))
         self.hashes = _mono(QLabel(""))
+        # R3 warnings: one line that says how many and which, the list on demand, so that
+        # fifteen of them never squeeze the tables (issue 21).
         self.warnings = QLabel("")
         self.warnings.setWordWrap(True)
-        self.warnings.setStyleSheet("color: #c62828; font-weight: bold;")
+        self.warnings.setStyleSheet("color: #b71c1c;")
+        self.warnings_toggle = QToolButton()
+        self.warnings_toggle.setText("展开全部提醒")
+        self.warnings_toggle.setCheckable(True)
+        self.warnings_toggle.hide()
+        self.warnings_list = QPlainTextEdit()
+        self.warnings_list.setReadOnly(True)
+        self.warnings_list.setMaximumHeight(140)
+        self.warnings_list.hide()
+        self.warnings_toggle.toggled.connect(self._toggle_warnings)
         self.pool: RowTableModel[tuple[str, int, int]] = RowTableModel(
             [
                 Column("分层", lambda r: r[0], width=160),
@@ -136,7 +156,11 @@ class PreparePanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.summary)
-        layout.addWidget(self.warnings)
+        warning_row = QHBoxLayout()
+        warning_row.addWidget(self.warnings, 1)
+        warning_row.addWidget(self.warnings_toggle, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(warning_row)
+        layout.addWidget(self.warnings_list)
         layout.addLayout(head)
         layout.addLayout(grid, 1)
         layout.addWidget(self.continue_button, 0, Qt.AlignmentFlag.AlignRight)
@@ -180,16 +204,34 @@ class PreparePanel(QWidget):
             f"请在抽取前公布承诺值和输入哈希；排除名单随抽取记录公开。"
         )
         self.commitment.setText(p.commitment)
-        self.hashes.setText("<br>".join(f"{k}：{v}" for k, v in p.input_hashes.items()))
-        self.hashes.setTextFormat(Qt.TextFormat.RichText)
-        self.warnings.setText(
-            "".join(f"⚠ {w}\n" for w in p.stale_warnings).strip() if p.stale_warnings else ""
+        self.hashes.setText(
+            "<br>".join(f"{INPUT_NAMES.get(k, k)}：{v}" for k, v in p.input_hashes.items())
         )
+        self.hashes.setTextFormat(Qt.TextFormat.RichText)
+        self._set_warnings(list(p.stale_warnings))
         self.pool.set_rows([(s, n, k) for s, (n, k) in p.pool_sizes.items()])
         self.roster.set_rows(sorted(p.roster_sizes.items()))
         self.exclusions.set_rows(list(p.exclusions))
         self.roster_exclusions.set_rows(list(p.roster_exclusions))
         self.continue_button.setEnabled(True)
+
+    def _set_warnings(self, warnings: list[str]) -> None:
+        self.warnings_toggle.setChecked(False)
+        self.warnings_toggle.setVisible(len(warnings) > 1)
+        self.warnings_list.setPlainText("\n".join(f"⚠ {w}" for w in warnings))
+        if not warnings:
+            self.warnings.setText("")
+        elif len(warnings) == 1:
+            self.warnings.setText(f"⚠ {warnings[0]}")
+        else:
+            self.warnings.setText(
+                f"⚠ {len(warnings)} 项名录超过确认期限或未确认（R3），抽取前请相关部门更新并确认："
+                f"{warnings[0].split('（', 1)[0]}等。"
+            )
+
+    def _toggle_warnings(self, shown: bool) -> None:
+        self.warnings_list.setVisible(shown)
+        self.warnings_toggle.setText("收起" if shown else "展开全部提醒")
 
 
 class DrawRecordsPane(ListPane[DrawRow]):
@@ -350,6 +392,7 @@ class DrawsTab(Tab):
         )
         self.prepare.continue_button.clicked.connect(self._continue)
         self.records.buttons["live"].clicked.connect(self._open_selected)
+        self.tabs.currentChanged.connect(self._tab_shown)
 
     def refresh(self) -> None:
         self.prepare.refresh()
@@ -363,6 +406,17 @@ class DrawsTab(Tab):
             LiveDraw(p.draw_id, p.draw_code, p.commitment, self.prepare.prepared_title)
         )
         self.tabs.setCurrentWidget(self.ceremony)
+
+    def _tab_shown(self) -> None:
+        """② 现场抽取 opened by its tab picks up the draw just prepared, unless another
+        draw is under way there (issue 21: it said “尚未选择抽取”)."""
+        p = self.prepare.prepared
+        if self.tabs.currentWidget() is not self.ceremony or p is None:
+            return
+        current = self.ceremony.draw
+        busy = current is not None and self.ceremony.started()
+        if (current is None or current.draw_id != p.draw_id) and not busy:
+            self._continue()
 
     def _open_selected(self) -> None:
         row = self.records.current_row()
