@@ -106,12 +106,22 @@ def set_digits_text(widget: QLabel, digits: str, unit: float, *, active: bool = 
     """A witness's digits as typed, or a muted placeholder while still blank; ``active``
     underlines the entry the operator is typing (one-screen mode)."""
     role, color = (Role.DIGITS, ACCENT) if digits else (Role.BODY, MUTED)
-    widget.setText(digits or (DIGITS_TYPING if active else DIGITS_PENDING))
+    widget.setText(spaced_digits(digits) or (DIGITS_TYPING if active else DIGITS_PENDING))
+    widget.setWordWrap(len(digits) > DIGIT_GROUP)
     widget.setProperty("role", str(role))
     widget.setProperty("shrink", 1.0)
     line = f" border-bottom: {max(3, round(unit * 0.006))}px solid {ACCENT};" if active else ""
     widget.setStyleSheet(f"color: {color}; background: transparent;{line}")
     widget.setFont(role_font(role, unit))
+
+
+DIGIT_GROUP = 8
+
+
+def spaced_digits(digits: str) -> str:
+    """Long witness numbers in groups of eight, easy to read aloud and free to wrap on a
+    small projector rather than shrink: 12345678 90123456 …"""
+    return " ".join(digits[i : i + DIGIT_GROUP] for i in range(0, len(digits), DIGIT_GROUP))
 
 
 def secret_page(view: CeremonyView, matched: bool, secret_hex: str, unit: float) -> QWidget:

@@ -57,6 +57,9 @@ SCALE = {
 BOLD = {Role.TITLE, Role.HEADING, Role.VERDICT, Role.RANK, Role.DIGITS, Role.NAME}
 MONO = {Role.CODE, Role.DIGITS, Role.HEX}
 MIN_PX = 10
+# Readable from the back of a meeting room: 28 px on a 1024×768 projector (unit 768), and
+# as large a share of any other screen. A text that would need less wraps instead.
+READABLE = 28 / 768
 
 
 def font_unit(width: int, height: int) -> float:
@@ -85,9 +88,13 @@ def label(text: str, role: Role, color: str = TEXT, parent: QWidget | None = Non
     return widget
 
 
+def readable_px(unit: float) -> int:
+    return max(MIN_PX, round(unit * READABLE))
+
+
 def role_font(role: Role, unit: float, scale: float = 1.0) -> QFont:
     font = QFont(mono_family() if role in MONO else ui_family())
-    font.setPixelSize(max(MIN_PX, round(unit * SCALE[role] * scale)))
+    font.setPixelSize(max(readable_px(unit), round(unit * SCALE[role] * scale)))
     font.setBold(role in BOLD)
     return font
 
@@ -109,18 +116,27 @@ def clipped_labels(root: QWidget) -> list[QLabel]:
         for w in root.findChildren(QLabel)
         if w.isVisibleTo(root)
         and w.text()
-        and (w.sizeHint().width() > w.width() + 1 or w.fontMetrics().height() > w.height() + 1)
+        and w.objectName() != "operator-hint"
+        and (
+            w.heightForWidth(w.width()) > w.height() + 1
+            if w.wordWrap()
+            else w.sizeHint().width() > w.width() + 1 or w.fontMetrics().height() > w.height() + 1
+        )
     ]
 
 
 def shrink_to_fit(root: QWidget, unit: float, relayout: QWidget, rounds: int = 8) -> None:
-    """Make every clipped label under ``root`` smaller until its text fits its rectangle."""
+    """Make every clipped label under ``root`` smaller until its text fits its rectangle;
+    one already at the readable minimum wraps instead."""
     for _ in range(rounds):
         relayout_now(relayout)
         bad = clipped_labels(root)
         if not bad:
             return
         for w in bad:
+            if w.font().pixelSize() <= readable_px(unit):
+                w.setWordWrap(True)
+                continue
             ratio = min(
                 w.width() / max(1, w.sizeHint().width()),
                 w.height() / max(1, w.fontMetrics().height()),

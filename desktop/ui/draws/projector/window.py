@@ -60,7 +60,9 @@ class Phase(StrEnum):
     RESULT = "result"
 
 
-RESULT_SCALES = (1.0, 0.9, 0.8)
+# The result's text is never set smaller than the rest: a smaller scale would take it under
+# the readable minimum of a meeting room (issue 21); more pages instead.
+RESULT_SCALES = (1.0,)
 PAGE_INDEX = {Phase.WAITING: 0, Phase.DIGITS: 1, Phase.SECRET: 2, Phase.RESULT: 3}
 
 
