@@ -42,6 +42,8 @@ class Draw(CreatedMixin, Base):
     drawn_at: Mapped[datetime | None] = mapped_column(DateTime)
     voided_at: Mapped[datetime | None] = mapped_column(DateTime)
     void_reason: Mapped[str] = mapped_column(Text, default="")
+    # who approved voiding a done draw (issue 21), like a manual replacement's approver
+    void_approver: Mapped[str] = mapped_column(String(50), default="", server_default="")
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("draws.id"))
 
     witnesses: Mapped[list[DrawWitness]] = relationship(

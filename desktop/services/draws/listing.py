@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from db.engine import Database
 from db.models import Draw, DrawGroupMember, DrawTarget, Inspector, Target, Task
-from desktop.core.vocab import label
+from desktop.core.vocab import DrawStatus, label
 from desktop.services.common import Detail, Section, fmt_date
 
 
@@ -82,10 +82,19 @@ def draw_detail(database: Database, draw_id: int) -> Detail:
                 ("状态", label(d.status, "DrawStatus")),
                 ("备抽时间", fmt_date(d.prepared_at)),
                 ("抽取时间", fmt_date(d.drawn_at)),
-                ("承诺值（commitment）", d.commitment),
+                ("承诺值", d.commitment),
                 ("公开数", d.public_value),
                 ("见证人", "、".join(f"{w.name}（{w.role}）：{w.digits}" for w in d.witnesses)),
                 ("记录 SHA-256", d.record_sha256),
+                *(
+                    [
+                        ("作废时间", fmt_date(d.voided_at)),
+                        ("作废原因（随记录公开，§6）", d.void_reason),
+                        ("批准人", d.void_approver or "（未完成的抽取，无须批准）"),
+                    ]
+                    if d.status == DrawStatus.VOIDED
+                    else []
+                ),
             ],
             sections=[
                 Section(

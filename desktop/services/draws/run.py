@@ -239,11 +239,12 @@ def result_rows(
     return targets, members
 
 
-def void_draw(work: UnitOfWork, draw_id: int, reason: str, actor: str) -> None:
+def void_draw(work: UnitOfWork, draw_id: int, reason: str, actor: str, approver: str = "") -> None:
     """Void a draw (protocol §6): it stays on record with the reason, and the task may be
     prepared anew with a new draw id and commitment. A completed draw may be voided only
-    while its task is at 已抽取 and nothing has been handed down from it; the task then
-    returns to 待抽取 for the repeated draw."""
+    while its task is at 已抽取 and nothing has been handed down from it, and only with an
+    approver other than the person voiding it (issue 21, as for a manual replacement); the
+    task then returns to 待抽取 for the repeated draw."""
     work.changed(Change.DRAWS | Change.TASKS)
     if not reason.strip():
         raise DrawServiceError("请写明作废原因：作废的抽取须连同原因一并公开（§6）。")
@@ -258,6 +259,12 @@ def void_draw(work: UnitOfWork, draw_id: int, reason: str, actor: str) -> None:
     task = get_task(session, draw.task_id)
     before = draw.status
     if draw.status == DrawStatus.DONE:
+        if not approver.strip():
+            raise DrawServiceError(
+                f"抽取 {draw.draw_code} 已完成，作废须有批准人：请填写批准作废的负责人姓名。"
+            )
+        if approver.strip() == actor.strip():
+            raise DrawServiceError("批准人不能是经办人本人：作废已完成的抽取须另一人批准。")
         if task.status != TaskStatus.DRAWN:
             raise DrawServiceError(
                 f"任务 {task.code} 已进入“{label(task.status, 'TaskStatus')}”，"
@@ -282,15 +289,21 @@ def void_draw(work: UnitOfWork, draw_id: int, reason: str, actor: str) -> None:
     draw.status = DrawStatus.VOIDED
     draw.voided_at = now
     draw.void_reason = reason.strip()
+    draw.void_approver = approver.strip()
+    approved = f"（批准人：{approver.strip()}）" if approver.strip() else ""
     audit.record(
         session,
         actor=actor.strip(),
         action="draw.void",
         entity_type="draw",
         entity_id=draw.id,
-        summary=f"作废抽取 {draw.draw_code}：{reason.strip()}",
+        summary=f"作废抽取 {draw.draw_code}：{reason.strip()}{approved}",
         before={"status": before},
-        after={"status": DrawStatus.VOIDED.value, "reason": reason.strip()},
+        after={
+            "status": DrawStatus.VOIDED.value,
+            "reason": reason.strip(),
+            "approver": approver.strip(),
+        },
         at=now,
     )
 

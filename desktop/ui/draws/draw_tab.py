@@ -62,6 +62,7 @@ EXCLUSION_COLUMNS: list[Column[Exclusion]] = [
     Column("排除原因", lambda e: e.reason),
 ]
 PREPARED = label(DrawStatus.PREPARED, "DrawStatus")
+DONE = label(DrawStatus.DONE, "DrawStatus")
 # The protocol's inputs by the names the draw notice and the Word record give them.
 INPUT_NAMES = {
     "pool": "对象库",
@@ -349,7 +350,7 @@ class DrawRecordsPane(ListPane[DrawRow]):
         self.details.show_detail(draw_replace.draw_detail_with_replacements(self.database, row.id))
         return True
 
-    def void_selected(self, reason: str | None = None) -> bool:
+    def void_selected(self, reason: str | None = None, approver: str | None = None) -> bool:
         row = self.chosen("作废抽取", "要作废的抽取")
         if row is None:
             return False
@@ -363,6 +364,16 @@ class DrawRecordsPane(ListPane[DrawRow]):
             if not ok:
                 return False
             reason = text
+        if approver is None:
+            approver = ""
+            if row.status == DONE:  # a done draw is voided only with an approver (issue 21)
+                approver, ok = QInputDialog.getText(
+                    self,
+                    "作废抽取",
+                    f"抽取 {row.draw_code} 已完成，作废须经负责人批准。批准人姓名：",
+                )
+                if not ok:
+                    return False
         if not attempt(
             self,
             "作废抽取",
@@ -371,6 +382,7 @@ class DrawRecordsPane(ListPane[DrawRow]):
             row.id,
             reason,
             actor_of(self.database),
+            approver,
         ):
             return False
         hub.status_message.emit(f"已作废抽取 {row.draw_code}")

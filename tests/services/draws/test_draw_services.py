@@ -251,8 +251,23 @@ def test_protocol_s6_void_then_prepare_gives_a_new_id_and_commitment(demo_db: Da
         _run(demo_db, first.draw_id)
 
     # A completed draw voided while the task is still at 已抽取: the task draws again.
+    # Issue 21: only with an approver, who is not the person voiding it.
     _run(demo_db, second.draw_id)
-    perform(demo_db, void_draw, second.draw_id, "抽取现场录像中断，依规重抽", "王海燕", at=NOW)
+    why = "抽取现场录像中断，依规重抽"
+    with pytest.raises(DrawServiceError, match="批准人"):
+        perform(demo_db, void_draw, second.draw_id, why, "王海燕")
+    with pytest.raises(DrawServiceError, match="不能是经办人本人"):
+        perform(demo_db, void_draw, second.draw_id, why, "王海燕", "王海燕")
+    perform(demo_db, void_draw, second.draw_id, why, "王海燕", "李主任", at=NOW)
+    with demo_db.session() as session:
+        voided = session.get(Draw, second.draw_id)
+        assert voided is not None and voided.void_approver == "李主任"
+        summary = session.scalar(
+            select(AuditEntry.summary)
+            .where(AuditEntry.action == "draw.void")
+            .order_by(AuditEntry.id.desc())
+        )
+    assert summary is not None and "批准人：李主任" in summary
     third = perform(demo_db, prepare_draw, task_id, actor="王海燕", at=NOW).value
     _run(demo_db, third.draw_id)
     with demo_db.session() as session:

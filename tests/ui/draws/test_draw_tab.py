@@ -134,7 +134,7 @@ def test_prepare_run_reveal_export_void_and_prepare_again(
     tab.refresh()
     rows = tab.records.model.rows()  # type: ignore[union-attr]
     tab.records.table.selectRow(next(i for i, r in enumerate(rows) if r.id == prepared.draw_id))
-    assert tab.records.void_selected("见证人到场不全，依规重新抽取")
+    assert tab.records.void_selected("见证人到场不全，依规重新抽取", "李主任")
     with demo_db.session() as session:
         assert session.get(Draw, prepared.draw_id).status == DrawStatus.VOIDED  # type: ignore[union-attr]
     second = _prepare(tab, qtbot, task_id)
