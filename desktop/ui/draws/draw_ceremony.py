@@ -13,7 +13,7 @@ both."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -38,9 +38,11 @@ from PySide6.QtWidgets import (
 
 from db.engine import Database
 from desktop.core.draw.seed import SeedInputError, check_public_value, check_witness_digits
+from desktop.core.draw.seed import commitment as commitment_of
 from desktop.services.draws import run as draw_run
 from desktop.services.draws.prepare import DrawServiceError
-from desktop.services.draws.run import DrawOutcome
+from desktop.services.draws.rehearsal import REHEARSAL_MARK, rehearsal_secret, rehearse
+from desktop.services.draws.run import CeremonyData, DrawOutcome
 from desktop.ui import file_dialogs
 from desktop.ui.accounts.actor import actor_of
 from desktop.ui.draws import ceremony_keys
@@ -57,7 +59,7 @@ from desktop.ui.draws.projector.keys import KeyPress, ProjectionMode
 from desktop.ui.hub import hub
 from desktop.ui.operations import outcome, run_operation
 from desktop.ui.settings import UiSettings
-from desktop.ui.worker import Job
+from desktop.ui.worker import Job, run_with_progress
 
 DEFAULT_WITNESSES = [("", "人大代表"), ("", "政协委员"), ("", "新闻媒体记者")]
 INVALID_ENTRY = "#ffcdd2"  # a witness entry that is not 1–32 digits: marked, not projected
@@ -121,6 +123,8 @@ class CeremonyPanel(QWidget):
         self._secret: tuple[str, bool] | None = None
         self._shortcuts = ceremony_keys.install_panel_shortcuts(self)
         self.typing_row = -1  # one screen: the witness whose digits the keys type
+        self.rehearsal: bytes | None = None  # 演练: its throw-away secret while rehearsing
+        self.rehearsed: CeremonyView | None = None  # what the rehearsal drew (never stored)
 
         self.heading = QLabel(
             "尚未选择抽取：请先在“备抽”中冻结输入，或在“抽取记录”中选择已备抽的抽取。"
@@ -137,6 +141,11 @@ class CeremonyPanel(QWidget):
         self.close_button = QPushButton("关闭投影")
         self.open_button.clicked.connect(self.open_projector)
         self.close_button.clicked.connect(self.close_projector)
+        self.rehearse_button = QPushButton("演练（不留记录）")
+        self.rehearse_button.setToolTip(
+            "在真实的屏幕上用本次备抽的数据走一遍全部步骤；每页标明“演练”，不改动任务和抽取"
+        )
+        self.rehearse_button.clicked.connect(self.toggle_rehearsal)
         self.mode_box = QComboBox()
         for mode in ProjectionMode:
             self.mode_box.addItem(mode.label, mode)
@@ -145,6 +154,7 @@ class CeremonyPanel(QWidget):
         mode_row = QHBoxLayout()
         mode_row.addWidget(QLabel("投影方式："))
         mode_row.addWidget(self.mode_box, 1)
+        mode_row.addWidget(self.rehearse_button)
         screen_row = QHBoxLayout()
         screen_row.addWidget(QLabel("投影屏幕："))
         screen_row.addWidget(self.screens, 1)
@@ -263,6 +273,7 @@ class CeremonyPanel(QWidget):
         """Get ready for ``draw``: blank witness numbers, a fresh projector view."""
         self.close_projector()
         self.draw, self.outcome, self._secret = draw, None, None
+        self.rehearsal, self.rehearsed = None, None
         self.heading.setText(f"<b>抽取 {draw.draw_code}</b>　{draw.task_title}")
         self.commitment.setText(f"承诺值（事先公布）：{draw.commitment}")
         self.witnesses.blockSignals(True)
@@ -296,11 +307,13 @@ class CeremonyPanel(QWidget):
     def _view(self) -> CeremonyView:
         assert self.draw is not None
         data = draw_run.ceremony_data(self.database, self.draw.draw_id)
+        rehearsing = self.rehearsal is not None
         return CeremonyView(
             county=data.county,
             task_title=data.task_title,
-            draw_code=data.draw_code,
-            commitment=data.commitment,
+            draw_code=f"{data.draw_code}（{REHEARSAL_MARK}）" if rehearsing else data.draw_code,
+            commitment=commitment_of(self.rehearsal) if self.rehearsal else data.commitment,
+            rehearsal=rehearsing,
             witnesses=tuple(
                 WitnessView(name or f"见证人{i + 1}", role, projectable(digits))
                 for i, (name, role, digits) in enumerate(self.witness_list())
@@ -336,6 +349,8 @@ class CeremonyPanel(QWidget):
         if problem:
             QMessageBox.warning(self, "揭示密钥", problem)
             return False
+        if self.rehearsal is not None:  # the rehearsal's own secret: nothing stored
+            return self._revealed(self.rehearsal.hex(), True)
         done = outcome(
             self,
             "揭示密钥",
@@ -347,6 +362,9 @@ class CeremonyPanel(QWidget):
         if done is None:
             return False
         secret_hex, matched = done.value
+        return self._revealed(secret_hex, matched)
+
+    def _revealed(self, secret_hex: str, matched: bool) -> bool:
         self._secret = (secret_hex, matched)
         self._set_inputs_locked(True)
         verdict = "与承诺值一致" if matched else "与承诺值不符！不得抽取，请作废后重新备抽"
@@ -367,6 +385,8 @@ class CeremonyPanel(QWidget):
         draw_id, secret_hex = self.draw.draw_id, self._secret[0]
         people = self.witness_list()
         public, actor = self.public_value.text().strip(), self.actor.text().strip()
+        if self.rehearsal is not None:
+            return self._run_rehearsal(draw_id, people, public)
 
         self.run_button.setEnabled(False)
         self.job = run_operation(
@@ -388,19 +408,80 @@ class CeremonyPanel(QWidget):
     def _drawn(self, outcome: DrawOutcome) -> None:
         self.outcome = outcome
         data = draw_run.ceremony_data(self.database, outcome.draw_id)
-        view = ceremony_from_record(data.record, data.names, data.county, data.task_title)
-        if self.projector is None:
-            self.open_projector()
-        assert self.projector is not None
-        self.projector.set_view(view)
-        self.projector.show_secret(view.secret_matched, view.secret_hex)
-        self.projector.reveal_result()
+        self._project_result(
+            ceremony_from_record(data.record, data.names, data.county, data.task_title)
+        )
         self.result_label.setText(
             f"抽取完成：抽中对象 {len(outcome.targets)} 户，检查组 {len(outcome.groups)} 个。"
             f"记录 SHA-256：{outcome.record_sha256}"
         )
         self._update_buttons()
         self.drawn.emit(outcome)
+
+    def _project_result(self, view: CeremonyView) -> None:
+        """The computed result on the wall: the secret checked, then the reveal."""
+        if self.projector is None:
+            self.open_projector()
+        assert self.projector is not None
+        self.projector.set_view(view)
+        self.projector.show_secret(view.secret_matched, view.secret_hex)
+        self.projector.reveal_result()
+
+    # ----- 演练 (issue 21) ---------------------------------------------------------------
+
+    def toggle_rehearsal(self) -> None:
+        """Start a rehearsal of the loaded draw, or end it: back to the real draw, blank."""
+        if self.draw is None:
+            return
+        if self.rehearsal is None and self.started():
+            QMessageBox.information(
+                self, "演练", "正式抽取已经开始（已录入数字或已揭示密钥），不能再演练。"
+            )
+            return
+        draw = self.draw
+        starting = self.rehearsal is None
+        self.load(draw)  # a blank ceremony either way; the projector closes
+        self.rehearsal = rehearsal_secret() if starting else None
+        label_text = "演练中：" if starting else ""
+        self.heading.setText(f"<b>{label_text}抽取 {draw.draw_code}</b>　{draw.task_title}")
+        self.rehearse_button.setText("结束演练" if starting else "演练（不留记录）")
+        shown = commitment_of(self.rehearsal) if self.rehearsal else draw.commitment
+        self.commitment.setText(
+            f"演练用承诺值（只用于演练）：{shown}" if starting else f"承诺值（事先公布）：{shown}"
+        )
+        self._update_buttons()
+
+    def _run_rehearsal(
+        self, draw_id: int, people: list[tuple[str, str, str]], public: str
+    ) -> Job | None:
+        assert self.rehearsal is not None
+        secret = self.rehearsal
+
+        def work(_job: Job) -> CeremonyData:
+            return rehearse(
+                self.database,
+                draw_id,
+                secret=secret,
+                witness_digits=[d for _n, _r, d in people],
+                public_value=public,
+                witnesses=[(n, r) for n, r, _d in people],
+            )
+
+        self.run_button.setEnabled(False)
+        self.job = run_with_progress(self, "正在演练抽取", work, self._rehearsed, cancellable=False)
+        self.job.failed.connect(lambda _m: self._update_buttons())
+        return self.job
+
+    def _rehearsed(self, data: CeremonyData) -> None:
+        view = ceremony_from_record(data.record, data.names, data.county, data.task_title)
+        view = replace(view, draw_code=data.draw_code, rehearsal=True)
+        self._project_result(view)
+        self.result_label.setText(
+            f"演练完成：抽中对象 {len(view.drawn_codes)} 户（演练结果不是正式结果，没有保存）。"
+            "按“结束演练”回到正式抽取。"
+        )
+        self.rehearsed = view
+        self._update_buttons()
 
     def export(self, path: str | Path | None = None) -> Path | None:
         if self.outcome is None:
@@ -565,6 +646,7 @@ class CeremonyPanel(QWidget):
     def _witness_changed(self, item: QTableWidgetItem) -> None:
         if item.column() == DIGITS:
             shown = self._checked_digits(item)
+            self._update_buttons()  # a digit typed: the real ceremony has begun
             if self.projector is None:
                 return
             if self.projector.phase == Phase.WAITING:
@@ -631,6 +713,17 @@ class CeremonyPanel(QWidget):
         self.skip_button.setEnabled(done and showing)
         self.replay_button.setEnabled(done and showing)
         self.export_button.setEnabled(done)
+        rehearsing = self.rehearsal is not None
+        self.rehearse_button.setEnabled(
+            ready and not done and (rehearsing or not (showing or self.started()))
+        )
+        if rehearsing:
+            self.export_button.setEnabled(False)
+            self.run_button.setEnabled(
+                ready and self._secret is not None and self.rehearsed is None
+            )
+            self.skip_button.setEnabled(showing and self.rehearsed is not None)
+            self.replay_button.setEnabled(showing and self.rehearsed is not None)
         hidden = showing and self.projector is not None and not self.projector.isVisible()
         self.open_button.setText("回到投影（F5）" if hidden else "打开投影")
         self.open_button.setEnabled(ready and (not showing or hidden))

@@ -73,6 +73,7 @@ class CeremonyView:
     strata: tuple[StratumView, ...] = ()
     groups: tuple[GroupView, ...] = ()
     unassigned: tuple[DrawnItem, ...] = ()
+    rehearsal: bool = False  # 演练: marked on every projected page (issue 21)
 
     @property
     def has_result(self) -> bool:

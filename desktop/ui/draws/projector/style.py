@@ -116,7 +116,7 @@ def clipped_labels(root: QWidget) -> list[QLabel]:
         for w in root.findChildren(QLabel)
         if w.isVisibleTo(root)
         and w.text()
-        and w.objectName() != "operator-hint"
+        and w.objectName() not in ("operator-hint", "rehearsal-badge")  # over the content
         and (
             w.heightForWidth(w.width()) > w.height() + 1
             if w.wordWrap()

@@ -42,11 +42,13 @@ from desktop.ui.draws.projector.result_pages import ResultPages, build_result_pa
 from desktop.ui.draws.projector.style import (
     ACCENT,
     BACKGROUND,
+    BAD,
     MUTED,
     Role,
     apply_fonts,
     font_unit,
     label,
+    readable_px,
     relayout_now,
     role_font,
     shrink_to_fit,
@@ -138,6 +140,10 @@ class ProjectorWindow(QWidget):
         self._black = QWidget(self)
         self._black.setStyleSheet("background: #000000;")
         self._black.hide()
+        # 演练: a red badge in the top right corner of every page, over the content
+        self._rehearsal = QLabel("演练", self)
+        self._rehearsal.setObjectName("rehearsal-badge")
+        self._rehearsal.hide()
         self._hint = QLabel(self)
         self._hint.setObjectName("operator-hint")
         self._hint.hide()
@@ -349,6 +355,9 @@ class ProjectorWindow(QWidget):
     def _place_hint(self) -> None:
         margin = max(8, round(self._unit * 0.012))
         self._hint.move(margin, self.height() - self._hint.height() - margin)
+        self._rehearsal.adjustSize()
+        self._rehearsal.move(self.width() - self._rehearsal.width() - margin, margin)
+        self._rehearsal.raise_()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -377,8 +386,15 @@ class ProjectorWindow(QWidget):
         self._box.setContentsMargins(margin, round(margin * 0.6), margin, round(margin * 0.5))
         self._box.setSpacing(round(unit * 0.015))
         view = self._view
-        self._county.setText(f"{view.county}　部门联合“双随机、一公开”公开抽取")
+        kind = "演练（不是正式抽取）" if view.rehearsal else "部门联合“双随机、一公开”公开抽取"
+        self._county.setText(f"{view.county}　{kind}")
         self._draw_code.setText(f"抽取编号 {view.draw_code}")
+        self._rehearsal.setVisible(view.rehearsal)
+        self._rehearsal.setStyleSheet(
+            f"background: {BAD}; color: #ffffff; font-weight: bold; border-radius: 6px;"
+            f" padding: 2px {round(unit * 0.01)}px; font-size: {readable_px(unit)}px;"
+        )
+        self._place_hint()
         _clear(self._stack)
         digits, self._digit_labels = digits_page(view, self._digits, unit)
         self._stack.addWidget(waiting_page(view, unit))
