@@ -52,7 +52,6 @@ def handle(panel: CeremonyPanel, press: KeyPress) -> None:
     action = press.action
     if action == Action.BLACK:
         projector.set_black(not projector.is_black())
-        panel.sync_controls()
     elif action == Action.BACK:
         if projector.is_black():
             projector.set_black(False)

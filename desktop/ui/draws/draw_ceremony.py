@@ -125,6 +125,7 @@ class CeremonyPanel(QWidget):
         self.typing_row = -1  # one screen: the witness whose digits the keys type
         self.rehearsal: bytes | None = None  # 演练: its throw-away secret while rehearsing
         self.rehearsed: CeremonyView | None = None  # what the rehearsal drew (never stored)
+        self._data: CeremonyData | None = None  # the loaded draw's, read once
 
         self.heading = QLabel(
             "尚未选择抽取：请先在“备抽”中冻结输入，或在“抽取记录”中选择已备抽的抽取。"
@@ -273,7 +274,7 @@ class CeremonyPanel(QWidget):
         """Get ready for ``draw``: blank witness numbers, a fresh projector view."""
         self.close_projector()
         self.draw, self.outcome, self._secret = draw, None, None
-        self.rehearsal, self.rehearsed = None, None
+        self.rehearsal, self.rehearsed, self._data = None, None, None
         self.heading.setText(f"<b>抽取 {draw.draw_code}</b>　{draw.task_title}")
         self.commitment.setText(f"承诺值（事先公布）：{draw.commitment}")
         self.witnesses.blockSignals(True)
@@ -305,8 +306,12 @@ class CeremonyPanel(QWidget):
                 item.setText(text)
 
     def _view(self) -> CeremonyView:
+        """The projection before the result, rebuilt as the operator types; the prepared
+        draw's own data (county, title, commitment) is read once per draw."""
         assert self.draw is not None
-        data = draw_run.ceremony_data(self.database, self.draw.draw_id)
+        if self._data is None:
+            self._data = draw_run.ceremony_data(self.database, self.draw.draw_id)
+        data = self._data
         rehearsing = self.rehearsal is not None
         return CeremonyView(
             county=data.county,
@@ -321,7 +326,8 @@ class CeremonyPanel(QWidget):
             public_value=_projectable_public(self.public_value.text()),
         )
 
-    def _check_inputs(self) -> str | None:
+    def input_problem(self) -> str | None:
+        """What is missing or wrong before 揭示密钥, or None."""
         people = self.witness_list()
         if not people:
             return "请至少录入一位见证人。"
@@ -345,7 +351,7 @@ class CeremonyPanel(QWidget):
         check it against the commitment (on this screen and on the projector)."""
         if self.draw is None:
             return False
-        problem = self._check_inputs()
+        problem = self.input_problem()
         if problem:
             QMessageBox.warning(self, "揭示密钥", problem)
             return False
@@ -438,17 +444,13 @@ class CeremonyPanel(QWidget):
                 self, "演练", "正式抽取已经开始（已录入数字或已揭示密钥），不能再演练。"
             )
             return
-        draw = self.draw
         starting = self.rehearsal is None
-        self.load(draw)  # a blank ceremony either way; the projector closes
-        self.rehearsal = rehearsal_secret() if starting else None
-        label_text = "演练中：" if starting else ""
-        self.heading.setText(f"<b>{label_text}抽取 {draw.draw_code}</b>　{draw.task_title}")
-        self.rehearse_button.setText("结束演练" if starting else "演练（不留记录）")
-        shown = commitment_of(self.rehearsal) if self.rehearsal else draw.commitment
-        self.commitment.setText(
-            f"演练用承诺值（只用于演练）：{shown}" if starting else f"承诺值（事先公布）：{shown}"
-        )
+        self.load(self.draw)  # a blank ceremony either way; the projector closes
+        if starting:
+            self.rehearsal = rehearsal_secret()
+            draw = self.draw
+            self.heading.setText(f"<b>演练中：抽取 {draw.draw_code}</b>　{draw.task_title}")
+            self.commitment.setText(f"演练用承诺值（只用于演练）：{commitment_of(self.rehearsal)}")
         self._update_buttons()
 
     def _run_rehearsal(
@@ -607,9 +609,6 @@ class CeremonyPanel(QWidget):
             return f"第 {row + 1} 位见证人：{error}"
         return None
 
-    def input_problem(self) -> str | None:
-        return self._check_inputs()
-
     def type_into(self, row: int) -> None:
         """One screen: the keys type witness ``row``'s digits (−1: none)."""
         self.typing_row = row if self.can_type() else -1
@@ -714,6 +713,7 @@ class CeremonyPanel(QWidget):
         self.replay_button.setEnabled(done and showing)
         self.export_button.setEnabled(done)
         rehearsing = self.rehearsal is not None
+        self.rehearse_button.setText("结束演练" if rehearsing else "演练（不留记录）")
         self.rehearse_button.setEnabled(
             ready and not done and (rehearsing or not (showing or self.started()))
         )

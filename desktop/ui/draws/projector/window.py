@@ -62,9 +62,6 @@ class Phase(StrEnum):
     RESULT = "result"
 
 
-# The result's text is never set smaller than the rest: a smaller scale would take it under
-# the readable minimum of a meeting room (issue 21); more pages instead.
-RESULT_SCALES = (1.0,)
 PAGE_INDEX = {Phase.WAITING: 0, Phase.DIGITS: 1, Phase.SECRET: 2, Phase.RESULT: 3}
 
 
@@ -428,14 +425,9 @@ class ProjectorWindow(QWidget):
             self.width() - margins.left() - margins.right(),
             self.height() - margins.top() - margins.bottom() - chrome,
         )
-        # Fewer pages to flip through at a slightly smaller size, never below RESULT_SCALES.
-        best: ResultPages | None = None
-        for scale in RESULT_SCALES:
-            pages = build_result_pages(self._view, self._unit * scale, area)
-            if best is None or len(pages.pages) < len(best.pages):
-                best = pages
-        assert best is not None
-        self._result = best
+        # At the window's own size, never smaller: a smaller scale would take the result
+        # under the readable minimum of a meeting room (issue 21); more pages instead.
+        self._result = build_result_pages(self._view, self._unit, area)
         for widget in self._result.pages:
             self._results.addWidget(widget)
         for _, widgets in self._result.units:
