@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import select
-
 from db.engine import Database
-from db.models import Department, Draw, Inspector, Target
+from db.models import Draw
 from desktop.core.draw.engine import run_draw
 from desktop.core.draw.inputs import DrawInputError, DrawInputs
 from desktop.core.draw.record import build_record
@@ -29,7 +27,7 @@ from desktop.core.roles import Permission
 from desktop.core.vocab import DrawStatus
 from desktop.services.accounts.access import require
 from desktop.services.draws.prepare import DrawServiceError
-from desktop.services.draws.run import CeremonyData
+from desktop.services.draws.run import CeremonyData, display_names
 from desktop.services.office.profile import get_profile
 from desktop.services.tasks.common import get_task
 
@@ -76,14 +74,11 @@ def rehearse(
             result,
             witnesses=[{"name": n.strip(), "role": r.strip()} for n, r in witnesses],
         )
-        targets = [t.code for t in result.targets]
-        people = [m.code for g in result.groups for m in g.inspectors]
-        queries = [
-            select(Department.code, Department.name),
-            select(Target.code, Target.name).where(Target.code.in_(targets)),
-            select(Inspector.code, Inspector.name).where(Inspector.code.in_(people)),
-        ]
-        names = {code: name for query in queries for code, name in session.execute(query)}
+        names = display_names(
+            session,
+            [t.code for t in result.targets],
+            [m.code for g in result.groups for m in g.inspectors],
+        )
         code = draw.draw_code
     return CeremonyData(
         draw_id=draw_id,

@@ -378,18 +378,22 @@ def ceremony_data(database: Database, draw_id: int) -> CeremonyData:
         if isinstance(result, dict):
             targets = [t["code"] for t in result.get("targets", [])]
             people = [m["code"] for g in result.get("groups", []) for m in g["inspectors"]]
-        queries = [select(Department.code, Department.name)]
-        if targets:
-            queries.append(select(Target.code, Target.name).where(Target.code.in_(targets)))
-        if people:
-            queries.append(select(Inspector.code, Inspector.name).where(Inspector.code.in_(people)))
-        names = {code: name for query in queries for code, name in session.execute(query)}
         return CeremonyData(
             draw_id=draw.id,
             draw_code=draw.draw_code,
             commitment=draw.commitment,
             record=record,
-            names=names,
+            names=display_names(session, targets, people),
             county=county,
             task_title=task.title,
         )
+
+
+def display_names(session: Session, targets: list[str], people: list[str]) -> dict[str, str]:
+    """Names for the projector: every department, and the drawn targets and inspectors."""
+    queries = [select(Department.code, Department.name)]
+    if targets:
+        queries.append(select(Target.code, Target.name).where(Target.code.in_(targets)))
+    if people:
+        queries.append(select(Inspector.code, Inspector.name).where(Inspector.code.in_(people)))
+    return {code: name for query in queries for code, name in session.execute(query)}
