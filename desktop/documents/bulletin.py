@@ -20,10 +20,8 @@ from desktop.documents import elements
 from desktop.documents.blocks import Block
 from desktop.documents.fonts import FontSet
 from desktop.documents.official import TEXT_WIDTH, OfficialDocument
-from desktop.documents.ooxml import E, ParaFormat, el
+from desktop.documents.ooxml import EMU_PER_TWIP, E, ParaFormat, el
 from desktop.documents.tables import Imprint, imprint_table
-
-EMU_PER_TWIP = 635
 
 
 @dataclass(frozen=True)

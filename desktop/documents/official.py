@@ -75,6 +75,7 @@ TRACKING = -10  # twips
 # middle of its 18 pt line (where the dash is drawn) lands there.
 FOOTER_LINE = pt(18)
 FOOTER_DISTANCE = MARGIN_BOTTOM - mm(7) - FOOTER_LINE // 2
+CELL_MARGIN = 108  # twips, Word's default left/right cell margin (the house's table style)
 RED = "FF0000"  # Word's standard red, what the office's own red-header templates use
 
 assert LINES_PER_PAGE * LINE_PITCH <= TEXT_HEIGHT < (LINES_PER_PAGE + 1) * LINE_PITCH
@@ -164,8 +165,7 @@ class OfficialDocument:
         assert final is not None
         last = final.getprevious()
         if last is None or last.tag != qn("w:p"):
-            tiny = self.run("body", 1)
-            last = self.paragraph(ParaFormat(snap_to_grid=False, line=pt(1), mark=tiny))
+            last = self.tiny_paragraph()
         props = last.find(qn("w:pPr"))
         if props is None:
             props = el("w:pPr")
@@ -212,7 +212,12 @@ class OfficialDocument:
         for footer in (section.footer, section.even_page_footer):
             footer.is_linked_to_previous = False  # a new, empty footer
         # LibreOffice starts no page for a section that opens with a floating table
-        self.paragraph(ParaFormat(snap_to_grid=False, line=pt(1), mark=self.run("body", 1)))
+        self.tiny_paragraph()
+
+    def tiny_paragraph(self) -> E:
+        """An empty paragraph 1 pt high: it ends a section, or anchors a floating table,
+        without taking a line of its own."""
+        return self.paragraph(ParaFormat(snap_to_grid=False, line=pt(1), mark=self.run("body", 1)))
 
     def to_bytes(self) -> bytes:
         """The .docx; the same document gives the same bytes (fixed zip entry times)."""
@@ -441,9 +446,9 @@ def _table_normal() -> E:
         "w:tblCellMar",
         {},
         el("w:top", {"w": 0, "type": "dxa"}),
-        el("w:left", {"w": 108, "type": "dxa"}),
+        el("w:left", {"w": CELL_MARGIN, "type": "dxa"}),
         el("w:bottom", {"w": 0, "type": "dxa"}),
-        el("w:right", {"w": 108, "type": "dxa"}),
+        el("w:right", {"w": CELL_MARGIN, "type": "dxa"}),
     )
     style = _style("table", "TableNormal", "Normal Table", None, None, default=True)
     style.append(el("w:tblPr", {}, el("w:tblInd", {"w": 0, "type": "dxa"}), margins))

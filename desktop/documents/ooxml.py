@@ -20,6 +20,9 @@ E = BaseOxmlElement
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
+EMU_PER_TWIP = 635  # drawing sizes are in EMU: 914400 an inch, 1440 twips an inch
+
+
 def mm(value: float) -> int:
     """Millimetres to twips (1/20 pt), the unit of page geometry and indents."""
     return round(value * 1440 / 25.4)

@@ -6,7 +6,7 @@ lay it out when it is opened. The builder still has to decide where the 版记 g
 estimates the layout the way the house sets it: every paragraph has an exact line height,
 3号 text runs 28 characters a line, tables have fixed column widths and pictures a fixed
 size. The estimate is exact for prose and within a few lines for tables and charts; the
-caller keeps a margin for the difference (see :func:`desktop.documents.tables.place_imprint`).
+caller keeps a margin for the difference (see :func:`desktop.documents.tables.imprint_table`).
 """
 
 from __future__ import annotations
@@ -17,18 +17,17 @@ from typing import Any
 from docx.oxml.ns import qn
 
 from desktop.documents.official import (
+    CELL_MARGIN,
     LANDSCAPE_TEXT_WIDTH,
     LINE_PITCH,
     TEXT_HEIGHT,
     TEXT_WIDTH,
     text_units,
 )
-from desktop.documents.ooxml import E
+from desktop.documents.ooxml import EMU_PER_TWIP, E
 
-EMU_PER_TWIP = 635
 _DEFAULT_SIZE = 16.0  # pt, the house's Normal style
 _AUTO_LINE = 1.3  # a single-spaced line, as a share of the font size (CJK fonts run tall)
-_CELL_MARGIN = 108  # twips each side, the house's table style
 _TABLE_SLACK = 0.05  # LibreOffice set the demo's tables up to 5 % shorter, never taller
 _ANCHOR = qn("w:tblpPr")  # a floating table (the 版记 itself) takes no room in the flow
 _ROW_RULE = 10  # twips: the half-point rule under each table row
@@ -45,10 +44,6 @@ class Flow:
     used: int
     height: int
     slack: int
-
-    @property
-    def free(self) -> int:
-        return self.height - self.used
 
 
 @dataclass(frozen=True)
@@ -68,6 +63,7 @@ class _Styles:
     """Paragraph geometry by style id, following basedOn."""
 
     def __init__(self, styles_root: E) -> None:
+        self._resolved: dict[str | None, _Style] = {}
         self._own: dict[str, tuple[str | None, _Style]] = {}
         for style in styles_root.iter(qn("w:style")):
             sid = style.get(qn("w:styleId"))
@@ -76,13 +72,20 @@ class _Styles:
             self._own[sid] = (parent, _read_props(style.find(qn("w:pPr")), style.find(qn("w:rPr"))))
 
     def resolve(self, sid: str | None) -> _Style:
+        """The style's geometry, its chain followed once (a document has a few styles and
+        many paragraphs)."""
+        if sid not in self._resolved:
+            self._resolved[sid] = self._follow(sid)
+        return self._resolved[sid]
+
+    def _follow(self, sid: str | None) -> _Style:
         chain: list[_Style] = []
         while sid and sid in self._own and len(chain) < 10:
             parent, own = self._own[sid]
             chain.append(own)
             sid = parent
         if not chain and "Normal" in self._own:
-            return self.resolve("Normal")
+            return self._follow("Normal")
         return _merge(chain)
 
 
@@ -152,7 +155,7 @@ def estimate(body: E, styles_root: E) -> Flow:
     styles = _Styles(styles_root)
     page, used, tables = 1, 0, 0
     height, width = TEXT_HEIGHT, TEXT_WIDTH
-    pending: list[tuple[int, int]] = []  # (page, used) where a keep-with-next chain began
+    chain: tuple[int, int] | None = None  # (page, used) where a keep-with-next chain began
     for child in body:
         blocks: list[_Block]
         if child.tag == qn("w:p"):
@@ -169,13 +172,12 @@ def estimate(body: E, styles_root: E) -> Flow:
             if block.whole:
                 need = block.before + sum(block.lines) + block.after
             if used + need > height and used > 0:
-                if pending and pending[0][0] == page and pending[0][1] > 0:
-                    moved = used - pending[0][1]  # the chain goes with it
-                    page, used = page + 1, moved
+                if chain is not None and chain[0] == page and chain[1] > 0:
+                    page, used = page + 1, used - chain[1]  # the chain goes with it
                 else:
                     page, used = page + 1, 0
-                if block in blocks and not block.header and header_rows and block.whole:
-                    used += sum(sum(h.lines) for h in header_rows)
+                if block.whole and not block.header and header_rows:
+                    used += sum(sum(h.lines) for h in header_rows)  # repeated on the new page
             used += block.before
             for piece in block.lines:
                 if used + piece > height and used > 0:
@@ -184,21 +186,20 @@ def estimate(body: E, styles_root: E) -> Flow:
             used += block.after
             if block.whole:
                 tables += sum(block.lines)
-            if block.keep_next:
-                if not pending:
-                    pending = [(page, used - block.before - sum(block.lines) - block.after)]
-            else:
-                pending = []
+            if not block.keep_next:
+                chain = None
+            elif chain is None:
+                chain = (page, used - block.before - sum(block.lines) - block.after)
         if child.tag == qn("w:p"):
             section = child.find(f"{qn('w:pPr')}/{qn('w:sectPr')}")
             if section is not None:
-                page, used, pending = page + 1, 0, []
-                height, width = _next_section_area(body, child)
+                page, used, chain = page + 1, 0, None
+                height, width = _next_section_area(child)
     slack = LINE_PITCH + round(tables * _TABLE_SLACK)
     return Flow(pages=page, used=min(used, height), height=height, slack=slack)
 
 
-def _next_section_area(body: E, after: E) -> tuple[int, int]:
+def _next_section_area(after: E) -> tuple[int, int]:
     """The 版心 of the section that follows ``after``: turned when that section is
     landscape."""
     for sibling in after.itersiblings():
@@ -222,7 +223,7 @@ def _paragraph(p: E, styles: _Styles, width: int) -> _Block:
         sid = ps.get(qn("w:val"))
     own = _read_props(ppr, None)
     style = _merge([own, styles.resolve(sid or "Normal")])
-    drawings = [e for e in p.iter(qn("wp:extent"))]
+    drawings = list(p.iter(qn("wp:extent")))
     if drawings:
         pictures = sum(int(e.get("cy")) // EMU_PER_TWIP for e in drawings)
         return _Block([pictures], style.before or 0, style.after or 0, bool(style.keep_next))
@@ -275,7 +276,7 @@ def _table(tbl: E, styles: _Styles, width: int) -> list[_Block]:
             cell_width = int(tcw.get(qn("w:w"))) if tcw is not None else width
             inside = 0
             for p in cell.iterfind(qn("w:p")):
-                block = _paragraph(p, styles, cell_width - 2 * _CELL_MARGIN)
+                block = _paragraph(p, styles, cell_width - 2 * CELL_MARGIN)
                 inside += block.before + sum(block.lines) + block.after
             tallest = max(tallest, inside)
         header = False

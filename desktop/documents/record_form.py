@@ -21,9 +21,15 @@ from datetime import date
 
 from desktop.documents import elements
 from desktop.documents.fonts import FontSet
-from desktop.documents.official import TEXT_WIDTH, OfficialDocument, chinese_date, text_units
+from desktop.documents.official import (
+    CELL_MARGIN,
+    TEXT_WIDTH,
+    OfficialDocument,
+    chinese_date,
+    text_units,
+)
 from desktop.documents.ooxml import ParaFormat, Run, mm, pt
-from desktop.documents.tables import CELL_MARGIN, Form, FormCell, FormRow, form_table
+from desktop.documents.tables import Form, FormCell, FormRow, form_table
 
 TITLE = "部门联合抽查情况记录表"
 BOX = "□"

@@ -17,6 +17,7 @@ from datetime import date
 
 from desktop.documents.blocks import Table
 from desktop.documents.official import (
+    CELL_MARGIN,
     LANDSCAPE_TEXT_WIDTH,
     LINE_PITCH,
     MARGIN_LEFT,
@@ -42,7 +43,6 @@ from desktop.documents.pagination import estimate
 
 THICK = 8  # eighths of a point: 1 pt ≈ 0.35 mm
 THIN = 6  # 0.75 pt ≈ 0.25 mm
-CELL_MARGIN = 108  # twips, Word's default left/right cell margin
 _SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")  # schema order
 
 
@@ -153,22 +153,18 @@ def imprint_table(doc: OfficialDocument, imprint: Imprint) -> None:
     text = doc.run("body", SMALL_PT)
     rows: list[E] = []
     if imprint.copy_to:
-        label = f"{imprint.copy_label}："
-        names = "，".join(imprint.copy_to).rstrip("。，、") + "。"
+        label, names = _copied(imprint)
         hang = round(text_units(label) * one)
         indent = Indent(left=one + hang, right=one, first_line=-hang)
         fmt = ParaFormat(style="GwImprint", line=LINE_PITCH, indent=indent, jc="both")
         rows.append(_imprint_row(fmt, [Run(label + names, text)]))
-    printed = f"{chinese_date(imprint.printed_on)}印发"
-    room = (TEXT_WIDTH - 2 * one) / one  # characters of 4号 between the two indents
-    gap = "\t" if text_units(imprint.printer) + 1 + text_units(printed) <= room else "\n\t"
     fmt = ParaFormat(
         style="GwImprint",
         line=LINE_PITCH,
         indent=Indent(left=one),
         tabs=[("right", TEXT_WIDTH - one)],
     )
-    rows.append(_imprint_row(fmt, [Run(f"{imprint.printer}{gap}{printed}", text)]))
+    rows.append(_imprint_row(fmt, [Run(_printed_line(imprint), text)]))
     table = el(
         "w:tbl",
         {},
@@ -217,20 +213,34 @@ def imprint_table(doc: OfficialDocument, imprint: Imprint) -> None:
     add_block(doc.body, table)
     # The table floats; the paragraph it anchors to is kept 1 pt high so that it never
     # pushes a page of its own.
-    tiny = doc.run("body", 1)
-    doc.paragraph(ParaFormat(snap_to_grid=False, line=pt(1), mark=tiny))
+    doc.tiny_paragraph()
+
+
+# Characters of 4号 on a 版记 line, between its one-character indents.
+IMPRINT_ROOM = (TEXT_WIDTH - 2 * pt(SMALL_PT)) / pt(SMALL_PT)
 
 
 def imprint_lines(imprint: Imprint) -> int:
-    """How many 4号 lines (at the body's pitch) the 版记 takes."""
-    room = (TEXT_WIDTH - 2 * pt(SMALL_PT)) / pt(SMALL_PT)
-    count = 0
+    """How many 4号 lines (at the body's pitch) the 版记 takes, from the texts it prints."""
+    count = _printed_line(imprint).count("\n") + 1
     if imprint.copy_to:
-        names = "，".join(imprint.copy_to) + "。"
-        count += math.ceil((text_units(imprint.copy_label) + 1 + text_units(names)) / room)
-    printed = text_units(chinese_date(imprint.printed_on)) + 2
-    count += 1 if text_units(imprint.printer) + 1 + printed <= room else 2
+        label, names = _copied(imprint)
+        count += math.ceil(text_units(label + names) / IMPRINT_ROOM)
     return count
+
+
+def _copied(imprint: Imprint) -> tuple[str, str]:
+    """The 抄送 line: its label and the names after it."""
+    return f"{imprint.copy_label}：", "，".join(imprint.copy_to).rstrip("。，、") + "。"
+
+
+def _printed_line(imprint: Imprint) -> str:
+    """印发机关 and 印发日期: on one line, the date flush right, where both fit; else the
+    date on a line of its own."""
+    printed = f"{chinese_date(imprint.printed_on)}印发"
+    fits = text_units(imprint.printer) + 1 + text_units(printed) <= IMPRINT_ROOM
+    gap = "\t" if fits else "\n\t"
+    return f"{imprint.printer}{gap}{printed}"
 
 
 def _imprint_row(fmt: ParaFormat, runs: list[Run]) -> E:

@@ -31,14 +31,13 @@ from db.models import Document, Publication, Result, Task
 from desktop.core.roles import Permission
 from desktop.core.vocab import DocumentStatus, DocumentType, PublicationKind, label
 from desktop.documents.blocks import Block, Paragraph, Table
-from desktop.documents.official import LANDSCAPE_TEXT_WIDTH, TEXT_WIDTH
+from desktop.documents.official import CELL_MARGIN, LANDSCAPE_TEXT_WIDTH, TEXT_WIDTH
 from desktop.documents.publication_page import (
     PublishedTable,
     html_page,
     text_width,
     write_table_xlsx,
 )
-from desktop.documents.tables import CELL_MARGIN
 from desktop.services.accounts import audit
 from desktop.services.accounts.access import require
 from desktop.services.common import Change
