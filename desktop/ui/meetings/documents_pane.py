@@ -72,10 +72,13 @@ class DocumentsPane(QWidget):
     # --- drafts --------------------------------------------------------------------------
     def new_notice(self) -> int | None:
         values = {"年度": str(self.today.year), **BLANKS}
-        draft = notices.draft_from_template(self.database, values)
+        return self.create_and_edit("新建通知", notices.draft_from_template(self.database, values))
+
+    def create_and_edit(self, title: str, draft: notices.NoticeDraft) -> int | None:
+        """Store ``draft`` as a new notice and open it in the editor; its id, or None."""
         done = outcome(
             self,
-            "新建通知",
+            title,
             self.database,
             notices.create_notice,
             draft,

@@ -253,18 +253,7 @@ class MeetingTab(Tab):
         if row is None:
             return None
         draft = notices.meeting_notice_draft(self.database, row.id)
-        done = outcome(
-            self,
-            "会议通知",
-            self.database,
-            notices.create_notice,
-            draft,
-            actor=actor_of(self.database),
-        )
-        if done is None:
-            return None
-        self.documents.edit(done.value)
-        return int(done.value)
+        return self.documents.create_and_edit("会议通知", draft)
 
     def draft_minutes(self, *, edit: bool = True) -> int | None:
         """M4: the meeting's minutes, drafted from the meeting the first time, then edited."""
