@@ -53,6 +53,11 @@ def settings_dir() -> Path | None:
     return data_dir() / "settings" if portable() else None
 
 
+def recordings_dir() -> Path:
+    """Draw recordings as they are made (D9), before they are filed in the archive."""
+    return data_dir() / "recordings"
+
+
 def default_database() -> Path:
     return data_dir() / "shuangsuiji.sqlite"
 

@@ -16,7 +16,8 @@ Works the same on Windows (the real thing) and Linux (CI). The steps:
    machine's font folders), so charts print on a PC without a Chinese font of its own
    (issue 20); the build fails when there is none;
    the bundle is checked: both executables there, the only PySide6 modules are QtCore,
-   QtGui, QtWidgets and QtSvg (matplotlib's Qt canvas imports it), Qt's translations are
+   QtGui, QtWidgets, QtSvg (matplotlib's Qt canvas imports it) and QtMultimedia (the
+   draw's recording) with its FFmpeg plugin, Qt's translations are
    the zh_CN ones and include qtbase_zh_CN, the chart font is there;
 3. smoke test: the frozen program runs ``--smoke-test`` with ``QT_QPA_PLATFORM=offscreen``
    (a small demo county in a temporary folder, all migrations, sign-in in single-user mode,
@@ -54,7 +55,7 @@ INSTALLERS = ROOT / "installers"
 SPEC = INSTALLERS / "shuangsuiji.spec"
 NSI = INSTALLERS / "shuangsuiji.nsi"
 NAME = "shuangsuiji"
-QT_USED = {"QtCore", "QtGui", "QtWidgets", "QtSvg"}
+QT_USED = {"QtCore", "QtGui", "QtWidgets", "QtSvg", "QtMultimedia"}
 OK_PREFIX = "smoke-test: ok"  # desktop/cli/smoke.py
 SMOKE_TIMEOUT = 300  # seconds: a cold first start on a slow CI disk, with margin
 EXE_SUFFIX = ".exe" if sys.platform == "win32" else ""
@@ -224,6 +225,8 @@ def check_bundle(bundle: Path) -> None:
         raise BuildError(
             f"the bundle's PySide6 modules are {sorted(modules)}, expected {sorted(QT_USED)}"
         )
+    if next(bundle.rglob("*ffmpegmediaplugin*"), None) is None:
+        raise BuildError("Qt Multimedia's FFmpeg plugin is missing: draws could not be recorded")
     # PySide6/Qt/translations on Linux, PySide6/translations on Windows
     translations = sorted(p.name for p in bundle.rglob("*.qm") if "PySide6" in p.parts)
     if "qtbase_zh_CN.qm" not in translations:

@@ -50,6 +50,13 @@ def _isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     # UiSettings uses the native format (the registry on Windows, an ini file here).
     for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
         QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "qt"))
+    # A new office records every projected ceremony (D9); tests that are not about the
+    # recording do not encode video: tests/ui/draws/test_recording.py turns it back on.
+    from desktop.ui.settings import UiSettings
+
+    settings = UiSettings()
+    settings.draw_recording = ""
+    settings.sync()
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,8 @@ the database of ``--db`` (one that opens without a sign-in dialog, such as a dem
 When the main window has been shown (with its loading page) it prints :data:`SHOWN_LINE`;
 when its tabs are in, :data:`READY_LINE` (start-up benchmarks time the process up to
 each). Then it checks what a bundle could lack (Qt's Chinese translation, the
-files in ``resources/``, the PostgreSQL driver), closes the window the normal way, prints
+files in ``resources/``, the PostgreSQL driver, a video encoder for the draw's
+recording), closes the window the normal way, prints
 one line starting with :data:`OK_PREFIX` and exits 0. Any dialog appearing instead (an
 error box, a sign-in asking for a password) is a failure: it is named, closed, and the
 exit status is 1.
@@ -161,6 +162,7 @@ def _probe(started: float) -> Any:  # a QObject subclass, made once Qt is import
             QThreadPool.globalInstance().waitForDone(30_000)  # the first tab's loading
             translated = QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
             missing = _missing_resources()
+            encoder = _video_encoder()
             if window.windowIcon().isNull():
                 missing.append("the window icon")
             line = (
@@ -170,9 +172,10 @@ def _probe(started: float) -> Any:  # a QObject subclass, made once Qt is import
                 f"database at revision {_revision(window)}, "
                 f"Qt zh_CN translations {'loaded' if translated else 'MISSING'}, "
                 f"resources {'complete' if not missing else 'MISSING ' + ', '.join(missing)}, "
-                f"PostgreSQL driver {_psycopg()}"
+                f"PostgreSQL driver {_psycopg()}, "
+                f"video encoder {encoder or 'MISSING'}"
             )
-            ok = translated and not missing
+            ok = translated and not missing and bool(encoder)
             return line if ok else line.replace(OK_PREFIX, FAILED_PREFIX, 1)
 
         def _give_up(self) -> None:
@@ -194,6 +197,23 @@ def _missing_resources() -> list[str]:
     wanted = [("icons", "shuangsuiji.png"), (VERIFIER,)]
     wanted += [("templates", template.file_name) for template in TEMPLATES.values()]
     return ["/".join(parts) for parts in wanted if not paths.resource_path(*parts).is_file()]
+
+
+def _video_encoder() -> str:
+    """The draw's recording (D9): the container and codec Qt Multimedia would use here, or
+    "" where the bundle lacks Qt Multimedia or its FFmpeg plugin."""
+    try:
+        from PySide6.QtMultimedia import QMediaFormat
+
+        from desktop.ui.draws.recording import choose_format
+
+        chosen = choose_format()
+    except ImportError:
+        return ""
+    if chosen is None:
+        return ""
+    container = QMediaFormat.fileFormatName(chosen.fileFormat())
+    return f"{container}/{QMediaFormat.videoCodecName(chosen.videoCodec())}"
 
 
 def _revision(window: object) -> str:

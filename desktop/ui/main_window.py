@@ -230,6 +230,8 @@ class MainWindow(QMainWindow):
         if self.is_ready:
             self.settings.last_tab = self.tabs.currentIndex()
         self.settings.sync()
+        for page in self.tab_pages:
+            page.closing()
         if self.exit_backup:
             from desktop.ui.storage.backup_dialog import exit_backup
 

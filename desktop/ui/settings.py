@@ -54,5 +54,15 @@ class UiSettings:
     def projection_mode(self, value: str) -> None:
         self._qs.setValue("draw/projection_mode", value)
 
+    @property
+    def draw_recording(self) -> str:
+        """现场抽取's recording: "video", "microphone", "camera" joined by commas; a new
+        office records the projection (D9) and turns the microphone or camera on itself."""
+        return str(self._qs.value("draw/recording", "video") or "")
+
+    @draw_recording.setter
+    def draw_recording(self, value: str) -> None:
+        self._qs.setValue("draw/recording", value or "none")
+
     def sync(self) -> None:
         self._qs.sync()

@@ -45,6 +45,9 @@ class Tab(QWidget):
     def wants(self, change: Change) -> bool:
         return bool(change & self.shows)
 
+    def closing(self) -> None:
+        """The main window is closing: finish what must not be cut off (a recording)."""
+
 
 def sub_tabs(owner: QWidget, pages: list[tuple[str, QWidget]]) -> QTabWidget:
     """A tab's own inner tabs (e.g. 检查对象 / 检查人员)."""

@@ -65,6 +65,7 @@ FILL_MARK = "【请填写"  # what the office must replace before the document c
 FILL = FILL_MARK + "】"
 PLACE_MARK = "【请填写抽取地点】"
 RECORD_FILE = "抽取记录.json"
+RECORDING_FILE = "抽取现场录像"
 VERIFIER = "verify_draw.py"
 
 INPUTS_TABLE = "{抽取数据摘要表}"
@@ -333,7 +334,17 @@ def _protocol_body(session: Session, draw: Draw, task: Task, place: str) -> dict
         ),
         LIVE_TABLE: _table(["项目", "内容"], live, HASH_WIDTHS),
         RECORD_TABLE: _table(
-            ["文件", "SHA-256 摘要"], [[RECORD_FILE, grouped_hash(draw.record_sha256)]], [4, 6]
+            ["文件", "SHA-256 摘要"],
+            [
+                [RECORD_FILE, grouped_hash(draw.record_sha256)],
+                # D9: the ceremony's video, filed in the archive (issue 21)
+                *(
+                    [[RECORDING_FILE, grouped_hash(draw.recording_sha256)]]
+                    if draw.recording_sha256
+                    else []
+                ),
+            ],
+            [4, 6],
         ),
         WITNESS_SIGN_TABLE: _table(
             ["序号", "见证人姓名", "身份", "签字"],
@@ -393,7 +404,8 @@ def _protocol_body(session: Session, draw: Draw, task: Task, place: str) -> dict
         number += 1
     text += [
         f"{'〇一二三四五六七八九'[number]}、抽取记录的核验。抽取记录文件（{RECORD_FILE}）"
-        "与核验程序随本记录公布，记录文件的 SHA-256 摘要为：",
+        "与核验程序随本记录公布，记录文件的 SHA-256 摘要为"
+        + ("（现场录像存入附件档案，其摘要同时写入记录文件）：" if draw.recording_sha256 else "："),
         RECORD_TABLE,
         f"核验方法：先计算记录文件的 SHA-256（Windows 可用命令 certutil -hashfile "
         f"{RECORD_FILE} SHA256），应与上表一致；再在装有 Python 3 的计算机上运行 "

@@ -86,6 +86,7 @@ def draw_detail(database: Database, draw_id: int) -> Detail:
                 ("公开数", d.public_value),
                 ("见证人", "、".join(f"{w.name}（{w.role}）：{w.digits}" for w in d.witnesses)),
                 ("记录 SHA-256", d.record_sha256),
+                ("现场录像", _recording(d.recording_path, d.recording_sha256)),
                 *(
                     [
                         ("作废时间", fmt_date(d.voided_at)),
@@ -154,3 +155,8 @@ def _registry_state_section(state_json: str) -> Section:
     return Section(
         "抽取时的名录库确认状态（R3）", ["名录库", "部门", "条数", "确认情况", "结论"], rows
     )
+
+
+def _recording(path: str, sha256: str) -> str:
+    """D9: where the ceremony's video is filed, and its digest (in the record too)."""
+    return f"{path}（SHA-256 {sha256}）" if sha256 else "（未归档录像）"

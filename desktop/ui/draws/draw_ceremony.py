@@ -56,6 +56,7 @@ from desktop.ui.draws.projector import (
     has_second_screen,
 )
 from desktop.ui.draws.projector.keys import KeyPress, ProjectionMode
+from desktop.ui.draws.recording_controls import RecordingControls
 from desktop.ui.hub import hub
 from desktop.ui.operations import outcome, run_operation
 from desktop.ui.settings import UiSettings
@@ -161,6 +162,7 @@ class CeremonyPanel(QWidget):
         screen_row.addWidget(self.screens, 1)
         screen_row.addWidget(self.open_button)
         screen_row.addWidget(self.close_button)
+        self.recording = RecordingControls(database)
 
         self.witnesses = QTableWidget(0, 3)
         self.witnesses.setHorizontalHeaderLabels(["见证人姓名", "身份", "见证人报出的数字"])
@@ -247,6 +249,7 @@ class CeremonyPanel(QWidget):
         layout.addWidget(self.commitment)
         layout.addLayout(mode_row)
         layout.addLayout(screen_row)
+        layout.addWidget(self.recording)
         steps = QLabel(
             "步骤：① 打开投影　② 逐位录入见证人报出的数字和公开数（投影同步显示）"
             "　③ 揭示密钥并核对（此后数字不可再改）　④ 抽取并揭示结果"
@@ -557,6 +560,9 @@ class CeremonyPanel(QWidget):
             self.projector.show_hint()
         else:
             self.window().activateWindow()  # the operator keeps the keyboard
+        self.recording.begin(
+            self.projector, self.draw.draw_code, rehearsal=self.rehearsal is not None
+        )
         self._update_buttons()
         return self.projector
 
@@ -567,7 +573,18 @@ class CeremonyPanel(QWidget):
         self.window().activateWindow()
         self._update_buttons()
 
+    def _filed_under(self) -> int | None:
+        """The draw a recording ending now belongs to: a completed real draw's only."""
+        if self.outcome is None or self.rehearsal is not None:
+            return None
+        return self.outcome.draw_id
+
+    def closing(self) -> None:
+        """The program is closing: the recording is finished and filed, not cut off."""
+        self.recording.end_now(self._filed_under(), self.actor.text().strip())
+
     def close_projector(self) -> None:
+        self.recording.end(self._filed_under(), self.actor.text().strip())
         if self.projector is not None:
             self.projector.close_ceremony()
             self.projector.deleteLater()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.engine import Database
+from desktop import paths
 from desktop.core.vocab import DocumentType, DrawStatus, TaskStatus, label
 from desktop.services.common import Change
 from desktop.services.draws import documents as draw_documents
@@ -35,9 +37,12 @@ from desktop.services.draws import replace as draw_replace
 from desktop.services.draws import run as draw_run
 from desktop.services.draws.listing import DrawRow
 from desktop.services.draws.prepare import DrawServiceError, Exclusion, PreparedDraw, prepare_draw
+from desktop.services.draws.recording import RecordingFiled
 from desktop.services.plans import listing as plans
+from desktop.ui import file_dialogs
 from desktop.ui.accounts.actor import actor_of
 from desktop.ui.draws.draw_ceremony import CeremonyPanel, LiveDraw, _mono
+from desktop.ui.draws.recording_controls import file_in_background
 from desktop.ui.draws.replacement_dialog import ReplacementDialog
 from desktop.ui.hub import hub
 from desktop.ui.list_pane import ListPane
@@ -251,6 +256,7 @@ class DrawRecordsPane(ListPane[DrawRow]):
                 ("replace", "替换检查人员…", self.replace_selected),
                 ("word", "公告/记录（Word）…", self.draft_document),
                 ("issue", "印发公告/记录…", self.issue_document),
+                ("recording", "归档录像…", lambda: self.file_recording()),
                 ("void", "作废…", self.void_selected),
             ]
         )
@@ -350,6 +356,31 @@ class DrawRecordsPane(ListPane[DrawRow]):
         self.details.show_detail(draw_replace.draw_detail_with_replacements(self.database, row.id))
         return True
 
+    def file_recording(self, path: Path | None = None) -> Job | None:
+        """D9: file a video of a completed draw's ceremony made outside the program (a
+        camera's) or whose filing did not finish; its SHA-256 goes into the record."""
+        row = self.chosen("归档录像", "已完成的抽取")
+        if row is None:
+            return None
+        if path is None:
+            chosen, _ = file_dialogs.get_open_file_name(
+                self,
+                f"归档抽取 {row.draw_code} 的现场录像",
+                str(paths.recordings_dir()),
+                "视频文件 (*.mp4 *.mov *.avi *.mkv *.wmv *.m4v *.mpg *.mpeg);;所有文件 (*)",
+            )
+            if not chosen:
+                return None
+            path = Path(chosen)
+
+        def filed(value: RecordingFiled) -> None:
+            hub.status_message.emit(
+                f"抽取 {value.draw_code} 的录像已归档：{value.archive_path}"
+                f"（SHA-256 {value.sha256}）"
+            )
+
+        return file_in_background(self, self.database, row.id, path, actor_of(self.database), filed)
+
     def void_selected(self, reason: str | None = None, approver: str | None = None) -> bool:
         row = self.chosen("作废抽取", "要作废的抽取")
         if row is None:
@@ -409,6 +440,9 @@ class DrawsTab(Tab):
     def refresh(self) -> None:
         self.prepare.refresh()
         self.records.model.set_rows(draws.list_draws(self.database))  # type: ignore[union-attr]
+
+    def closing(self) -> None:
+        self.ceremony.closing()
 
     def _continue(self) -> None:
         p = self.prepare.prepared
