@@ -17,7 +17,7 @@ Works the same on Windows (the real thing) and Linux (CI). The steps:
    (issue 20); the build fails when there is none;
    the bundle is checked: both executables there, the only PySide6 modules are QtCore,
    QtGui, QtWidgets, QtSvg (matplotlib's Qt canvas imports it) and QtMultimedia (the
-   draw's recording) with its FFmpeg plugin, Qt's translations are
+   draw's recording, with QtNetwork which it imports) and its FFmpeg plugin, Qt's translations are
    the zh_CN ones and include qtbase_zh_CN, the chart font is there;
 3. smoke test: the frozen program runs ``--smoke-test`` with ``QT_QPA_PLATFORM=offscreen``
    (a small demo county in a temporary folder, all migrations, sign-in in single-user mode,
@@ -55,7 +55,7 @@ INSTALLERS = ROOT / "installers"
 SPEC = INSTALLERS / "shuangsuiji.spec"
 NSI = INSTALLERS / "shuangsuiji.nsi"
 NAME = "shuangsuiji"
-QT_USED = {"QtCore", "QtGui", "QtWidgets", "QtSvg", "QtMultimedia"}
+QT_USED = {"QtCore", "QtGui", "QtWidgets", "QtSvg", "QtMultimedia", "QtNetwork"}
 OK_PREFIX = "smoke-test: ok"  # desktop/cli/smoke.py
 SMOKE_TIMEOUT = 300  # seconds: a cold first start on a slow CI disk, with margin
 EXE_SUFFIX = ".exe" if sys.platform == "win32" else ""

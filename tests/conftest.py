@@ -40,16 +40,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
-def _isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_user_dirs(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Never touch the developer's real data folder or Qt settings; each test starts fresh
     (a window closed by one test must not hand its last tab to the next)."""
     monkeypatch.setenv("SHUANGSUIJI_DATA_DIR", str(tmp_path / "user-data"))
     from PySide6.QtCore import QSettings
 
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    # beside the test's folder, not in it: tests list what they wrote there
+    qt_settings = tmp_path_factory.mktemp("qt")
     # UiSettings uses the native format (the registry on Windows, an ini file here).
     for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
-        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "qt"))
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(qt_settings))
     # A new office records every projected ceremony (D9); tests that are not about the
     # recording do not encode video: tests/ui/draws/test_recording.py turns it back on.
     from desktop.ui.settings import UiSettings

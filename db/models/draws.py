@@ -33,6 +33,10 @@ class Draw(CreatedMixin, Base):
     key_hex: Mapped[str] = mapped_column(String(64), default="")
     # R3: the registry confirmations in force when the inputs were frozen (JSON).
     registry_state_json: Mapped[str] = mapped_column(Text, default="[]")
+    # R3 (issue 21): prepared although a registry it uses was not confirmed in time, because
+    # a person other than the operator decided so, for this reason
+    r3_override_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    r3_override_by: Mapped[str] = mapped_column(String(50), default="", server_default="")
     record_json: Mapped[str] = mapped_column(Text, default="")
     record_sha256: Mapped[str] = mapped_column(String(64), default="")
     recording_path: Mapped[str] = mapped_column(String(500), default="")

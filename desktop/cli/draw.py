@@ -1,4 +1,5 @@
-"""`shuangsuiji draw --task ID --witness DIGITS [--witness …] [--public VALUE] --record OUT.json`
+"""`shuangsuiji draw --task ID --witness DIGITS [--witness …] [--public VALUE] --record OUT.json
+[--r3-reason TEXT --r3-approver NAME]`
 and `shuangsuiji verify RECORD.json`.
 
 ``draw`` prepares and runs a task's draw in one go (protocol ``ssj-draw-1``; the office
@@ -41,6 +42,18 @@ def add_draw_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
     command.add_argument("--public", default="", metavar="VALUE", help="事先确定的公开数")
     command.add_argument("--record", type=Path, required=True, metavar="OUT.json")
     command.add_argument(
+        "--r3-reason",
+        default="",
+        metavar="TEXT",
+        help="名录未按期确认（R3）而确需先行抽取时：原因（记入审计和抽取过程记录）",
+    )
+    command.add_argument(
+        "--r3-approver",
+        default="",
+        metavar="NAME",
+        help="同意先行抽取的负责人姓名（不能是经办人本人），与 --r3-reason 一起用",
+    )
+    command.add_argument(
         "--actor",
         default="",
         metavar="NAME",
@@ -70,6 +83,7 @@ def _witnesses(digits: list[str], names: list[str]) -> list[tuple[str, str]]:
 def run_draw(args: argparse.Namespace) -> int:
     from desktop.core.draw import DrawInputError
     from desktop.services.draws.prepare import DrawServiceError, prepare_draw
+    from desktop.services.draws.r3 import Override
     from desktop.services.draws.run import export_record, run_prepared_draw
     from desktop.services.storage.work import perform
     from desktop.services.tasks import TaskError
@@ -82,9 +96,10 @@ def run_draw(args: argparse.Namespace) -> int:
         return 2
     actor = cli_actor("抽取", args.actor)
     try:
-        prepared = perform(database, prepare_draw, args.task, actor=actor).value
+        override = Override(args.r3_reason, args.r3_approver) if args.r3_reason else None
+        prepared = perform(database, prepare_draw, args.task, actor=actor, override=override).value
         for warning in prepared.stale_warnings:
-            print(f"提示：{warning}", file=sys.stderr)
+            print(f"提示：{warning}；经 {args.r3_approver} 同意先行抽取（R3）", file=sys.stderr)
         outcome = perform(
             database,
             run_prepared_draw,

@@ -173,9 +173,9 @@ def _probe(started: float) -> Any:  # a QObject subclass, made once Qt is import
                 f"Qt zh_CN translations {'loaded' if translated else 'MISSING'}, "
                 f"resources {'complete' if not missing else 'MISSING ' + ', '.join(missing)}, "
                 f"PostgreSQL driver {_psycopg()}, "
-                f"video encoder {encoder or 'MISSING'}"
+                f"video encoder {encoder}"
             )
-            ok = translated and not missing and bool(encoder)
+            ok = translated and not missing and not encoder.startswith("MISSING")
             return line if ok else line.replace(OK_PREFIX, FAILED_PREFIX, 1)
 
         def _give_up(self) -> None:
@@ -201,17 +201,17 @@ def _missing_resources() -> list[str]:
 
 def _video_encoder() -> str:
     """The draw's recording (D9): the container and codec Qt Multimedia would use here, or
-    "" where the bundle lacks Qt Multimedia or its FFmpeg plugin."""
+    MISSING and why where the bundle lacks Qt Multimedia or its FFmpeg plugin."""
     try:
         from PySide6.QtMultimedia import QMediaFormat
 
         from desktop.ui.draws.recording import choose_format
 
         chosen = choose_format()
-    except ImportError:
-        return ""
+    except ImportError as error:
+        return f"MISSING ({error})"
     if chosen is None:
-        return ""
+        return "MISSING (no encoder)"
     container = QMediaFormat.fileFormatName(chosen.fileFormat())
     return f"{container}/{QMediaFormat.videoCodecName(chosen.videoCodec())}"
 

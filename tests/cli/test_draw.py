@@ -15,6 +15,7 @@ from db.models import Draw, Task
 from desktop.cli.main import main
 from desktop.core.vocab import TaskStatus
 from tests.databases import location
+from tests.registries import confirm_registries
 
 
 def _task_id(database: Database, code: str = "2026-RSJ-01") -> int:
@@ -31,8 +32,21 @@ def test_d9_draw_writes_the_record_and_verify_accepts_it(
     out = tmp_path / "抽取记录.json"
     args = ["draw", "--task", str(task_id), "--witness", "4711", "--witness", "0815"]
     args += ["--witness-name", "张明:人大代表", "--public", "3245.67", "--record", str(out)]
-    assert main([*args, "--db", location(demo_db)]) == 0
-    printed = capsys.readouterr().out
+    # R3 (issue 21): the demo's registries are past their confirmation; nothing is drawn …
+    assert main([*args, "--db", location(demo_db)]) == 2
+    refused = capsys.readouterr().err
+    assert "未按期确认（R3）" in refused and "执法检查人员名录库" in refused
+    with demo_db.session(readonly=True) as session:
+        assert session.scalars(select(Draw).where(Draw.task_id == task_id)).first() is None
+    # … until a responsible person decides to go on, with a reason
+    r3 = ["--r3-reason", "名录昨日已更新，确认人出差", "--r3-approver", "李主任"]
+    assert main([*args, *r3, "--db", location(demo_db)]) == 0
+    captured = capsys.readouterr()
+    assert "经 李主任 同意先行抽取（R3）" in captured.err
+    with demo_db.session(readonly=True) as session:
+        drawn = session.scalars(select(Draw).where(Draw.task_id == task_id)).one()
+        assert (drawn.r3_override_by, drawn.r3_override_reason) == ("李主任", r3[1])
+    printed = captured.out
     assert "2026-RSJ-01-D1" in printed and "抽取记录已写入" in printed
 
     with demo_db.session() as session:
@@ -59,6 +73,7 @@ def test_d9_draw_writes_the_record_and_verify_accepts_it(
 def test_d1_verify_lists_the_differences_of_a_tampered_record(
     demo_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    confirm_registries(demo_db)  # R3: the draw's registries are current
     out = tmp_path / "record.json"
     args = ["draw", "--task", str(_task_id(demo_db)), "--witness", "123456", "--record", str(out)]
     assert main([*args, "--db", location(demo_db)]) == 0
@@ -95,6 +110,7 @@ def test_an_actor_given_to_the_command_is_a_claim_not_a_signed_in_person(
 
     from db.models import AuditEntry
 
+    confirm_registries(demo_db)  # R3: the draw's registries are current
     out = tmp_path / "record.json"
     args = ["draw", "--task", str(_task_id(demo_db)), "--witness", "123456", "--record", str(out)]
     assert main([*args, "--actor", "王海燕", "--db", location(demo_db)]) == 0

@@ -38,6 +38,7 @@ from desktop.services.publication import package as package_module
 from desktop.services.publication.previews import preview
 from desktop.services.storage.work import GUARD_PREFIX, UnitOfWork, perform, snapshot
 from tests.databases import server_url
+from tests.registries import confirm_registries
 
 pytestmark = pytest.mark.skipif(
     not server_url(),
@@ -166,6 +167,7 @@ def test_p8_a_joint_draw_finished_elsewhere_while_freezing_is_not_missed(
     demo_db: Database, monkeypatch: pytest.MonkeyPatch, as_snapshot: bool
 ) -> None:
     task = _task(demo_db, FREEZING)
+    confirm_registries(demo_db, NOW)  # R3: the draw's registries are current
     target = _target_in_scope(demo_db, task.id)
     attempts: list[int] = []
     other_pc = _finish_joint_draw_elsewhere(demo_db, target)
@@ -196,6 +198,7 @@ def test_a_joint_draw_run_guards_the_years_joint_checks(demo_db: Database) -> No
     from desktop.services.draws.run import run_prepared_draw
 
     task = _task(demo_db, FREEZING)
+    confirm_registries(demo_db, NOW)  # R3: the draw's registries are current
     prepared = perform(demo_db, prepare_draw, task.id, actor=ACTOR, at=NOW).value
     later = datetime(2026, 12, 2, 10, 0)
     perform(

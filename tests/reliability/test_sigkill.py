@@ -139,6 +139,7 @@ def test_draw_killed_mid_way_leaves_no_half_draw(demo_file: Path, tmp_path: Path
         _commit_before(path, date(2030, 2, 1 + run))
         record = tmp_path / f"record{run}.json"
         args = ["draw", "--task", str(task_id), "--witness", "4711", "--witness", "0815"]
+        args += ["--r3-reason", "测试：名录状态不是本测试的内容", "--r3-approver", "李主任"]
         child = start_cli([*args, "--record", str(record), "--db", str(path)], cwd=tmp_path)
         wait_for_write(child, path)
         time.sleep(0 if run == 0 else rng.uniform(0, 0.6))

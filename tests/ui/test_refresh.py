@@ -13,6 +13,7 @@ from desktop.services.common import Change
 from desktop.ui.hub import hub
 from desktop.ui.main_window import MainWindow
 from desktop.ui.tab_base import Tab
+from tests.registries import confirm_registries
 
 SINGLE_CHANGES = [c for c in Change if c not in (Change.NONE, Change.EVERYTHING)]
 
@@ -78,6 +79,7 @@ def test_an_operation_broadcasts_the_changes_it_returned(
     with demo_db.session(readonly=True) as session:
         task_id = session.scalar(select(Task.id).where(Task.code == "2026-FGW-01"))
     prepare = tab.prepare  # type: ignore[attr-defined]
+    confirm_registries(demo_db)  # R3: the draw's registries are current
     prepare.refresh()
     prepare.tasks.setCurrentIndex(prepare.tasks.findData(task_id))
     window._loaded = set(range(len(window.tab_pages)))

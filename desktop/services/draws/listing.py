@@ -89,6 +89,16 @@ def draw_detail(database: Database, draw_id: int) -> Detail:
                 ("现场录像", _recording(d.recording_path, d.recording_sha256)),
                 *(
                     [
+                        (
+                            "名录未确认先行抽取（R3）",
+                            f"{d.r3_override_by}同意，原因：{d.r3_override_reason}",
+                        )
+                    ]
+                    if d.r3_override_reason
+                    else []
+                ),
+                *(
+                    [
                         ("作废时间", fmt_date(d.voided_at)),
                         ("作废原因（随记录公开，§6）", d.void_reason),
                         ("批准人", d.void_approver or "（未完成的抽取，无须批准）"),

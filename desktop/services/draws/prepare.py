@@ -13,7 +13,7 @@ import json
 import secrets
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -48,6 +48,8 @@ from desktop.core.vocab import DrawStatus, InspectorKind, TargetStatus, TaskStat
 from desktop.services.accounts import audit
 from desktop.services.accounts.access import require
 from desktop.services.common import Change
+from desktop.services.draws.errors import DrawServiceError
+from desktop.services.draws.r3 import Override, checked_override, unconfirmed
 from desktop.services.plans import year as plan_year
 from desktop.services.registries import confirmations
 from desktop.services.registries.scope import STRATUM_COLUMNS, scope_conditions, unknown_labels
@@ -61,10 +63,6 @@ STATUS_REASON: dict[str, str] = {
 }
 OUT_OF_STRATA_REASON = "不属于本任务任何分层（不在抽取范围内）"
 ENFORCEMENT_KINDS = frozenset(k.value for k in InspectorKind)  # experts are not here (R5)
-
-
-class DrawServiceError(ValueError):
-    """A draw step the rules do not allow, in Chinese, with what to do."""
 
 
 @dataclass(frozen=True)
@@ -86,7 +84,8 @@ class PreparedDraw:
     roster_sizes: dict[str, int]  # department code → eligible inspectors
     exclusions: tuple[Exclusion, ...]  # targets left out of the pool, published
     roster_exclusions: tuple[Exclusion, ...]  # inspectors not eligible (not published)
-    stale_warnings: tuple[str, ...]  # R3
+    stale_warnings: tuple[str, ...]  # R3: the used registries not confirmed …
+    override: Override = field(default_factory=Override)  # … who decided to go on, why
 
 
 @dataclass(frozen=True)
@@ -272,14 +271,20 @@ def _check_can_prepare(session: Session, task: Task) -> None:
 
 
 @snapshot
-def prepare_draw(work: UnitOfWork, task_id: int, *, actor: str) -> PreparedDraw:
+def prepare_draw(
+    work: UnitOfWork, task_id: int, *, actor: str, override: Override | None = None
+) -> PreparedDraw:
     """Freeze the inputs of the task's draw, seal a new office secret and store the Draw
     as prepared with its commitment (protocol §1) and registry state (R3).
 
     Everything the commitment binds is read in this one snapshot: the task (locked), the
     P8 exclusions, the pool, roster and conflicts, and the registry state with its R3
     warnings. A joint task guards its year's joint checks (P8): a joint draw completed on
-    another PC meanwhile makes this run again on fresh data rather than miss it."""
+    another PC meanwhile makes this run again on fresh data rather than miss it.
+
+    R3: a registry the inputs come from that is not confirmed as current stops it
+    (:class:`RegistriesNotConfirmed`) unless ``override`` gives a reason and a person other
+    than ``actor`` who decided to go on (``desktop/services/draws/r3.py``)."""
     session, now = work.session, work.now
     require(session, Permission.RUN_DRAWS)
     if not actor.strip():
@@ -291,11 +296,12 @@ def prepare_draw(work: UnitOfWork, task_id: int, *, actor: str) -> PreparedDraw:
         p8 = plan_year.pool_exclusions(session, task.year, exclude_task_id=task.id)
         work.guard(joint_checks_fact(task.year))
     max_age = confirmations.get_max_age_days(session)
-    warnings = confirmations.stale_warnings(session, today=now.date(), max_age_days=max_age)
     draw_code = _next_draw_code(session, task)
     on_day = max(now.date(), task.starts_on or now.date())
     built = build_inputs(session, task, draw_code, on_day=on_day, p8=p8)
     inputs = built.inputs
+    warnings = unconfirmed(session, inputs, today=now.date(), max_age_days=max_age)
+    decided = checked_override(warnings, override, actor)
     secret = secrets.token_bytes(SECRET_BYTES)  # never ``random`` (protocol §1)
     state = confirmations.registry_state(session, as_of=now, max_age_days=max_age)
     draw = Draw(
@@ -309,6 +315,8 @@ def prepare_draw(work: UnitOfWork, task_id: int, *, actor: str) -> PreparedDraw:
         commitment=commitment(secret),
         office_secret=secret.hex(),
         registry_state_json=json.dumps(state, ensure_ascii=False),
+        r3_override_reason=decided.reason,
+        r3_override_by=decided.approver,
         prepared_at=now,
         prepared_by=actor.strip(),
     )
@@ -339,8 +347,23 @@ def prepare_draw(work: UnitOfWork, task_id: int, *, actor: str) -> PreparedDraw:
         entity_type="draw",
         entity_id=draw.id,
         summary=f"准备抽取 {draw_code}（任务 {task.code}）：对象库 {len(inputs.pool_entries)}"
-        f" 户，排除 {len(built.exclusions)} 户，人员 {len(inputs.roster_entries)} 名",
-        after={"draw_code": draw_code, "commitment": draw.commitment, **hashes},
+        f" 户，排除 {len(built.exclusions)} 户，人员 {len(inputs.roster_entries)} 名"
+        + (
+            f"；名录 {len(warnings)} 处未按期确认，经 {decided.approver} 同意先行抽取，"
+            f"原因：{decided.reason}（R3）"
+            if decided.reason
+            else ""
+        ),
+        after={
+            "draw_code": draw_code,
+            "commitment": draw.commitment,
+            **hashes,
+            **(
+                {"r3_unconfirmed": warnings, "reason": decided.reason, "approver": decided.approver}
+                if decided.reason
+                else {}
+            ),
+        },
         at=now,
     )
     return PreparedDraw(
@@ -354,4 +377,5 @@ def prepare_draw(work: UnitOfWork, task_id: int, *, actor: str) -> PreparedDraw:
         exclusions=tuple(built.exclusions),
         roster_exclusions=tuple(built.roster_exclusions),
         stale_warnings=tuple(warnings),
+        override=decided,
     )

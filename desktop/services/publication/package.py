@@ -262,7 +262,7 @@ def build_package(
     p = preview(session, kind, ref_id)
     if p.kind == PublicationKind.RESULTS:  # a correction committed meanwhile re-runs this
         work.guard(published_results_fact(ref_id))
-    if not p.rows:
+    if not p.rows and not p.statement:
         reasons = "；".join(sorted({o.reason for o in p.left_out})) or "没有内容"
         raise PublicationError(f"“{p.title}”没有可公示的内容：{reasons}。")
     profile = get_profile(session)

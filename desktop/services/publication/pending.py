@@ -74,21 +74,24 @@ def unpublished_tasks(database: Database, today: date) -> list[PendingPublicatio
         for draw, task in session.execute(
             select(Draw, Task)
             .join(Task, Draw.task_id == Task.id)
-            .where(Draw.status == DrawStatus.DONE)
-            .order_by(Draw.drawn_at)
+            .where(Draw.status.in_([DrawStatus.DONE, DrawStatus.VOIDED]))
+            .order_by(Draw.drawn_at, Draw.voided_at)
         ):
             if draw.id in published_draws:
                 continue
+            voided = draw.status == DrawStatus.VOIDED
             out.append(
                 PendingPublication(
                     kind=PublicationKind.DRAW_LIST.value,
                     ref_id=draw.id,
-                    title=f"{task.title}抽取结果",
+                    title=f"{task.title}抽取结果" + ("（已作废）" if voided else ""),
                     task_code=task.code,
                     count=len(draw.targets),
                     due=None,
                     overdue=False,
-                    reason=f"抽取 {draw.draw_code} 已完成，抽中名单尚未公示（D10）",
+                    reason=f"抽取 {draw.draw_code} 已作废，作废情况和原因尚未公开（§6）"
+                    if voided
+                    else f"抽取 {draw.draw_code} 已完成，抽中名单尚未公示（D10）",
                 )
             )
     out.sort(key=lambda p: (p.kind != PublicationKind.RESULTS, not p.overdue, p.task_code))

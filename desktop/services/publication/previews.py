@@ -116,6 +116,8 @@ class PublicationPreview:
     to_publish: int = 0  # results: entries not yet marked published that this publishes
     # results: exactly those entries, which the package marks published (and no other)
     result_ids: tuple[int, ...] = ()
+    # a notice whose intro and facts are the content: a draw voided before it was run (§6)
+    statement: bool = False
 
     @property
     def kind_label(self) -> str:
@@ -255,13 +257,14 @@ def preview_draw(source: Session | Database, draw_id: int) -> PublicationPreview
         draw = session.get(Draw, draw_id)
         if draw is None:
             raise PublicationError("找不到这次抽取，可能已被删除：请刷新列表。")
-        if draw.status != DrawStatus.DONE or not draw.record_json:
+        voided = draw.status == DrawStatus.VOIDED
+        if not voided and (draw.status != DrawStatus.DONE or not draw.record_json):
             raise PublicationError(
                 f"抽取 {draw.draw_code} 为“{label(draw.status, 'DrawStatus')}”：只有已完成的"
-                "抽取才公示抽中名单。"
+                "抽取才公示抽中名单（作废的抽取公开其作废情况）。"
             )
         data = draw.record_json.encode("utf-8")
-        if hashlib.sha256(data).hexdigest() != draw.record_sha256:
+        if data and hashlib.sha256(data).hexdigest() != draw.record_sha256:
             raise PublicationError(
                 f"抽取 {draw.draw_code} 的记录与存档的 SHA-256 不符，可能已被改动：不予公示。"
             )
@@ -321,11 +324,12 @@ def preview_draw(source: Session | Database, draw_id: int) -> PublicationPreview
             ("抽取时间", fmt_date(draw.drawn_at)),
             ("分层及比例", "；".join(f"{k}：{_spec_text(v)}" for k, v in sorted(strata.items()))),
             ("见证人", "、".join(witnesses) or "无"),
-            ("抽取记录 SHA-256", _groups(draw.record_sha256)),
+            *([("抽取记录 SHA-256", _groups(draw.record_sha256))] if data else []),
             ("事先公布的承诺值", _groups(draw.commitment)),
+            *(_void_facts(draw) if voided else []),
         ]
-        title = f"{task.title}抽取结果"
-        record_ok = not contains_personal_number(draw.record_json)
+        title = f"{task.title}抽取结果" + ("（已作废）" if voided else "")
+        record_ok = bool(data) and not contains_personal_number(draw.record_json)
     left_out: list[LeftOut] = []
     extras: list[ExtraFile] = []
     if record_ok:
@@ -333,7 +337,7 @@ def preview_draw(source: Session | Database, draw_id: int) -> PublicationPreview
             ExtraFile(RECORD_FILE, data, "抽取记录（ssj-draw-1 §7），与存档逐字节相同"),
             ExtraFile(VERIFIER, _verifier(), f"独立核验程序：python {VERIFIER} {RECORD_FILE}"),
         ]
-    else:
+    elif data:
         left_out.append(
             LeftOut(
                 f"{RECORD_FILE} 和 {VERIFIER}",
@@ -341,14 +345,18 @@ def preview_draw(source: Session | Database, draw_id: int) -> PublicationPreview
                 "因此整份不公示，请联系维护人员检查检查对象的编码。",
             )
         )
-    intro = (
-        f"{task.title}已于{fmt_date(draw.drawn_at)[:10]}公开抽取检查对象，现将抽中名单予以公示。"
-        + (
-            f"抽取记录（{RECORD_FILE}）随同公布，任何人可用 {VERIFIER} 重新计算、核验抽取结果。"
-            if record_ok
-            else ""
-        )
+    verifiable = (
+        f"抽取记录（{RECORD_FILE}）随同公布，任何人可用 {VERIFIER} 重新计算、核验抽取结果。"
+        if record_ok
+        else ""
     )
+    if voided:
+        intro = _void_intro(task.title, draw, bool(rows)) + verifiable
+    else:
+        intro = (
+            f"{task.title}已于{fmt_date(draw.drawn_at)[:10]}公开抽取检查对象，"
+            f"现将抽中名单予以公示。{verifiable}"
+        )
     return PublicationPreview(
         kind=PublicationKind.DRAW_LIST.value,
         ref_id=draw_id,
@@ -361,6 +369,30 @@ def preview_draw(source: Session | Database, draw_id: int) -> PublicationPreview
         masked=_count_masked(raw, rows),
         default_channel=_site(source),
         extra_files=tuple(extras),
+        statement=voided and not rows,
+    )
+
+
+def _void_facts(draw: Draw) -> list[tuple[str, str]]:
+    return [
+        ("作废时间", fmt_date(draw.voided_at)),
+        ("作废原因", draw.void_reason),
+        ("批准人", draw.void_approver or "（抽取未进行，无须批准）"),
+    ]
+
+
+def _void_intro(title: str, draw: Draw, drawn: bool) -> str:
+    """Protocol §6: a voided draw stays on record and is published with its reason."""
+    when = fmt_date(draw.voided_at)[:10]
+    if drawn:
+        return (
+            f"{title}于{fmt_date(draw.drawn_at)[:10]}进行的抽取（编号 {draw.draw_code}）"
+            f"已于{when}作废，原因：{draw.void_reason}。下列名单不再作为检查依据，"
+            "随同公开备查；重新抽取的编号和承诺值另行公布。"
+        )
+    return (
+        f"{title}准备的抽取（编号 {draw.draw_code}，承诺值已事先公布）未进行即于{when}"
+        f"作废，原因：{draw.void_reason}。重新抽取的编号和承诺值另行公布。"
     )
 
 

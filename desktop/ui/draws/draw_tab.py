@@ -37,20 +37,23 @@ from desktop.services.draws import replace as draw_replace
 from desktop.services.draws import run as draw_run
 from desktop.services.draws.listing import DrawRow
 from desktop.services.draws.prepare import DrawServiceError, Exclusion, PreparedDraw, prepare_draw
+from desktop.services.draws.r3 import Override, RegistriesNotConfirmed
 from desktop.services.draws.recording import RecordingFiled
 from desktop.services.plans import listing as plans
+from desktop.services.storage.work import Done, perform
 from desktop.ui import file_dialogs
 from desktop.ui.accounts.actor import actor_of
 from desktop.ui.draws.draw_ceremony import CeremonyPanel, LiveDraw, _mono
+from desktop.ui.draws.r3_dialog import R3OverrideDialog
 from desktop.ui.draws.recording_controls import file_in_background
 from desktop.ui.draws.replacement_dialog import ReplacementDialog
 from desktop.ui.hub import hub
 from desktop.ui.list_pane import ListPane
 from desktop.ui.meetings.document_actions import DocumentActions
-from desktop.ui.operations import attempt, outcome, run_operation
+from desktop.ui.operations import attempt, outcome
 from desktop.ui.tab_base import Tab, sub_tabs
 from desktop.ui.table_models import Column, RowTableModel
-from desktop.ui.worker import Job
+from desktop.ui.worker import Job, run_with_progress
 
 DRAW_COLUMNS: list[Column[DrawRow]] = [
     Column("抽取编号", lambda r: r.draw_code, width=130),
@@ -96,6 +99,7 @@ class PreparePanel(QWidget):
         super().__init__(parent)
         self.database = database
         self.prepared: PreparedDraw | None = None
+        self.r3_dialog: R3OverrideDialog | None = None  # open while R3 asks (tests answer it)
         self.prepared_title = ""
         self.job: Job | None = None
         self.tasks = QComboBox()
@@ -105,7 +109,7 @@ class PreparePanel(QWidget):
         self.tasks.setMinimumContentsLength(16)
         self.actor = QLineEdit(actor_of(database))
         self.prepare_button = QPushButton("冻结输入并生成承诺值")
-        self.prepare_button.clicked.connect(self.prepare)
+        self.prepare_button.clicked.connect(lambda: self.prepare())
         top = QHBoxLayout()
         top.addWidget(QLabel("待抽取任务："))
         top.addWidget(self.tasks, 1)
@@ -184,22 +188,35 @@ class PreparePanel(QWidget):
         if not self.tasks.count():
             self.summary.setText("没有“待抽取”的任务：任务须先在“抽查计划”中推进到待抽取。")
 
-    def prepare(self) -> Job | None:
+    def prepare(self, override: Override | None = None) -> Job | None:
+        """Freeze the chosen task's draw off the GUI thread. Registries not confirmed (R3)
+        open :class:`R3OverrideDialog` (``r3_dialog``) instead of an error box; going on
+        from there prepares again with the person's decision."""
         task_id = self.tasks.currentData()
         if task_id is None:
             return None
+        database, actor = self.database, self.actor.text()
+
+        def work(_job: Job) -> Done[PreparedDraw] | RegistriesNotConfirmed:
+            try:
+                return perform(database, prepare_draw, task_id, actor=actor, override=override)
+            except RegistriesNotConfirmed as stopped:
+                return stopped
+
         self.prepare_button.setEnabled(False)
-        self.job = run_operation(
-            self,
-            "正在冻结抽取输入",
-            self.database,
-            prepare_draw,
-            task_id,
-            actor=self.actor.text(),
-            on_done=self._show,
-        )
+        self.job = run_with_progress(self, "正在冻结抽取输入", work, self._prepared)
         self.job.ended.connect(lambda: self.prepare_button.setEnabled(True))
         return self.job
+
+    def _prepared(self, result: Done[PreparedDraw] | RegistriesNotConfirmed) -> None:
+        if isinstance(result, RegistriesNotConfirmed):
+            self.r3_dialog = R3OverrideDialog(result.problems, self.actor.text(), self)
+            self.r3_dialog.decided.connect(lambda decided: self.prepare(decided))
+            self.r3_dialog.open()
+            return
+        if result.changes:
+            hub.data_changed.emit(result.changes)
+        self._show(result.value)
 
     def _show(self, result: Any) -> None:
         p: PreparedDraw = result
@@ -214,26 +231,26 @@ class PreparePanel(QWidget):
             "<br>".join(f"{INPUT_NAMES.get(k, k)}：{v}" for k, v in p.input_hashes.items())
         )
         self.hashes.setTextFormat(Qt.TextFormat.RichText)
-        self._set_warnings(list(p.stale_warnings))
+        self._set_warnings(list(p.stale_warnings), p.override)
         self.pool.set_rows([(s, n, k) for s, (n, k) in p.pool_sizes.items()])
         self.roster.set_rows(sorted(p.roster_sizes.items()))
         self.exclusions.set_rows(list(p.exclusions))
         self.roster_exclusions.set_rows(list(p.roster_exclusions))
         self.continue_button.setEnabled(True)
 
-    def _set_warnings(self, warnings: list[str]) -> None:
+    def _set_warnings(self, warnings: list[str], override: Override) -> None:
+        """R3: the used registries that were not confirmed, prepared over by whose decision."""
         self.warnings_toggle.setChecked(False)
         self.warnings_toggle.setVisible(len(warnings) > 1)
         self.warnings_list.setPlainText("\n".join(f"⚠ {w}" for w in warnings))
         if not warnings:
             self.warnings.setText("")
-        elif len(warnings) == 1:
-            self.warnings.setText(f"⚠ {warnings[0]}")
-        else:
-            self.warnings.setText(
-                f"⚠ {len(warnings)} 项名录超过确认期限或未确认（R3），抽取前请相关部门更新并确认："
-                f"{warnings[0].split('（', 1)[0]}等。"
-            )
+            return
+        first = warnings[0] if len(warnings) == 1 else f"{warnings[0].split('（', 1)[0]}等"
+        self.warnings.setText(
+            f"⚠ {len(warnings)} 项名录未按期确认（R3）：{first}。经 {override.approver} 同意"
+            f"先行抽取，原因：{override.reason}（已记入审计记录和抽取过程记录）。"
+        )
 
     def _toggle_warnings(self, shown: bool) -> None:
         self.warnings_list.setVisible(shown)

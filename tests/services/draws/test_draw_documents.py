@@ -23,6 +23,7 @@ from desktop.services.meetings import issuing
 from desktop.services.office import register as documents
 from desktop.services.office.register import DocumentError, DraftText
 from desktop.services.storage.work import perform
+from tests.registries import confirm_registries
 
 ACTOR = "王海燕"
 DAY = date(2026, 11, 28)
@@ -82,6 +83,7 @@ def _prepared_draw(database: Database) -> int:
     with database.session() as session:
         task_id = session.scalar(select(Task.id).where(Task.code == PENDING_TASK))
     assert task_id is not None
+    confirm_registries(database)  # R3, at the clock the draw is prepared with
     return perform(database, prepare_draw, task_id, actor=ACTOR).value.draw_id
 
 

@@ -37,9 +37,11 @@ from desktop.services.draws.replace import (
 )
 from desktop.services.draws.run import export_record
 from desktop.services.storage.work import perform
+from tests.registries import confirm_registries
 
 ROOT = Path(__file__).resolve().parents[3]
 VERIFIER = ROOT / "resources" / "verify_draw.py"
+
 NOW = datetime(2026, 12, 3, 10, 15)
 DRAW_CODE = "2026-SCJG-01-D1"  # a done demo draw: 3 groups, GAJ/SCJG/WJW × 2, lead SCJG
 WHO = {"reason": "岗位调整，不能参加本次检查", "evidence": "人事科调令 2026-17 号"}
@@ -316,6 +318,7 @@ def test_a_prepared_draw_has_nobody_to_replace(demo_db: Database) -> None:
     with demo_db.session() as session:
         task_id = session.scalar(select(Task.id).where(Task.code == "2026-FGW-01"))
     assert task_id is not None
+    confirm_registries(demo_db, NOW)  # R3: the draw's registries are current
     prepared = perform(demo_db, prepare_draw, task_id, actor="王海燕", at=NOW).value
     with pytest.raises(DrawServiceError, match="还没有进行"):
         perform(demo_db, replace_inspector, prepared.draw_id, "ANY", mode="ranking", **WHO)

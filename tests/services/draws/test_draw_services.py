@@ -34,9 +34,11 @@ from desktop.services.draws import prepare as draw_prepare
 from desktop.services.draws.prepare import OUT_OF_STRATA_REASON, DrawServiceError, prepare_draw
 from desktop.services.draws.run import export_record, run_prepared_draw, void_draw
 from desktop.services.storage.work import perform
+from tests.registries import confirm_registries
 
 ROOT = Path(__file__).resolve().parents[3]
 VERIFIER = ROOT / "resources" / "verify_draw.py"
+
 NOW = datetime(2026, 12, 1, 9, 30)
 TASK_CODE = "2026-FGW-01"  # a demo task waiting for its draw
 WITNESSES = [("张明", "人大代表"), ("李娟", "政协委员"), ("孙丽", "新闻媒体记者")]
@@ -104,6 +106,7 @@ def test_d1_p8_r5_prepare_lists_exclusions_with_reasons(demo_db: Database) -> No
         # Out of scope: a target that fits no stratum of the task (credit classes A–D).
         session.get(Target, other_kind.id).credit_class = "X"  # type: ignore[union-attr]
         on_leave = set(session.scalars(select(Inspector.code).where(Inspector.on_leave)))
+    confirm_registries(demo_db, NOW)  # R3: the draw's registries are current
     prepared = perform(demo_db, prepare_draw, task_id, actor="王海燕", at=NOW).value
 
     reasons = {e.code: e.reason for e in prepared.exclusions}
@@ -136,7 +139,7 @@ def test_d1_p8_r5_prepare_lists_exclusions_with_reasons(demo_db: Database) -> No
     assert on_leave and not on_leave & {c for _, c in roster}
     assert all(e.reason for e in prepared.roster_exclusions)
     assert sum(n for n, _ in prepared.pool_sizes.values()) == len(pool_codes)
-    assert prepared.stale_warnings  # the demo registries were confirmed long before
+    assert prepared.stale_warnings == ()  # confirmed just before (R3)
 
 
 def test_protocol_commitment_is_sha256_of_a_secrets_secret(
@@ -150,6 +153,7 @@ def test_protocol_commitment_is_sha256_of_a_secrets_secret(
         return real(n)
 
     monkeypatch.setattr(draw_prepare.secrets, "token_bytes", token_bytes)
+    confirm_registries(demo_db, NOW)  # R3: the draw's registries are current
     prepared = perform(demo_db, prepare_draw, _task_id(demo_db), actor="王海燕", at=NOW).value
     assert calls == [32]
     with demo_db.session() as session:
@@ -174,6 +178,7 @@ def test_d9_run_record_is_verified_by_the_independent_script(
     demo_db: Database, tmp_path: Path
 ) -> None:
     task_id = _task_id(demo_db)
+    confirm_registries(demo_db, NOW)  # R3: the draw's registries are current
     prepared = perform(demo_db, prepare_draw, task_id, actor="王海燕", at=NOW).value
     outcome = _run(demo_db, prepared.draw_id)
     out = export_record(demo_db, prepared.draw_id, tmp_path / "record.json")
@@ -219,6 +224,7 @@ def test_d9_run_record_is_verified_by_the_independent_script(
 
 def test_d1_t2_run_once_and_the_task_moves_to_drawn(demo_db: Database) -> None:
     task_id = _task_id(demo_db)
+    confirm_registries(demo_db, NOW)  # R3: the draw's registries are current
     prepared = perform(demo_db, prepare_draw, task_id, actor="王海燕", at=NOW).value
     with pytest.raises(DrawServiceError, match="已有准备好的抽取"):
         perform(demo_db, prepare_draw, task_id, actor="王海燕", at=NOW)
@@ -239,6 +245,7 @@ def test_d1_t2_run_once_and_the_task_moves_to_drawn(demo_db: Database) -> None:
 
 def test_protocol_s6_void_then_prepare_gives_a_new_id_and_commitment(demo_db: Database) -> None:
     task_id = _task_id(demo_db)
+    confirm_registries(demo_db, NOW)  # R3: the draw's registries are current
     first = perform(demo_db, prepare_draw, task_id, actor="王海燕", at=NOW).value
     with pytest.raises(DrawServiceError, match="原因"):
         perform(demo_db, void_draw, first.draw_id, " ", "王海燕")
@@ -283,6 +290,7 @@ def test_protocol_s6_void_then_prepare_gives_a_new_id_and_commitment(demo_db: Da
 
 
 def test_a2_export_refuses_a_changed_record(demo_db: Database, tmp_path: Path) -> None:
+    confirm_registries(demo_db, NOW)  # R3: the draw's registries are current
     prepared = perform(demo_db, prepare_draw, _task_id(demo_db), actor="王海燕", at=NOW).value
     with pytest.raises(DrawServiceError, match="还没有进行"):
         export_record(demo_db, prepared.draw_id, tmp_path / "none.json")
@@ -293,3 +301,123 @@ def test_a2_export_refuses_a_changed_record(demo_db: Database, tmp_path: Path) -
         draw.record_json = draw.record_json.replace('"rank": 1', '"rank": 2', 1)
     with pytest.raises(DrawServiceError, match="SHA-256"):
         export_record(demo_db, prepared.draw_id, tmp_path / "changed.json")
+
+
+def test_protocol_s6_a_voided_draw_is_published_with_its_reason(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    """Issue 21, item 7: both kinds of voided draw are waiting to be published, and their
+    page says why, who approved, and (for one that was run) lists the names it drew."""
+    from desktop.services import publication
+
+    task_id = _task_id(demo_db)
+    confirm_registries(demo_db, NOW)  # R3: the draw's registries are current
+    unrun = perform(demo_db, prepare_draw, task_id, actor="王海燕", at=NOW).value
+    perform(demo_db, void_draw, unrun.draw_id, "承诺值打印错误，须重新准备", "王海燕", at=NOW)
+    run = perform(demo_db, prepare_draw, task_id, actor="王海燕", at=NOW).value
+    _run(demo_db, run.draw_id)
+    why = "抽取现场录像中断，依规重抽"
+    perform(demo_db, void_draw, run.draw_id, why, "王海燕", "李主任", at=NOW)
+
+    waiting = {
+        w.ref_id: w
+        for w in publication.unpublished_tasks(demo_db, NOW.date())
+        if w.kind == "draw_list"
+    }
+    assert "§6" in waiting[unrun.draw_id].reason and "§6" in waiting[run.draw_id].reason
+    assert waiting[run.draw_id].title.endswith("（已作废）")
+
+    never = publication.preview_draw(demo_db, unrun.draw_id)
+    assert never.rows == () and "未进行即于" in never.intro
+    assert "承诺值打印错误" in never.intro
+    assert dict(never.facts)["作废原因"] == "承诺值打印错误，须重新准备"
+    assert not never.extra_files  # no record to verify: it never ran
+
+    drawn = publication.preview_draw(demo_db, run.draw_id)
+    facts = dict(drawn.facts)
+    assert (facts["作废原因"], facts["批准人"]) == (why, "李主任")
+    assert drawn.rows and why in drawn.intro and "不再作为检查依据" in drawn.intro
+    assert {f.name for f in drawn.extra_files} == {"抽取记录.json", "verify_draw.py"}
+    for draw_id in (unrun.draw_id, run.draw_id):
+        built = perform(
+            demo_db,
+            publication.build_package,
+            "draw_list",
+            draw_id,
+            tmp_path / str(draw_id),
+            actor="王海燕",
+            channel="政府网站",
+            at=NOW,
+        ).value
+        page = (built.folder / "index.html").read_text(encoding="utf-8")
+        assert "作废原因" in page and "（已作废）" in page
+    assert not {w.ref_id for w in publication.unpublished_tasks(demo_db, NOW.date())} & {
+        unrun.draw_id,
+        run.draw_id,
+    }
+
+
+def test_r3_unconfirmed_registries_stop_the_draw_unless_another_person_decides(
+    demo_db: Database,
+) -> None:
+    """Issue 21: the registries the draw uses must be confirmed; going on over them needs a
+    reason and a person other than the operator, kept with the draw, in the audit trail
+    and in the 抽取过程记录."""
+    from db.models import Department, Inspector
+    from desktop.services.draws.documents import _protocol_body
+    from desktop.services.draws.r3 import Override, RegistriesNotConfirmed
+
+    task_id = _task_id(demo_db)
+    with pytest.raises(RegistriesNotConfirmed) as stopped:
+        perform(demo_db, prepare_draw, task_id, actor="王海燕", at=NOW)
+    problems = stopped.value.problems
+    assert problems and "R3" in str(stopped.value) and "经办人以外的负责人" in str(stopped.value)
+    with demo_db.session(readonly=True) as session:
+        assert session.scalars(select(Draw).where(Draw.task_id == task_id)).first() is None
+        task = session.get(Task, task_id)
+        assert task is not None
+        roster = {d.department.name for d in task.departments}
+        departments = set(session.scalars(select(Department.name)))
+        keeping = set(
+            session.scalars(
+                select(Department.name).join(Inspector, Inspector.department_id == Department.id)
+            )
+        )
+    named = {p.split("的", 1)[0] for p in problems}
+    assert named <= departments
+    # only the registries this draw uses: inspectors of the task's departments, and the
+    # keepers of its targets; other departments' stale registries are not its concern
+    inspectors_named = {p.split("的", 1)[0] for p in problems if "执法检查人员名录库" in p}
+    assert inspectors_named <= roster and keeping - roster, "the demo has other departments"
+
+    why = Override("市场监管局名录昨日已更新，确认人出差", "王海燕")
+    with pytest.raises(DrawServiceError, match="不能是经办人本人"):
+        perform(demo_db, prepare_draw, task_id, actor="王海燕", at=NOW, override=why)
+    with pytest.raises(RegistriesNotConfirmed):
+        perform(demo_db, prepare_draw, task_id, actor="王海燕", at=NOW, override=Override())
+    decided = Override(why.reason, "李主任")
+    prepared = perform(
+        demo_db, prepare_draw, task_id, actor="王海燕", at=NOW, override=decided
+    ).value
+    assert prepared.stale_warnings == problems and prepared.override == decided
+    with demo_db.session(readonly=True) as session:
+        draw = session.get(Draw, prepared.draw_id)
+        assert draw is not None
+        assert (draw.r3_override_by, draw.r3_override_reason) == ("李主任", why.reason)
+        entry = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "draw.prepare")
+        ).all()[-1]
+        assert "经 李主任 同意先行抽取" in entry.summary and why.reason in entry.after_json
+    _run(demo_db, prepared.draw_id)
+    with demo_db.session(readonly=True) as session:
+        draw = session.get(Draw, prepared.draw_id)
+        assert draw is not None
+        body = _protocol_body(session, draw, session.get(Task, task_id), "第一会议室")
+    assert f"经李主任同意先行抽取，原因：{why.reason}" in body["text"]
+
+    # confirmed registries: no question asked, nothing recorded
+    second_task = _task_id(demo_db)
+    perform(demo_db, void_draw, prepared.draw_id, "测试：重抽", "王海燕", "李主任", at=NOW)
+    confirm_registries(demo_db, NOW)
+    again = perform(demo_db, prepare_draw, second_task, actor="王海燕", at=NOW).value
+    assert again.stale_warnings == () and again.override == Override()

@@ -14,6 +14,7 @@ from desktop.core.vocab import DrawStatus
 from desktop.services.draws.prepare import DrawServiceError, prepare_draw
 from desktop.services.draws.rehearsal import rehearsal_secret, rehearse
 from desktop.services.storage.work import perform
+from tests.registries import confirm_registries
 from tests.services.draws.test_draw_services import NOW, _task_id
 
 PEOPLE = [("张明", "人大代表"), ("李娟", "政协委员")]
@@ -27,6 +28,7 @@ def _rows(database: Database) -> tuple[int, str, str]:
 
 
 def test_a_rehearsal_verifies_repeats_and_stores_nothing(demo_db: Database) -> None:
+    confirm_registries(demo_db, NOW)  # R3: the draw's registries are current
     prepared = perform(demo_db, prepare_draw, _task_id(demo_db), actor="王海燕", at=NOW).value
     before = _rows(demo_db)
     secret = rehearsal_secret()

@@ -24,6 +24,7 @@ from desktop.ui.draws.draw_tab import DrawsTab
 from desktop.ui.draws.projector import Phase
 from desktop.ui.draws.projector.keys import ProjectionMode
 from desktop.ui.draws.projector.phases import DIGITS_PENDING
+from tests.registries import confirm_registries
 
 ROOT = Path(__file__).resolve().parents[3]
 TASK_CODE = "2026-FGW-01"  # a demo task waiting for its draw
@@ -51,13 +52,31 @@ def _task_id(database: Database) -> int:
         return task_id
 
 
-def _prepare(tab: DrawsTab, qtbot: QtBot, task_id: int) -> str:
+R3_DECISION = ("市场监管局名录昨日已更新，确认人出差，抽取不宜推迟", "李主任")
+
+
+def _prepare(tab: DrawsTab, qtbot: QtBot, task_id: int, *, confirmed: bool = True) -> str:
+    """备抽 the task; its registries confirmed first (R3) unless ``confirmed`` is False,
+    when the R3 dialog opens and is answered with :data:`R3_DECISION`."""
+    if confirmed:
+        confirm_registries(tab.database)
     tab.prepare.refresh()
     index = tab.prepare.tasks.findData(task_id)
     assert index >= 0, "the pending demo task is offered in 待抽取"
     tab.prepare.tasks.setCurrentIndex(index)
     before = tab.prepare.prepared
     tab.prepare.prepare_button.click()
+    if not confirmed:
+        qtbot.waitUntil(lambda: tab.prepare.r3_dialog is not None, timeout=20_000)
+        dialog = tab.prepare.r3_dialog
+        assert dialog is not None and dialog.isVisible() and tab.prepare.prepared is before
+        dialog.reason.setPlainText(R3_DECISION[0])
+        dialog.approver.setText(tab.prepare.actor.text())  # the operator cannot decide alone
+        dialog.go_on.click()
+        assert dialog.isVisible() and "不能是经办人本人" in dialog.problem.text()
+        dialog.approver.setText(R3_DECISION[1])
+        dialog.go_on.click()
+        assert not dialog.isVisible()
     qtbot.waitUntil(lambda: tab.prepare.prepared is not before, timeout=20_000)
     prepared = tab.prepare.prepared
     assert prepared is not None

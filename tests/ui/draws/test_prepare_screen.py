@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from db.engine import Database
 from desktop.ui.draws.draw_tab import DrawsTab
-from tests.ui.draws.test_draw_tab import _prepare, _shots, _task_id
+from tests.ui.draws.test_draw_tab import R3_DECISION, _prepare, _shots, _task_id
 
 # What the main window leaves a tab on a 1024×768 screen: title bar, tab bar, status bar
 # and the taskbar take about 170 pixels.
@@ -24,12 +24,14 @@ def test_warnings_are_summarised_and_the_steps_stay_on_a_small_screen(
     tab.resize(*TAB_ROOM)
     tab.show()
     tab.refresh()
-    _prepare(tab, qtbot, _task_id(demo_db))
+    _prepare(tab, qtbot, _task_id(demo_db), confirmed=False)  # R3 answered in its dialog
     prepare = tab.prepare
     prepared = prepare.prepared
     assert prepared is not None and len(prepared.stale_warnings) > 1, "the demo has R3 warnings"
     summary = prepare.warnings.text()
     assert f"{len(prepared.stale_warnings)} 项" in summary and "R3" in summary
+    assert f"经 {R3_DECISION[1]} 同意" in summary and R3_DECISION[0] in summary
+    assert prepared.override.approver == R3_DECISION[1]
     assert not prepare.warnings_list.isVisible()
     assert tab.minimumSizeHint().height() <= TAB_ROOM[1], tab.minimumSizeHint()
     button = prepare.continue_button
