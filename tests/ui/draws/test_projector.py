@@ -320,3 +320,28 @@ def test_the_longest_witness_number_fits_a_small_projector(
     # in groups of eight, wrapped rather than shrunk (issue 21)
     assert "12345678 90123456 78901234 56789012" in _visible_texts(window)
     _assert_legible(window, SIZES["1024x768"])
+
+
+def test_a_large_stratum_fills_each_column_before_it_continues(
+    qtbot: QtBot, view: CeremonyView
+) -> None:
+    """Issue 21: at 1920×1080 a stratum of 40 was cut into pieces of 4 entries, leaving
+    nearly half of each column empty; the pieces now take what the column holds, evenly."""
+    from dataclasses import replace
+
+    from desktop.ui.draws.projector.ceremony import DrawnItem, StratumView
+    from desktop.ui.draws.projector.result_pages import _split, target_cards
+
+    names = list(TARGET_NAMES.values())
+    drawn = tuple(
+        DrawnItem("B", i + 1, f"92652300B{i:09d}", names[i % len(names)]) for i in range(40)
+    )
+    big = replace(view, strata=(StratumView("B", 400, drawn),))
+    (spec,) = target_cards(big)
+    column = 766  # a 1920×1080 window's result column
+    pieces = _split(spec, 1080.0, column)
+    heights = [p.frame.sizeHint().height() for p in pieces]
+    assert all(h <= column for h in heights), heights
+    assert min(heights) > 0.8 * column, heights
+    sizes = {len(p.units) for p in pieces}
+    assert max(sizes) - min(sizes) <= 1 and sum(len(p.units) for p in pieces) == 40

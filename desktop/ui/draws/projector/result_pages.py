@@ -197,19 +197,27 @@ def _split(spec: CardSpec, unit: float, height: int) -> list[BuiltCard]:
     empty = build_card(CardSpec(spec.title, spec.subtitle, [], spec.reveal_by_entry), unit)
     chrome = empty.frame.sizeHint().height()
     per_entry = (total - chrome) / len(spec.entries)
-    fits = max(1, int((height - chrome) // per_entry) - 1)
-    pieces = []
-    for start in range(0, len(spec.entries), fits):
-        part = CardSpec(
-            spec.title,
-            spec.subtitle,
-            spec.entries[start : start + fits],
-            spec.reveal_by_entry,
-            spec.border,
-            spec.kind,
+
+    def part(start: int, count: int) -> CardSpec:
+        entries = spec.entries[start : start + count]
+        return CardSpec(
+            spec.title, spec.subtitle, entries, spec.reveal_by_entry, spec.border, spec.kind
         )
-        pieces.append(build_card(part, unit, continued=start > 0))
-    return pieces
+
+    # As many entries as the column takes, measured (not a spare one left out: the wall's
+    # height is the room's to read, issue 21), then spread evenly over the pieces.
+    fits = max(1, int((height - chrome) // per_entry))
+    while (
+        fits > 1
+        and build_card(part(0, fits), unit, continued=True).frame.sizeHint().height() > height
+    ):
+        fits -= 1
+    pieces_needed = -(-len(spec.entries) // fits)
+    fits = -(-len(spec.entries) // pieces_needed)
+    return [
+        build_card(part(start, fits), unit, continued=start > 0)
+        for start in range(0, len(spec.entries), fits)
+    ]
 
 
 def build_result_pages(view: CeremonyView, unit: float, area: QSize) -> ResultPages:
