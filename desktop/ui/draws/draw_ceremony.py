@@ -41,6 +41,7 @@ from desktop.core.draw.seed import SeedInputError, check_public_value, check_wit
 from desktop.core.draw.seed import commitment as commitment_of
 from desktop.services.draws import run as draw_run
 from desktop.services.draws.prepare import DrawServiceError
+from desktop.services.draws.recording import RecordingFiled
 from desktop.services.draws.rehearsal import REHEARSAL_MARK, rehearsal_secret, rehearse
 from desktop.services.draws.run import CeremonyData, DrawOutcome
 from desktop.ui import file_dialogs
@@ -163,6 +164,7 @@ class CeremonyPanel(QWidget):
         screen_row.addWidget(self.open_button)
         screen_row.addWidget(self.close_button)
         self.recording = RecordingControls(database)
+        self.recording.filed.connect(self._recording_filed)
 
         self.witnesses = QTableWidget(0, 3)
         self.witnesses.setHorizontalHeaderLabels(["见证人姓名", "身份", "见证人报出的数字"])
@@ -426,6 +428,15 @@ class CeremonyPanel(QWidget):
         )
         self._update_buttons()
         self.drawn.emit(outcome)
+
+    def _recording_filed(self, filed: RecordingFiled) -> None:
+        """The record now carries the recording's digest (§7): its own digest changed."""
+        if self.outcome is not None and self.outcome.draw_id == filed.draw_id:
+            self.result_label.setText(
+                f"抽取完成：抽中对象 {len(self.outcome.targets)} 户，检查组 "
+                f"{len(self.outcome.groups)} 个。记录 SHA-256（已含录像摘要）："
+                f"{filed.record_sha256}"
+            )
 
     def _project_result(self, view: CeremonyView) -> None:
         """The computed result on the wall: the secret checked, then the reveal."""

@@ -32,7 +32,7 @@ class R3OverrideDialog(QDialog):
         self.setWindowTitle("名录未按期确认（R3）")
         intro = QLabel(
             f"本次抽取要用的名录有 {len(problems)} 处未按期确认。通常应请相关部门在"
-            "“名录”中更新并确认后再备抽。确需先行抽取的，须由经办人以外的负责人同意，"
+            "“两库”中更新并确认后再备抽。确需先行抽取的，须由经办人以外的负责人同意，"
             "并写明原因；原因和同意人记入审计记录和抽取过程记录。"
         )
         intro.setWordWrap(True)

@@ -25,6 +25,7 @@ from desktop.ui.draws.recording import CAMERA_SHARE, CeremonyRecorder, with_came
 from desktop.ui.settings import UiSettings
 from tests.ui.draws.test_draw_tab import _prepare, _task_id
 from tests.ui.draws.test_one_screen import _fast
+from tests.ui.draws.test_prepare_screen import TAB_ROOM
 
 WITNESSES = [("张明", "人大代表", "31415926"), ("李娟", "政协委员", "27182818")]
 
@@ -78,6 +79,8 @@ def test_the_ceremony_is_recorded_and_filed_with_its_sha256_in_the_record(
     _fast(projector)
     assert panel.recording.recording
     assert panel.recording.recorder.size == projector.size()  # full screen, as projected
+    # the recording's status line still leaves the panel within a 1024×768 laptop's room
+    assert tab.minimumSizeHint().height() <= TAB_ROOM[1], tab.minimumSizeHint()
     projector.resize(1280, 720)  # a window that changes size is fitted, not distorted
     assert "正在录像" in panel.recording.status.text()
     # this machine has neither: the recording says so and goes on with the picture alone
@@ -97,6 +100,7 @@ def test_the_ceremony_is_recorded_and_filed_with_its_sha256_in_the_record(
 
     assert not panel.recording.recording
     assert "录像已归档" in panel.recording.status.text()
+    assert value.record_sha256 in panel.result_label.text()  # the record's new digest
     archived = value.path
     assert archived.is_file() and archived.suffix == ".mp4"
     data = archived.read_bytes()
