@@ -290,6 +290,18 @@ def _clean_code(raw: object) -> str | None:
     return None
 
 
+_USCC_START = re.compile(r"[1-9ANGY][1-9][0-9]{6}")
+
+
+def looks_like_cut_uscc(code: str) -> bool:
+    """A USCC with characters missing or added (issue 22): it starts as one does (登记管理
+    部门, 机构类别, a 6-digit region) and is either near 18 characters or, unlike a 15-digit
+    注册号, not all digits. Such a code is a typo to fix, not "another registry code"."""
+    if len(code) == 18 or not _USCC_START.match(code):
+        return False
+    return 16 <= len(code) <= 20 or (len(code) >= 10 and not code.isdigit())
+
+
 def check_code(raw: object) -> tuple[str, bool, str | None, list[str]]:
     """(code, has_uscc, reason, notes): a USCC, or another stable ASCII registry code."""
     clean = _clean_code(raw)
@@ -305,6 +317,8 @@ def check_code(raw: object) -> tuple[str, bool, str | None, list[str]]:
     if len(code) == 18:
         error = validate_uscc(code)
         return code, error is None, error, notes
+    if looks_like_cut_uscc(code):
+        return code, False, validate_uscc(code), notes  # its wrong length, said as a USCC's
     if is_ascii_code(code) and 6 <= len(code) <= 40:
         return code, False, None, notes  # a 15-digit 注册号 or a registry code (R1)
     return (

@@ -66,6 +66,18 @@ def test_r1_non_uscc_codes_are_registry_codes() -> None:
     assert check_code("编码12345")[2] is not None
 
 
+def test_r1_a_cut_off_uscc_is_refused_as_a_uscc_not_taken_as_another_code() -> None:
+    """Issue 22: 91652300MA12345 is an 18-character USCC with its tail missing."""
+    good = uscc("MA1234567")
+    for cut in ("91652300MA12345", good[:17], good + "0", good[:16]):
+        code, has_uscc, reason, _ = check_code(cut)
+        assert not has_uscc and reason is not None, cut
+        assert "统一社会信用代码应为 18 位" in reason and f"实为 {len(cut)} 位" in reason
+    # what cannot be a USCC is still a registry code (R1): a 15-digit 注册号, other codes
+    for other in ("652301000012345", "XM-659999-000001", "NGO-2026-001", "6523010000"):
+        assert check_code(other)[1:3] == (False, None), other
+
+
 def test_r1_full_width_and_spaces_are_fixed_and_said() -> None:
     good = uscc("AB12CD34E")
     full_width = "".join(chr(ord(ch) + 0xFEE0) for ch in good[:6]) + " " + good[6:]
