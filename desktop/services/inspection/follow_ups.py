@@ -8,6 +8,7 @@ office gives them, if any. Follow-ups are closed, never deleted.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,7 +16,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from db.engine import Database
-from db.models import Department, FollowUp, InspectionRecord, Result, Target, Task
+from db.models import (
+    Department,
+    FollowUp,
+    InspectionRecord,
+    Result,
+    Target,
+    TargetChange,
+    Task,
+)
 from desktop.core.result_rules import TRANSFER_DEADLINE_WORKING_DAYS, validate_follow_up
 from desktop.core.roles import Permission
 from desktop.core.vocab import FollowUpKind, FollowUpStatus, label
@@ -140,6 +149,9 @@ def close_follow_up(
     follow_up.status = FollowUpStatus.CLOSED.value
     follow_up.closed_on = closed_on
     follow_up.closing_note = closing_note.strip()
+    listed = follow_up.kind == FollowUpKind.ABNORMAL_LIST and _list_as_abnormal(
+        work, follow_up, actor
+    )
     audit.record(
         session,
         actor=actor,
@@ -153,8 +165,30 @@ def close_follow_up(
             "closed_on": closed_on,
             "closing_note": closing_note.strip(),
             "late": follow_up.due_on is not None and closed_on > follow_up.due_on,
+            **({"target_abnormal": True} if listed else {}),
         },
     )
+
+
+def _list_as_abnormal(work: UnitOfWork, follow_up: FollowUp, actor: str) -> bool:
+    """X7 (issue 22): a follow-up that put the target on the abnormal-operation list,
+    closed, labels the target so (R2), with the change in the target's history. False when
+    it was labelled already."""
+    target = work.session.get(Target, follow_up.result.record.target_id)
+    if target is None or target.abnormal:
+        return False
+    target.abnormal = True
+    work.session.add(
+        TargetChange(
+            target_id=target.id,
+            changed_at=work.now,
+            changed_by=actor,
+            before_json=json.dumps({"abnormal": False}),
+            after_json=json.dumps({"abnormal": True}),
+        )
+    )
+    work.changed(Change.REGISTRY)
+    return True
 
 
 def list_follow_ups(

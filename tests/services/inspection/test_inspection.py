@@ -891,6 +891,32 @@ def test_x7_unknown_follow_up_is_refused(demo_db: Database) -> None:
         False,
     )
 
+    # Issue 22: closed, it labels the target (R2), with the change in its history.
+    from db.models import Target, TargetChange
+
+    target_id = _drawn(demo_db, task_id)[0]
+    with demo_db.session() as session:
+        target = session.get(Target, target_id)
+        assert target is not None
+        target.abnormal = False
+    perform(
+        demo_db,
+        close_follow_up,
+        abnormal,
+        closed_on=TODAY,
+        closing_note="县市场监管局决定书 2026-88 号",
+        actor=ACTOR,
+        at=NOW,
+    )
+    with demo_db.session(readonly=True) as session:
+        target = session.get(Target, target_id)
+        assert target is not None and target.abnormal
+        change = session.scalars(
+            select(TargetChange).where(TargetChange.target_id == target_id)
+        ).all()[-1]
+        assert (change.changed_by, change.after_json) == (ACTOR, '{"abnormal": true}')
+        assert change.before_json == '{"abnormal": false}'
+
 
 # --- rules that once had defects: each test states what the rules require ---
 
