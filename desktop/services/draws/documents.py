@@ -280,8 +280,8 @@ def _r3_sentence(draw: Draw) -> str:
     if not draw.r3_override_reason:
         return ""
     return (
-        f"（固定数据时，本次所用名录有未按期确认的部分，经{draw.r3_override_by}同意先行抽取，"
-        f"原因：{draw.r3_override_reason.rstrip('。')}。）"
+        f"（当时本次所用名录有未按期确认的部分，经{draw.r3_override_by}同意先行抽取，"
+        f"原因：{draw.r3_override_reason.rstrip('。')}）"
     )
 
 
@@ -374,8 +374,8 @@ def _protocol_body(session: Session, draw: Draw, task: Task, place: str) -> dict
         "按公开的抽取规程进行。",
         f"二、抽取时间和地点。抽取时间：{_when(draw.drawn_at or draw.prepared_at)}；"
         f"抽取地点：{_or_mark(place, PLACE_MARK).rstrip('。')}。",
-        f"三、抽取数据。抽取所用数据于{_when(draw.prepared_at)}固定，"
-        "其 SHA-256 摘要与抽取公告公布的一致：" + _r3_sentence(draw),
+        f"三、抽取数据。抽取所用数据于{_when(draw.prepared_at)}固定{_r3_sentence(draw)}，"
+        "其 SHA-256 摘要与抽取公告公布的一致：",
         INPUTS_TABLE,
         f"四、现场输入和密钥公开。{len(witnesses)} 位见证人当场报出数字并宣读，"
         "随后当众公开办公室密钥，经核对，密钥的 SHA-256 "
