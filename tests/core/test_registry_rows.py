@@ -71,7 +71,7 @@ def test_r1_a_cut_off_uscc_is_refused_as_a_uscc_not_taken_as_another_code() -> N
     good = uscc("MA1234567")
     for cut in ("91652300MA12345", good[:17], good + "0", good[:16]):
         code, has_uscc, reason, _ = check_code(cut)
-        assert not has_uscc and reason is not None, cut
+        assert code == cut and not has_uscc and reason is not None, cut
         assert "统一社会信用代码应为 18 位" in reason and f"实为 {len(cut)} 位" in reason
     # what cannot be a USCC is still a registry code (R1): a 15-digit 注册号, other codes
     for other in ("652301000012345", "XM-659999-000001", "NGO-2026-001", "6523010000"):
