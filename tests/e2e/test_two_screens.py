@@ -15,6 +15,9 @@ import pytest
 from db.engine import Database
 from tests.databases import location
 
+# a server database (the PostgreSQL run) files attachments in a shared folder it is given
+pytestmark = pytest.mark.usefixtures("shared_archive")
+
 ROOT = Path(__file__).resolve().parents[2]
 OPERATOR = {"name": "operator", "x": 0, "y": 0, "width": 1280, "height": 800}
 DPI = {"logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}

@@ -25,6 +25,9 @@ from desktop.services.inspection.attachments import AttachmentCancelled, verify_
 from tests.services.draws.test_draw_documents import _prepared_draw
 from tests.services.draws.test_draw_replace import DRAW_CODE, VERIFIER, _draw
 
+# a server database (the PostgreSQL run) files attachments in a shared folder it is given
+pytestmark = pytest.mark.usefixtures("shared_archive")
+
 VIDEO = b"\x00\x00\x00\x18ftypisom" + bytes(range(256)) * 64  # a small stand-in file
 
 

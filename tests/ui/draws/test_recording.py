@@ -10,6 +10,7 @@ import hashlib
 import json
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QSize, QUrl
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtMultimedia import QMediaPlayer, QVideoFrame, QVideoSink
@@ -26,6 +27,9 @@ from desktop.ui.settings import UiSettings
 from tests.ui.draws.test_draw_tab import _prepare, _task_id
 from tests.ui.draws.test_one_screen import _fast
 from tests.ui.draws.test_prepare_screen import TAB_ROOM
+
+# a server database (the PostgreSQL run) files attachments in a shared folder it is given
+pytestmark = pytest.mark.usefixtures("shared_archive")
 
 WITNESSES = [("张明", "人大代表", "31415926"), ("李娟", "政协委员", "27182818")]
 
