@@ -22,7 +22,6 @@ of eight hex digits, so they wrap where a reader expects and are easy to compare
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import Counter
 from dataclasses import replace
@@ -48,6 +47,7 @@ from desktop.core.vocab import DocumentStatus, DocumentType, DrawStatus, Meeting
 from desktop.documents.official import chinese_date
 from desktop.services.accounts.access import require
 from desktop.services.common import Change
+from desktop.services.draws.stored_record import tampered
 from desktop.services.office.letterhead import render_office_document
 from desktop.services.office.profile import OfficeProfile
 from desktop.services.office.register import (
@@ -443,10 +443,9 @@ def draft_draw_protocol(work: UnitOfWork, draw_id: int, *, actor: str, place: st
         return existing.id
     if draw.status != DrawStatus.DONE or not draw.record_json:
         raise DocumentError(f"抽取 {draw.draw_code} 还没有完成（或已作废），没有抽取记录可打印。")
-    if hashlib.sha256(draw.record_json.encode("utf-8")).hexdigest() != draw.record_sha256:
-        raise DocumentError(
-            f"抽取 {draw.draw_code} 的记录与存档的 SHA-256 不符，可能已被改动：不予打印。"
-        )
+    problem = tampered(draw, "不予打印")
+    if problem:
+        raise DocumentError(problem)
     task = session.get(Task, draw.task_id)
     assert task is not None
     doc = Document(

@@ -14,23 +14,20 @@ hand; a draw that already carries a recording refuses a second one.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 
 from db.engine import Database
 from db.models import Draw
-from desktop.core.draw import dump_record, verify_record
 from desktop.core.roles import Permission
 from desktop.core.vocab import DrawStatus
 from desktop.services.accounts import audit
 from desktop.services.accounts.access import require
 from desktop.services.common import Change
 from desktop.services.draws.prepare import DrawServiceError
+from desktop.services.draws.stored_record import rewrite_record, tampered
 from desktop.services.inspection.attachments import (
     AttachmentKind,
     AttachmentRow,
@@ -109,19 +106,12 @@ def link_recording(
     session = work.session
     require(session, Permission.RUN_DRAWS)
     draw = _recordable(session.scalar(work.locked(select(Draw).where(Draw.id == draw_id))), draw_id)
-    if hashlib.sha256(draw.record_json.encode("utf-8")).hexdigest() != draw.record_sha256:
-        raise DrawServiceError(
-            f"抽取 {draw.draw_code} 的记录与存档的 SHA-256 不符，可能已被改动：不能写入录像摘要。"
-        )
-    record: dict[str, Any] = json.loads(draw.record_json)
-    record["recording_sha256"] = row.sha256
-    problems = verify_record(record)
-    if problems:
-        raise DrawServiceError("写入录像摘要后的抽取记录不能通过核验：" + "；".join(problems))
-    record_bytes = dump_record(record)
-    before = draw.record_sha256
-    draw.record_json = record_bytes.decode("utf-8")
-    draw.record_sha256 = hashlib.sha256(record_bytes).hexdigest()
+    problem = tampered(draw, "不能写入录像摘要")
+    if problem:
+        raise DrawServiceError(problem)
+    before = rewrite_record(
+        draw, lambda record: record.update(recording_sha256=row.sha256), "写入录像摘要"
+    )
     draw.recording_path = row.archive_path
     draw.recording_sha256 = row.sha256
     audit.record(

@@ -18,7 +18,6 @@ audits.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,8 +31,6 @@ from desktop.core.draw import (
     DrawInputError,
     DrawInputs,
     Replacement,
-    dump_record,
-    verify_record,
 )
 from desktop.core.draw.replacement import ReplacementRefused, choose_replacement
 from desktop.core.roles import Permission
@@ -43,6 +40,7 @@ from desktop.services.accounts.access import require
 from desktop.services.common import Change, Detail, Section, fmt_date
 from desktop.services.draws.listing import draw_detail
 from desktop.services.draws.prepare import DrawServiceError
+from desktop.services.draws.stored_record import rewrite_record, tampered
 from desktop.services.storage.work import UnitOfWork
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"  # as in the protocol's replacement example
@@ -178,10 +176,9 @@ def replace_inspector(
     session = work.session
     require(session, Permission.RUN_DRAWS)
     draw = _done_draw(session, draw_id)
-    if hashlib.sha256(draw.record_json.encode("utf-8")).hexdigest() != draw.record_sha256:
-        raise _problem(
-            f"抽取 {draw.draw_code} 的记录与存档的 SHA-256 不符，可能已被改动：不予替换。"
-        )
+    problem = tampered(draw, "不予替换")
+    if problem:
+        raise _problem(problem)
     members = session.execute(
         select(DrawGroupMember, Inspector.code)
         .join(Inspector, DrawGroupMember.inspector_id == Inspector.id)
@@ -265,15 +262,11 @@ def replace_inspector(
         reason=reason,
         approver=approver,
     )
-    record: dict[str, Any] = json.loads(draw.record_json)
-    record["replacements"] = [*record.get("replacements", []), replacement.as_json()]
-    problems = verify_record(record)
-    if problems:
-        raise _problem("替换后的抽取记录不能通过核验：" + "；".join(problems))
-    record_bytes = dump_record(record)
-    before_sha = draw.record_sha256
-    draw.record_json = record_bytes.decode("utf-8")
-    draw.record_sha256 = hashlib.sha256(record_bytes).hexdigest()
+
+    def add_replacement(record: dict[str, Any]) -> None:
+        record["replacements"] = [*record.get("replacements", []), replacement.as_json()]
+
+    before_sha = rewrite_record(draw, add_replacement, "替换")
     draw.replacements.append(
         DrawReplacement(
             at=now,

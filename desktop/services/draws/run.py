@@ -45,6 +45,7 @@ from desktop.services.accounts import audit
 from desktop.services.accounts.access import require
 from desktop.services.common import Change
 from desktop.services.draws.prepare import DrawServiceError, joint_checks_fact
+from desktop.services.draws.stored_record import tampered
 from desktop.services.office.profile import get_profile
 from desktop.services.storage.files import write_file
 from desktop.services.storage.work import UnitOfWork, snapshot
@@ -315,11 +316,10 @@ def export_record(database: Database, draw_id: int, path: Path | str) -> Path:
         draw = _get_draw(session, draw_id)
         if not draw.record_json:
             raise DrawServiceError(f"抽取 {draw.draw_code} 还没有进行，没有抽取记录可导出。")
+        problem = tampered(draw, "不予导出")
+        if problem:
+            raise DrawServiceError(problem)
         data = draw.record_json.encode("utf-8")
-        if hashlib.sha256(data).hexdigest() != draw.record_sha256:
-            raise DrawServiceError(
-                f"抽取 {draw.draw_code} 的记录与存档的 SHA-256 不符，可能已被改动：不予导出。"
-            )
     return write_file(path, data)
 
 

@@ -8,7 +8,6 @@ public files never mention it.
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -37,6 +36,7 @@ from desktop.core.vocab import DrawStatus, PublicationKind, label
 from desktop.services.checklist import items as checklist
 from desktop.services.common import fmt_date
 from desktop.services.draws.documents import RECORD_FILE, VERIFIER
+from desktop.services.draws.stored_record import tampered
 from desktop.services.inspection.common import current_results
 from desktop.services.inspection.results import DEFAULT_CHANNEL as CREDIT_CHANNEL
 from desktop.services.office.profile import get_profile
@@ -264,10 +264,9 @@ def preview_draw(source: Session | Database, draw_id: int) -> PublicationPreview
                 "抽取才公示抽中名单（作废的抽取公开其作废情况）。"
             )
         data = draw.record_json.encode("utf-8")
-        if data and hashlib.sha256(data).hexdigest() != draw.record_sha256:
-            raise PublicationError(
-                f"抽取 {draw.draw_code} 的记录与存档的 SHA-256 不符，可能已被改动：不予公示。"
-            )
+        problem = tampered(draw, "不予公示") if data else None  # unrun and voided: no record
+        if problem:
+            raise PublicationError(problem)
         task = session.get(Task, draw.task_id)
         assert task is not None
         townships = _townships(session)
