@@ -300,10 +300,15 @@ def prepare_draw(
     on_day = max(now.date(), task.starts_on or now.date())
     built = build_inputs(session, task, draw_code, on_day=on_day, p8=p8)
     inputs = built.inputs
-    warnings = unconfirmed(session, inputs, today=now.date(), max_age_days=max_age)
+    contents: confirmations.ContentCache = {}  # each registry part hashed once, for both
+    warnings = unconfirmed(
+        session, inputs, today=now.date(), max_age_days=max_age, contents=contents
+    )
     decided = checked_override(warnings, override, actor)
     secret = secrets.token_bytes(SECRET_BYTES)  # never ``random`` (protocol §1)
-    state = confirmations.registry_state(session, as_of=now, max_age_days=max_age)
+    state = confirmations.registry_state(
+        session, as_of=now, max_age_days=max_age, contents=contents
+    )
     draw = Draw(
         draw_code=draw_code,
         task_id=task.id,

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Department, Target
 from desktop.core.draw import DrawInputs
-from desktop.core.vocab import RegistryKind, label
+from desktop.core.vocab import RegistryKind
 from desktop.services.draws.errors import DrawServiceError
 from desktop.services.registries import confirmations
 
@@ -73,17 +73,23 @@ def departments_used(session: Session, inputs: DrawInputs) -> dict[RegistryKind,
 
 
 def unconfirmed(
-    session: Session, inputs: DrawInputs, *, today: date, max_age_days: int
+    session: Session,
+    inputs: DrawInputs,
+    *,
+    today: date,
+    max_age_days: int,
+    contents: confirmations.ContentCache,
 ) -> list[str]:
-    """One sentence per used registry part that is not confirmed as current."""
+    """One sentence per used registry part that is not confirmed as current; ``contents``
+    keeps the registry digests for the registry state the draw records (hashed once)."""
     used = departments_used(session, inputs)
     problems = []
     for kind in RegistryKind:
         for row in confirmations.confirmation_status(
-            session, kind, today=today, max_age_days=max_age_days
+            session, kind, today=today, max_age_days=max_age_days, contents=contents
         ):
             if row.stale and row.department_id in used[kind]:
-                problems.append(f"{row.department}的{label(kind)}（{row.row_count} 条）{row.note}")
+                problems.append(confirmations.status_sentence(row))
     return problems
 
 

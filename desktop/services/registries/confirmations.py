@@ -284,12 +284,14 @@ def confirmation_status(
     *,
     today: date,
     max_age_days: int | None = None,
+    contents: ContentCache | None = None,
 ) -> list[ConfirmationStatusRow]:
-    """One row per department that keeps rows of ``kind``, in the joint meeting's order."""
+    """One row per department that keeps rows of ``kind``, in the joint meeting's order.
+    ``contents`` shares the registry digests with another reading of the same moment."""
     max_age = max_age_days if max_age_days is not None else get_max_age_days(source)
     with reading(source) as session:
         return _department_statuses(
-            session, RegistryKind(kind), as_of=_end_of(today), max_age=max_age
+            session, RegistryKind(kind), as_of=_end_of(today), max_age=max_age, contents=contents
         )
 
 
@@ -346,17 +348,7 @@ def content_digest(session: Session, kind: RegistryKind, department_id: int) -> 
     return _content(session, RegistryKind(kind), department_id)
 
 
-def stale_warnings(
-    source: Session | Database, *, today: date, max_age_days: int | None = None
-) -> list[str]:
-    """The sentences a draw shows before it starts, one per stale department and registry."""
-    max_age = max_age_days if max_age_days is not None else get_max_age_days(source)
-    warnings = []
-    for kind in RegistryKind:
-        for row in confirmation_status(source, kind, today=today, max_age_days=max_age):
-            if row.stale:
-                warnings.append(
-                    f"{row.department}的{label(kind)}（{row.row_count} 条）{row.note}，"
-                    "请该部门更新并确认后再抽取（R3）。"
-                )
-    return warnings
+def status_sentence(row: ConfirmationStatusRow) -> str:
+    """One department's part of a registry and its state, as a draw's R3 check says it."""
+    registry = label(RegistryKind(row.registry_kind))
+    return f"{row.department}的{registry}（{row.row_count} 条）{row.note}"

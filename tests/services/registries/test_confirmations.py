@@ -22,7 +22,7 @@ from desktop.services.registries.confirmations import (
     get_max_age_days,
     registry_state,
     set_max_age_days,
-    stale_warnings,
+    status_sentence,
 )
 from desktop.services.storage.work import perform
 
@@ -129,6 +129,16 @@ def test_r3_rows_changed_after_confirmation_make_it_stale(demo_db: Database) -> 
         session.execute(update(Target).where(Target.id == first).values(owner_department_id=None))
     row = _status(demo_db, RegistryKind.TARGETS, code)
     assert f"现 {owners[code] - 1} 条" in row.note  # type: ignore[attr-defined]
+
+
+def stale_warnings(database: Database, *, today: date) -> list[str]:
+    """What a draw using every department's registries would be told (R3, draws/r3.py)."""
+    return [
+        status_sentence(row)
+        for kind in RegistryKind
+        for row in confirmation_status(database, kind, today=today)
+        if row.stale
+    ]
 
 
 def test_r3_stale_warnings_name_department_and_registry(unconfirmed: Database) -> None:
