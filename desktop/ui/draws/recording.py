@@ -243,10 +243,6 @@ class CeremonyRecorder(QObject):
         """The video's picture size: the projector's when the recording started."""
         return QSize(self._size)
 
-    @property
-    def recording(self) -> bool:
-        return self._timer.isActive()
-
     def capture_frame(self) -> None:
         """One picture of the projector, stamped with its real time; dropped, never
         waited for, when the encoder is busy."""

@@ -83,15 +83,32 @@ def _prepare(tab: DrawsTab, qtbot: QtBot, task_id: int, *, confirmed: bool = Tru
     return prepared.commitment
 
 
+def _shown_tab(qtbot: QtBot, database: Database, size: tuple[int, int] | None = None) -> DrawsTab:
+    """The 随机抽取 tab, shown (at ``size``) with its lists read."""
+    tab = DrawsTab(database)
+    qtbot.addWidget(tab)
+    if size is not None:
+        tab.resize(*size)
+    tab.show()
+    tab.refresh()
+    return tab
+
+
+def _ceremony_tab(
+    qtbot: QtBot, database: Database, size: tuple[int, int] | None = None
+) -> DrawsTab:
+    """The tab with the demo's pending task prepared and open in ② 现场抽取."""
+    tab = _shown_tab(qtbot, database, size)
+    _prepare(tab, qtbot, _task_id(database))
+    tab.prepare.continue_button.click()
+    return tab
+
+
 def test_prepare_run_reveal_export_void_and_prepare_again(
     qtbot: QtBot, demo_db: Database, tmp_path: Path
 ) -> None:
     shots = _shots()
-    tab = DrawsTab(demo_db)
-    qtbot.addWidget(tab)
-    tab.resize(1280, 800)
-    tab.show()
-    tab.refresh()
+    tab = _shown_tab(qtbot, demo_db, (1280, 800))
     task_id = _task_id(demo_db)
 
     # 1. 备抽
@@ -169,10 +186,7 @@ def test_d9_draw_notice_before_and_protocol_after_from_the_records_list(
     from desktop.services.meetings import issuing
     from tests.ui.meetings.test_documents_ui import _accept_next_dialog
 
-    tab = DrawsTab(demo_db)
-    qtbot.addWidget(tab)
-    tab.show()
-    tab.refresh()
+    tab = _shown_tab(qtbot, demo_db)
     commitment = _prepare(tab, qtbot, _task_id(demo_db))
     tab.refresh()
     rows = tab.records.model.rows()  # type: ignore[union-attr]
@@ -217,12 +231,7 @@ def test_a_witness_typo_is_marked_for_the_operator_and_never_projected(
 ) -> None:
     """Issue 21: "12a" stays in the operator's table, marked; the wall shows nothing until
     the entry is 1–32 digits."""
-    tab = DrawsTab(demo_db)
-    qtbot.addWidget(tab)
-    tab.show()
-    tab.refresh()
-    _prepare(tab, qtbot, _task_id(demo_db))
-    tab.prepare.continue_button.click()
+    tab = _ceremony_tab(qtbot, demo_db)
     panel = tab.ceremony
     projector = panel.open_projector()
     assert projector is not None

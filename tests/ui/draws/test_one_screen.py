@@ -20,18 +20,12 @@ from desktop.ui.draws.projector.keys import (
     key_action,
 )
 from desktop.ui.settings import UiSettings
-from tests.ui.draws.test_draw_tab import _prepare, _shots, _task_id
+from tests.ui.draws.test_draw_tab import _ceremony_tab, _shots
 from tests.ui.draws.test_projector import COUNTY, SIZES, TITLE, _names, _record
 
 
 def _one_screen_panel(qtbot: QtBot, demo_db: Database) -> DrawsTab:
-    tab = DrawsTab(demo_db)
-    qtbot.addWidget(tab)
-    tab.resize(1024, 700)
-    tab.show()
-    tab.refresh()
-    _prepare(tab, qtbot, _task_id(demo_db))
-    tab.prepare.continue_button.click()
+    tab = _ceremony_tab(qtbot, demo_db, (1024, 700))
     panel = tab.ceremony
     for mode in (ProjectionMode.TWO_SCREENS, ProjectionMode.ONE_SCREEN):
         panel.mode_box.setCurrentIndex(panel.mode_box.findData(mode))

@@ -8,8 +8,7 @@ from PySide6.QtWidgets import QTableView
 from pytestqt.qtbot import QtBot
 
 from db.engine import Database
-from desktop.ui.draws.draw_tab import DrawsTab
-from tests.ui.draws.test_draw_tab import R3_DECISION, _prepare, _shots, _task_id
+from tests.ui.draws.test_draw_tab import R3_DECISION, _prepare, _shots, _shown_tab, _task_id
 
 # What the main window leaves a tab on a 1024×768 screen: title bar, tab bar, status bar
 # and the taskbar take about 170 pixels.
@@ -19,11 +18,7 @@ TAB_ROOM = (1024 - 20, 768 - 170)
 def test_warnings_are_summarised_and_the_steps_stay_on_a_small_screen(
     qtbot: QtBot, demo_db: Database
 ) -> None:
-    tab = DrawsTab(demo_db)
-    qtbot.addWidget(tab)
-    tab.resize(*TAB_ROOM)
-    tab.show()
-    tab.refresh()
+    tab = _shown_tab(qtbot, demo_db, TAB_ROOM)
     _prepare(tab, qtbot, _task_id(demo_db), confirmed=False)  # R3 answered in its dialog
     prepare = tab.prepare
     prepared = prepare.prepared

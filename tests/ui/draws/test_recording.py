@@ -24,7 +24,7 @@ from desktop.core.draw import verify_record
 from desktop.ui.draws.draw_tab import DrawsTab
 from desktop.ui.draws.recording import CAMERA_SHARE, CeremonyRecorder, with_camera
 from desktop.ui.settings import UiSettings
-from tests.ui.draws.test_draw_tab import _prepare, _task_id
+from tests.ui.draws.test_draw_tab import _ceremony_tab
 from tests.ui.draws.test_one_screen import _fast
 from tests.ui.draws.test_prepare_screen import TAB_ROOM
 
@@ -57,13 +57,7 @@ def _played(qtbot: QtBot, path: Path) -> tuple[QSize, int]:
 
 
 def _ready_panel(qtbot: QtBot, demo_db: Database, *, digits: bool = True) -> DrawsTab:
-    tab = DrawsTab(demo_db)
-    qtbot.addWidget(tab)
-    tab.resize(1024, 700)
-    tab.show()
-    tab.refresh()
-    _prepare(tab, qtbot, _task_id(demo_db))
-    tab.prepare.continue_button.click()
+    tab = _ceremony_tab(qtbot, demo_db, (1024, 700))
     panel = tab.ceremony
     panel.witnesses.removeRow(2)
     for row, (name, role, number) in enumerate(WITNESSES):

@@ -11,10 +11,9 @@ from sqlalchemy import func, select
 from db.engine import Database
 from db.models import AuditEntry, Draw, DrawWitness
 from desktop.core.vocab import DrawStatus
-from desktop.ui.draws.draw_tab import DrawsTab
 from desktop.ui.draws.projector import Phase
 from desktop.ui.draws.projector.keys import ProjectionMode
-from tests.ui.draws.test_draw_tab import WITNESSES, _prepare, _shots, _task_id
+from tests.ui.draws.test_draw_tab import WITNESSES, _ceremony_tab, _shots
 
 
 def _trace(database: Database, draw_id: int) -> tuple[int, str, str, int]:
@@ -31,14 +30,10 @@ def _trace(database: Database, draw_id: int) -> tuple[int, str, str, int]:
 def test_a_rehearsal_runs_the_whole_ceremony_and_leaves_no_trace(
     qtbot: QtBot, demo_db: Database
 ) -> None:
-    tab = DrawsTab(demo_db)
-    qtbot.addWidget(tab)
-    tab.show()
-    tab.refresh()
-    commitment = _prepare(tab, qtbot, _task_id(demo_db))
+    tab = _ceremony_tab(qtbot, demo_db)
     prepared = tab.prepare.prepared
     assert prepared is not None
-    tab.prepare.continue_button.click()
+    commitment = prepared.commitment
     panel = tab.ceremony
     panel.mode_box.setCurrentIndex(panel.mode_box.findData(ProjectionMode.TWO_SCREENS))
     before = _trace(demo_db, prepared.draw_id)
