@@ -19,6 +19,12 @@ from desktop.ui.hub import hub
 from desktop.ui.worker import Job, run_with_progress
 
 
+def broadcast(done: Done[Any]) -> None:
+    """Tell the tabs that show what an operation changed to read again."""
+    if done.changes:
+        hub.data_changed.emit(done.changes)
+
+
 def run_operation(
     parent: QObject | None,
     title: str,
@@ -39,8 +45,7 @@ def run_operation(
     def succeeded(done: Done[Any]) -> None:
         if on_done is not None:
             on_done(done.value)
-        if done.changes:
-            hub.data_changed.emit(done.changes)
+        broadcast(done)
 
     return run_with_progress(parent, title, work, succeeded, cancellable=False)
 
@@ -75,8 +80,7 @@ def outcome(
     if isinstance(done, ValueError):
         QMessageBox.warning(parent, title, str(done))
         return None
-    if done.changes:
-        hub.data_changed.emit(done.changes)
+    broadcast(done)
     return done
 
 

@@ -50,7 +50,7 @@ from desktop.ui.draws.replacement_dialog import ReplacementDialog
 from desktop.ui.hub import hub
 from desktop.ui.list_pane import ListPane
 from desktop.ui.meetings.document_actions import DocumentActions
-from desktop.ui.operations import attempt, outcome
+from desktop.ui.operations import attempt, broadcast, outcome
 from desktop.ui.tab_base import Tab, sub_tabs
 from desktop.ui.table_models import Column, RowTableModel
 from desktop.ui.worker import Job, run_with_progress
@@ -214,8 +214,7 @@ class PreparePanel(QWidget):
             self.r3_dialog.decided.connect(lambda decided: self.prepare(decided))
             self.r3_dialog.open()
             return
-        if result.changes:
-            hub.data_changed.emit(result.changes)
+        broadcast(result)
         self._show(result.value)
 
     def _show(self, result: Any) -> None:

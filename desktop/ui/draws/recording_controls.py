@@ -22,7 +22,7 @@ from db.engine import Database
 from desktop.services.draws.recording import RecordingFiled, file_recording
 from desktop.services.storage.work import Done
 from desktop.ui.draws.recording import CeremonyRecorder, RecordingDone, recording_path
-from desktop.ui.hub import hub
+from desktop.ui.operations import broadcast
 from desktop.ui.settings import UiSettings
 from desktop.ui.worker import Job, run_with_progress
 
@@ -56,8 +56,7 @@ def file_in_background(
         )
 
     def filed(result: Done[RecordingFiled]) -> None:
-        if result.changes:
-            hub.data_changed.emit(result.changes)
+        broadcast(result)
         on_filed(result.value)
 
     return run_with_progress(parent, "正在归档抽取录像", work, filed)
