@@ -95,6 +95,7 @@ class BuiltInputs:
     inputs: DrawInputs
     exclusions: list[Exclusion]
     roster_exclusions: list[Exclusion]
+    keepers: frozenset[int]  # the departments that keep the pool's targets (R3, R6)
 
 
 def _loads(text: str) -> dict[str, Any]:
@@ -125,16 +126,24 @@ def _stratum_filters(task: Task) -> list[tuple[str, dict[str, Any]]]:
 
 def build_pool(
     session: Session, task: Task, p8: Mapping[int, str]
-) -> tuple[list[PoolEntry], list[Exclusion]]:
-    """D1/P8: the eligible targets of the task's scope by stratum, and the left-out ones."""
+) -> tuple[list[PoolEntry], list[Exclusion], frozenset[int]]:
+    """D1/P8: the eligible targets of the task's scope by stratum, the left-out ones, and
+    the departments that keep the eligible ones (whose registry part the draw uses, R3)."""
     if not task.draws_targets:
-        return [], []  # D8 / T3: only inspectors are drawn
+        return [], [], frozenset()  # D8 / T3: only inspectors are drawn
     filters = _stratum_filters(task)
-    columns = [Target.id, Target.code, Target.status, *STRATUM_COLUMNS.values()]
+    columns = [
+        Target.id,
+        Target.code,
+        Target.status,
+        Target.owner_department_id,
+        *STRATUM_COLUMNS.values(),
+    ]
     query = select(*columns).where(*_scope_conditions(_loads(task.scope_json)))
     pool: list[PoolEntry] = []
     exclusions: list[Exclusion] = []
-    for target_id, code, status, *values in session.execute(query):
+    keepers: set[int] = set()
+    for target_id, code, status, owner, *values in session.execute(query):
         row = dict(zip(STRATUM_COLUMNS, values, strict=True))
         labels = [lab for lab, f in filters if all(row[k] == v for k, v in f.items())]
         if len(labels) > 1:
@@ -150,8 +159,10 @@ def build_pool(
             exclusions.append(Exclusion(code, p8[target_id]))
         else:
             pool.append(PoolEntry(code, labels[0]))
+            if owner is not None:
+                keepers.add(owner)
     exclusions.sort(key=lambda e: e.code.encode())
-    return pool, exclusions
+    return pool, exclusions, frozenset(keepers)
 
 
 def build_roster(
@@ -220,7 +231,7 @@ def build_inputs(
 ) -> BuiltInputs:
     """Everything a draw of ``task`` freezes; raises :class:`DrawServiceError` when the
     inputs cannot make a valid draw (before any secret or seed exists)."""
-    pool, exclusions = build_pool(session, task, p8)
+    pool, exclusions, keepers = build_pool(session, task, p8)
     roster, roster_exclusions = build_roster(session, task, on_day)
     conflicts = build_conflicts(session, pool, roster)
     try:
@@ -230,7 +241,7 @@ def build_inputs(
     problems = check_feasible(inputs)
     if problems:
         raise DrawServiceError(f"任务 {task.code} 不能抽取：" + "；".join(problems))
-    return BuiltInputs(inputs, exclusions, roster_exclusions)
+    return BuiltInputs(inputs, exclusions, roster_exclusions, keepers)
 
 
 def _next_draw_code(session: Session, task: Task) -> str:
@@ -302,7 +313,7 @@ def prepare_draw(
     inputs = built.inputs
     contents: confirmations.ContentCache = {}  # each registry part hashed once, for both
     warnings = unconfirmed(
-        session, inputs, today=now.date(), max_age_days=max_age, contents=contents
+        session, inputs, built.keepers, today=now.date(), max_age_days=max_age, contents=contents
     )
     decided = checked_override(warnings, override, actor)
     secret = secrets.token_bytes(SECRET_BYTES)  # never ``random`` (protocol §1)

@@ -11,20 +11,18 @@ printed in the 抽取过程记录 (the ssj-draw-1 record itself has no field for
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Department, Target
+from db.models import Department
 from desktop.core.draw import DrawInputs
 from desktop.core.vocab import RegistryKind
 from desktop.services.draws.errors import DrawServiceError
 from desktop.services.registries import confirmations
-
-CODE_CHUNK = 5_000  # codes per IN (…) query: well inside SQLite's and PostgreSQL's limits
 
 
 class RegistriesNotConfirmed(DrawServiceError):
@@ -48,25 +46,13 @@ class Override:
     approver: str = ""
 
 
-def _chunks(codes: Sequence[str]) -> Iterator[Sequence[str]]:
-    for start in range(0, len(codes), CODE_CHUNK):
-        yield codes[start : start + CODE_CHUNK]
-
-
-def departments_used(session: Session, inputs: DrawInputs) -> dict[RegistryKind, set[int]]:
-    """Which departments' part of each registry the frozen inputs come from."""
-    pool = [entry.code for entry in inputs.pool_entries]
-    keepers: set[int] = set()
-    for chunk in _chunks(pool):
-        keepers.update(
-            owner
-            for owner in session.scalars(
-                select(Target.owner_department_id).where(Target.code.in_(chunk)).distinct()
-            )
-            if owner is not None
-        )
+def departments_used(
+    session: Session, inputs: DrawInputs, keepers: frozenset[int]
+) -> dict[RegistryKind, frozenset[int]]:
+    """Which departments' part of each registry the frozen inputs come from: ``keepers``
+    of the pool's targets (found while the pool was built) and the roster's departments."""
     roster_codes = sorted({entry.dept for entry in inputs.roster_entries})
-    inspecting = set(
+    inspecting = frozenset(
         session.scalars(select(Department.id).where(Department.code.in_(roster_codes)))
     )
     return {RegistryKind.TARGETS: keepers, RegistryKind.INSPECTORS: inspecting}
@@ -75,6 +61,7 @@ def departments_used(session: Session, inputs: DrawInputs) -> dict[RegistryKind,
 def unconfirmed(
     session: Session,
     inputs: DrawInputs,
+    keepers: frozenset[int],
     *,
     today: date,
     max_age_days: int,
@@ -82,7 +69,7 @@ def unconfirmed(
 ) -> list[str]:
     """One sentence per used registry part that is not confirmed as current; ``contents``
     keeps the registry digests for the registry state the draw records (hashed once)."""
-    used = departments_used(session, inputs)
+    used = departments_used(session, inputs, keepers)
     problems = []
     for kind in RegistryKind:
         for row in confirmations.confirmation_status(
