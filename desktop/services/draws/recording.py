@@ -61,6 +61,9 @@ def _recordable(draw: Draw | None, draw_id: int) -> Draw:
             f"抽取 {draw.draw_code} 已归档录像（SHA-256 {draw.recording_sha256[:12]}…），"
             "不能再换成另一段录像。"
         )
+    problem = tampered(draw, "不能写入录像摘要")  # checked before the copy, not after
+    if problem:
+        raise DrawServiceError(problem)
     return draw
 
 
@@ -106,9 +109,6 @@ def link_recording(
     session = work.session
     require(session, Permission.RUN_DRAWS)
     draw = _recordable(session.scalar(work.locked(select(Draw).where(Draw.id == draw_id))), draw_id)
-    problem = tampered(draw, "不能写入录像摘要")
-    if problem:
-        raise DrawServiceError(problem)
     before = rewrite_record(
         draw, lambda record: record.update(recording_sha256=row.sha256), "写入录像摘要"
     )

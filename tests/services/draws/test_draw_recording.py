@@ -124,3 +124,29 @@ def test_d9_a_cancelled_copy_files_nothing(demo_db: Database, video: Path) -> No
     assert after == before
     with demo_db.session(readonly=True) as session:
         assert session.scalars(select(Attachment)).all() == []
+
+
+def test_d9_what_cannot_be_filed_is_refused_before_anything_is_copied(
+    demo_db: Database, video: Path, tmp_path: Path
+) -> None:
+    """Hostile input: a folder, a path that is gone, a record changed behind the program's
+    back. Each is refused with its reason; the archive and the draw are left as they were."""
+    from desktop.services.inspection.attachments import AttachmentError
+
+    draw_id, before = _draw(demo_db)
+    with pytest.raises(AttachmentError, match="是文件夹"):
+        file_recording(demo_db, draw_id, tmp_path, actor="王海燕")
+    with pytest.raises(AttachmentError, match="不存在"):
+        file_recording(demo_db, draw_id, tmp_path / "已删除.mp4", actor="王海燕")
+    with demo_db.session() as session:
+        draw = session.get(Draw, draw_id)
+        assert draw is not None
+        draw.record_json = draw.record_json.replace('"rank": 1', '"rank": 2', 1)
+        forged = draw.record_json
+    with pytest.raises(DrawServiceError, match=r"SHA-256 不符.*不能写入录像摘要"):
+        file_recording(demo_db, draw_id, video, actor="王海燕")
+    with demo_db.session(readonly=True) as session:
+        assert session.scalars(select(Attachment)).all() == []
+        draw = session.get(Draw, draw_id)
+        assert draw is not None and draw.record_json == forged and not draw.recording_sha256
+    assert before["recording_sha256"] == ""
